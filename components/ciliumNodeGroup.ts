@@ -1,0 +1,57 @@
+/**
+ * `ng-cilium`, the pool Cilium manages. Its nodes are born with the `node.cilium.io/agent-not-ready=true` taint
+ * (NoExecute by default, as Cilium recommends for managed node groups): the operator removes it once the agent on
+ * the node is ready, so no pod starts there before Cilium can give it an IP. The pool stays at zero until
+ * `scaledUp`, and its scale-up waits for `scaleUpAfter` (the Cilium release).
+ */
+import * as eks from "@pulumi/eks";
+import * as pulumi from "@pulumi/pulumi";
+import { CiliumNodeGroupConfig, NodeLabels, TaintEffect } from "../stacks/configTypes";
+import { nodeGroupScaling } from "./nodeGroupScaling";
+
+export const CILIUM_STARTUP_TAINT_KEY = "node.cilium.io/agent-not-ready";
+
+/** The EKS API spells taint effects differently from Kubernetes. */
+const EKS_TAINT_EFFECT: Record<TaintEffect, string> = { NoExecute: "NO_EXECUTE", NoSchedule: "NO_SCHEDULE" };
+
+export interface CiliumNodeGroupArgs {
+    /** The EKS cluster (an `eks.Cluster` or its core data). */
+    cluster: eks.ManagedNodeGroupArgs["cluster"];
+    nodeRoleArn: pulumi.Input<string>;
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Name, instance types, sizes and startup taint effect of the pool. */
+    nodeGroup: CiliumNodeGroupConfig;
+    /** The pool's nodes carry `<key>=<ciliumValue>`. */
+    labels: NodeLabels;
+    /** Configured size (true) or zero (false). */
+    scaledUp: boolean;
+    /** Resources that must be done before the pool scales up (the Cilium release). Default: none. */
+    scaleUpAfter?: pulumi.Input<pulumi.Resource>[];
+    /** Resources the pool needs first. Default: none. */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
+    tags?: Record<string, string>;
+}
+
+export function ciliumStartupTaint(effect: TaintEffect) {
+    return { key: CILIUM_STARTUP_TAINT_KEY, value: "true", effect: EKS_TAINT_EFFECT[effect] };
+}
+
+export class CiliumNodeGroup extends pulumi.ComponentResource {
+    public readonly nodeGroup: eks.ManagedNodeGroup;
+
+    constructor(name: string, args: CiliumNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-cilium-migration:index:CiliumNodeGroup", name, {}, opts);
+        this.nodeGroup = new eks.ManagedNodeGroup(`${name}-node-group`, {
+            cluster: args.cluster,
+            nodeGroupName: args.nodeGroup.name,
+            nodeRoleArn: args.nodeRoleArn,
+            subnetIds: args.subnetIds,
+            instanceTypes: args.nodeGroup.instanceTypes,
+            scalingConfig: nodeGroupScaling(args.nodeGroup, args.scaledUp ? "configured" : "zero"),
+            labels: { [args.labels.key]: args.labels.ciliumValue },
+            taints: [ciliumStartupTaint(args.nodeGroup.startupTaintEffect)],
+            tags: args.tags,
+        }, { parent: this, dependsOn: [...(args.dependsOn ?? []), ...(args.scaledUp ? args.scaleUpAfter ?? [] : [])] });
+        this.registerOutputs({});
+    }
+}

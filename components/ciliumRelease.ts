@@ -1,0 +1,97 @@
+/**
+ * Cilium in ENI mode: cilium-operator's own IAM role through IRSA with a least-privilege policy
+ * (cilium/iamPolicy.ts), and a real Helm release (`helm.v3.Release`: hooks run, `helm` sees it) of the pinned
+ * chart. Values come from `ciliumValues(phase, …)` (cilium/values.ts). `atomic`: a failed upgrade rolls back
+ * instead of leaving half-rolled agents.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ciliumOperatorPolicy } from "../cilium/iamPolicy";
+import { assertOverridesAllowed, ciliumValues } from "../cilium/values";
+import { NodeLabels } from "../stacks/configTypes";
+import { Phase } from "../stacks/phases";
+import { CILIUM_CHART_NAME, CILIUM_CHART_REPO } from "../stacks/pins";
+
+export const CILIUM_NAMESPACE = "kube-system";
+export const CILIUM_OPERATOR_SERVICE_ACCOUNT = "cilium-operator";
+
+export interface CiliumReleaseArgs {
+    phase: Phase;
+    provider: k8s.Provider;
+    clusterName: pulumi.Input<string>;
+    /** The API endpoint (`https://…`); its host becomes `k8sServiceHost` from phase 9. */
+    clusterEndpoint: pulumi.Input<string>;
+    vpcId: pulumi.Input<string>;
+    oidcProviderArn: pulumi.Input<string>;
+    /** The issuer URL, with or without `https://`. */
+    oidcProviderUrl: pulumi.Input<string>;
+    /** Exact chart version, e.g. "1.19.6". */
+    chartVersion: string;
+    labels: NodeLabels;
+    /** `cilium.values` overrides, deep-merged last. Default: none. */
+    overrides?: Record<string, unknown>;
+    /** Seconds Helm waits for the release to be ready. Default 900. */
+    timeoutSeconds?: number;
+    /** Resources the release waits for (the previous gate; kube-proxy's return on a rollback from 9). */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
+    tags?: Record<string, string>;
+}
+
+export class CiliumRelease extends pulumi.ComponentResource {
+    public readonly operatorRole: aws.iam.Role;
+    public readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: CiliumReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-cilium-migration:index:CiliumRelease", name, {}, opts);
+        const overrides = args.overrides ?? {};
+        try {
+            assertOverridesAllowed(args.phase, overrides);
+        } catch (err) {
+            throw new pulumi.ResourceError((err as Error).message, this);
+        }
+
+        this.operatorRole = new aws.iam.Role(`${name}-operator-role`, {
+            description: "cilium-operator (ENI IPAM) through IRSA",
+            assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcProviderUrl]).apply(([arn, url]) =>
+                JSON.stringify(irsaTrustPolicy(arn, url, CILIUM_NAMESPACE, CILIUM_OPERATOR_SERVICE_ACCOUNT))),
+            tags: args.tags,
+        }, { parent: this, dependsOn: args.dependsOn });
+        new aws.iam.RolePolicy(`${name}-operator-policy`, {
+            role: this.operatorRole.name,
+            policy: pulumi.all([args.vpcId, args.clusterName]).apply(([vpcId, clusterName]) =>
+                JSON.stringify(ciliumOperatorPolicy({ vpcId, clusterName }))),
+        }, { parent: this.operatorRole });
+
+        this.release = new k8s.helm.v3.Release(`${name}-release`, {
+            name: "cilium",
+            chart: CILIUM_CHART_NAME,
+            version: args.chartVersion,
+            repositoryOpts: { repo: CILIUM_CHART_REPO },
+            namespace: CILIUM_NAMESPACE,
+            values: pulumi.all([args.clusterName, this.operatorRole.arn, args.clusterEndpoint]).apply(([clusterName, roleArn, endpoint]) =>
+                ciliumValues({ phase: args.phase, clusterName, operatorRoleArn: roleArn, nodeLabels: args.labels, clusterEndpoint: endpoint, overrides })),
+            atomic: true,
+            timeout: args.timeoutSeconds ?? 900,
+        }, { parent: this, provider: args.provider, dependsOn: [this.operatorRole, ...(args.dependsOn ?? [])] });
+        this.registerOutputs({ operatorRoleArn: this.operatorRole.arn });
+    }
+}
+
+export function irsaTrustPolicy(oidcProviderArn: string, oidcProviderUrl: string, namespace: string, serviceAccount: string) {
+    const issuer = oidcProviderUrl.replace(/^https:\/\//, "");
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Federated: oidcProviderArn },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+                StringEquals: {
+                    [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+                    [`${issuer}:aud`]: "sts.amazonaws.com",
+                },
+            },
+        }],
+    };
+}

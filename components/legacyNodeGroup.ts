@@ -1,0 +1,92 @@
+/**
+ * `ng-1`, the aws-node pool, and the steps that move workloads off it: cordon (phase 4, undone by uncordon when the
+ * step is removed on a rollback), restart of chosen Deployments onto the new pool, drain through the eviction API
+ * (phase 5), and the scale-down to zero (phase 7) that waits for whatever `scaleToZeroAfter` names (aws-node's
+ * removal). The composition stops declaring this component at phase 8, which deletes the empty pool.
+ */
+import * as eks from "@pulumi/eks";
+import * as pulumi from "@pulumi/pulumi";
+import { DrainConfig, NodeGroupConfig, NodeLabels } from "../stacks/configTypes";
+import { cordonScript, drainScript, restartDeploymentScript, uncordonScript } from "../steps/scripts";
+import { clusterStep } from "./clusterStep";
+import { nodeGroupScaling } from "./nodeGroupScaling";
+
+export interface LegacyNodeGroupArgs {
+    /** The EKS cluster (an `eks.Cluster` or its core data). */
+    cluster: eks.ManagedNodeGroupArgs["cluster"];
+    nodeRoleArn: pulumi.Input<string>;
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Name, instance types and sizes of the pool. */
+    nodeGroup: NodeGroupConfig;
+    /** The pool's nodes carry `<key>=<legacyValue>`. */
+    labels: NodeLabels;
+    /** The kubeconfig the steps use (secret). */
+    kubeconfig: pulumi.Input<string>;
+    /** Cordon every legacy node (the step's removal uncordons them). */
+    cordon: boolean;
+    /** Deployments restarted right after the cordon so their pods move to the new pool. Default: none. */
+    restartAfterCordon?: { namespace: string; name: string }[];
+    /** Drain every legacy node (requires `cordon`). */
+    drain: boolean;
+    drainOptions: DrainConfig;
+    /** Gate checks re-run right before the drain (e.g. the new pool is ready to take the pods). */
+    drainPreChecks: string[];
+    /** The gate CLI command line the pre-checks run. */
+    gateCli: string;
+    /** Scale the pool to zero (min 0, desired 0). */
+    scaleToZero: boolean;
+    /** Resources that must be done before the pool scales to zero (e.g. the aws-node removal). Default: none. */
+    scaleToZeroAfter?: pulumi.Input<pulumi.Resource>[];
+    /** Resources the pool itself needs first (e.g. the vpc-cni addon). Default: none. */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** Resources the cordon and drain steps wait for (e.g. the previous phase's gate). Default: none. */
+    stepsDependOn?: pulumi.Input<pulumi.Resource>[];
+    tags?: Record<string, string>;
+}
+
+export class LegacyNodeGroup extends pulumi.ComponentResource {
+    public readonly nodeGroup: eks.ManagedNodeGroup;
+    public readonly cordonStep?: pulumi.Resource;
+    public readonly restartSteps: pulumi.Resource[] = [];
+    public readonly drainStep?: pulumi.Resource;
+
+    constructor(name: string, args: LegacyNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-cilium-migration:index:LegacyNodeGroup", name, {}, opts);
+        if (args.drain && !args.cordon) throw new pulumi.ResourceError("a legacy pool is drained only after it is cordoned (`drain` needs `cordon`).", this);
+
+        this.nodeGroup = new eks.ManagedNodeGroup(`${name}-node-group`, {
+            cluster: args.cluster,
+            nodeGroupName: args.nodeGroup.name,
+            nodeRoleArn: args.nodeRoleArn,
+            subnetIds: args.subnetIds,
+            instanceTypes: args.nodeGroup.instanceTypes,
+            scalingConfig: nodeGroupScaling(args.nodeGroup, args.scaleToZero ? "zero" : "configured"),
+            labels: { [args.labels.key]: args.labels.legacyValue },
+            tags: args.tags,
+        }, { parent: this, dependsOn: [...(args.dependsOn ?? []), ...(args.scaleToZero ? args.scaleToZeroAfter ?? [] : [])] });
+
+        const stepOpts = (after: pulumi.Input<pulumi.Resource>[]) => ({ parent: this, dependsOn: [this.nodeGroup, ...(args.stepsDependOn ?? []), ...after] });
+        if (args.cordon) {
+            this.cordonStep = clusterStep(`${name}-cordon`, {
+                kubeconfig: args.kubeconfig,
+                create: cordonScript(args.labels),
+                delete: uncordonScript(args.labels),
+            }, stepOpts([]));
+            for (const target of args.restartAfterCordon ?? []) {
+                this.restartSteps.push(clusterStep(`${name}-restart-${target.name}`, {
+                    kubeconfig: args.kubeconfig,
+                    create: restartDeploymentScript(target.namespace, target.name, "5m"),
+                }, stepOpts([this.cordonStep])));
+            }
+        }
+        if (args.drain && this.cordonStep) {
+            this.drainStep = clusterStep(`${name}-drain`, {
+                kubeconfig: args.kubeconfig,
+                create: drainScript(args.labels, args.drainOptions, { checks: args.drainPreChecks, gateCli: args.gateCli, labels: args.labels }),
+                // Nothing to undo: evicted pods were rescheduled on the new pool; the nodes stay cordoned until the
+                // cordon step is removed.
+            }, stepOpts([this.cordonStep, ...this.restartSteps]));
+        }
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,86 @@
+/**
+ * `npm run plan -- [--stack NAME | --config-file PATH] [--from N] [--to M] [--format text|markdown|json]`
+ * Exit 0 on success, 1 on invalid config (the message names the key), 2 on bad usage.
+ */
+import * as path from "path";
+import { CiliumValuesError } from "../cilium/values";
+import { ConfigError } from "../stacks/config";
+import { PhaseTransitionError } from "../stacks/guard";
+import { LAST_PHASE, Phase, isPhase } from "../stacks/phases";
+import { planJson, planMarkdown, planText } from "./format";
+import { buildPlan } from "./plan";
+import { StackFileError, migrationConfigOf, readStackFile } from "./stackFile";
+
+export const USAGE = "usage: npm run plan -- [--stack NAME | --config-file PATH] [--from N] [--to M] [--format text|markdown|json]";
+
+export interface PlanCliArgs {
+    configFile: string;
+    stack: string;
+    from: Phase;
+    to: Phase;
+    format: "text" | "markdown" | "json";
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[], cwd: string): PlanCliArgs {
+    const values: Record<string, string> = {};
+    for (let i = 0; i < argv.length; i++) {
+        const flag = argv[i];
+        if (!["--stack", "--config-file", "--from", "--to", "--format"].includes(flag)) throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
+        const value = argv[++i];
+        if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+        values[flag] = value;
+    }
+    if (values["--stack"] && values["--config-file"]) throw new UsageError("give --stack or --config-file, not both");
+    const stack = values["--stack"] ?? "dev";
+    if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name`);
+    const phaseOf = (flag: string, fallback: number): Phase => {
+        const raw = values[flag];
+        const n = raw === undefined ? fallback : Number(raw);
+        if (!/^[0-9]+$/.test(raw ?? String(fallback)) || !isPhase(n)) throw new UsageError(`${flag} ${JSON.stringify(raw)} is not a phase; allowed: 0 to ${LAST_PHASE}`);
+        return n;
+    };
+    const from = phaseOf("--from", 0);
+    const to = phaseOf("--to", LAST_PHASE);
+    if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+    const format = values["--format"] ?? "text";
+    if (format !== "text" && format !== "markdown" && format !== "json") throw new UsageError(`--format ${JSON.stringify(format)}; allowed: text, markdown, json`);
+    const configFile = values["--config-file"] ? path.resolve(cwd, values["--config-file"]) : path.resolve(cwd, `Pulumi.${stack}.yaml`);
+    return { configFile, stack, from, to, format };
+}
+
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+    if (argv.includes("--help") || argv.includes("-h")) {
+        out(USAGE);
+        return 0;
+    }
+    let args: PlanCliArgs;
+    try {
+        args = parseArgs(argv, process.cwd());
+    } catch (e) {
+        if (e instanceof UsageError) { err(`plan: ${e.message}\n${USAGE}`); return 2; }
+        throw e;
+    }
+    try {
+        const config = readStackFile(args.configFile);
+        const migration = migrationConfigOf(config);
+        const phases = await buildPlan({ config, migration, from: args.from, to: args.to, stack: args.stack });
+        const render = { text: planText, markdown: planMarkdown, json: planJson }[args.format];
+        out(render(phases));
+        return 0;
+    } catch (e) {
+        if (e instanceof StackFileError) { err(`plan: ${e.message}`); return e.kind === "missing" ? 2 : 1; }
+        if (e instanceof ConfigError || e instanceof CiliumValuesError || e instanceof PhaseTransitionError) {
+            err(`plan: invalid config in ${path.relative(process.cwd(), args.configFile) || args.configFile}:\n${e.message}`);
+            return 1;
+        }
+        throw e;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`))
+        .then((code) => { process.exitCode = code; })
+        .catch((e) => { process.stderr.write(`plan: unexpected error: ${e instanceof Error ? e.stack : e}\n`); process.exitCode = 3; });
+}

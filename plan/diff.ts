@@ -1,0 +1,56 @@
+/** What one phase changes compared with the phase before: pure, on the recorded resources. */
+import { RecordedResource } from "./mockRuntime";
+
+export type ChangeOp = "create" | "update" | "delete";
+
+export interface Change {
+    op: ChangeOp;
+    type: string;
+    name: string;
+    /** For updates: the top-level inputs that differ. */
+    changedInputs?: string[];
+}
+
+/** Reads are not changes: the StackReference only looks at this stack's last outputs. */
+const READS = new Set(["pulumi:pulumi:StackReference"]);
+
+const keyOf = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
+
+/** JSON with sorted keys, so equal inputs compare equal whatever their key order. */
+export function stableJson(value: unknown): string {
+    if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+    if (value !== null && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        return `{${Object.keys(obj).sort().filter((k) => obj[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson(obj[k])}`).join(",")}}`;
+    }
+    return JSON.stringify(value) ?? "null";
+}
+
+export function diffPhases(before: RecordedResource[], after: RecordedResource[]): Change[] {
+    const previous = new Map(before.filter((r) => !READS.has(r.type)).map((r) => [keyOf(r), r]));
+    const changes: Change[] = [];
+    for (const r of after) {
+        if (READS.has(r.type)) continue;
+        const old = previous.get(keyOf(r));
+        previous.delete(keyOf(r));
+        if (!old) {
+            changes.push({ op: "create", type: r.type, name: r.name });
+            continue;
+        }
+        const keys = [...new Set([...Object.keys(old.inputs), ...Object.keys(r.inputs)])].sort();
+        const changedInputs = keys.filter((k) => stableJson(old.inputs[k]) !== stableJson(r.inputs[k]));
+        if (changedInputs.length > 0) changes.push({ op: "update", type: r.type, name: r.name, changedInputs });
+    }
+    for (const r of previous.values()) changes.push({ op: "delete", type: r.type, name: r.name });
+    return changes;
+}
+
+/**
+ * The top-level component a resource belongs to: children are named `<component>-<role>`, so the longest
+ * component name that prefixes the resource's name wins (`cilium-pool-node-group` → `cilium-pool`, not `cilium`).
+ */
+export function componentOf(resource: { name: string }, components: { type: string; name: string }[]): { type: string; name: string } | undefined {
+    return components
+        .filter((c) => resource.name === c.name || resource.name.startsWith(`${c.name}-`))
+        .sort((a, b) => b.name.length - a.name.length)[0];
+}

@@ -1,0 +1,55 @@
+/**
+ * Runs the real program once, in-process, under the mock runtime, for one phase of a stack's config.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE } from "../stacks/pins";
+import { MigrationOptions } from "../stacks/migration";
+import { migrationProgram } from "../stacks/program";
+import { RecordedResource, RecordingMocks, attachParents, settled } from "./mockRuntime";
+
+export const PROJECT = "eks-cilium-migration";
+
+/** Stack config as Pulumi keeps it: full key (`namespace:key`) → string (objects as JSON text). */
+export type StackConfig = Record<string, string>;
+
+export interface Evaluation {
+    resources: RecordedResource[];
+    outputs: Record<string, unknown>;
+}
+
+export interface EvaluateArgs {
+    config: StackConfig;
+    /** Overrides `phase` in `config`. */
+    phase?: number;
+    /** What this stack's own outputs report as the last applied phase (undefined: first deployment). */
+    appliedPhase?: number;
+    stack?: string;
+    options?: MigrationOptions;
+    /** The recording mocks to use (tests inspect them even when the program throws). Default: new ones. */
+    mocks?: RecordingMocks;
+}
+
+export async function evaluate(args: EvaluateArgs): Promise<Evaluation> {
+    const config = { ...args.config };
+    if (args.phase !== undefined) config[`${CONFIG_NAMESPACE}:phase`] = String(args.phase);
+    const mocks = args.mocks ?? new RecordingMocks(args.appliedPhase);
+    // Plan mode (preview=false) so every mocked output is known and printed.
+    await pulumi.runtime.setMocks(mocks, PROJECT, args.stack ?? "dev", false, "organization");
+    pulumi.runtime.setAllConfig(config);
+    const exported = await migrationProgram({ log: () => undefined, ...args.options });
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(exported)) {
+        outputs[key] = await resolve(value);
+    }
+    await settled();
+    attachParents(mocks.resources);
+    return { resources: mocks.resources, outputs };
+}
+
+async function resolve(value: unknown): Promise<unknown> {
+    if (!pulumi.Output.isInstance(value)) return value;
+    const output = value as pulumi.Output<unknown>;
+    const isSecret = await pulumi.isSecret(output);
+    const plain = await new Promise((done) => output.apply((v) => { done(v); return v; }));
+    return isSecret ? "[secret]" : plain;
+}

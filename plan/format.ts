@@ -1,0 +1,78 @@
+/** The plan as text (what a person reviews before `pulumi up`), markdown (for a pull request) or JSON (contract). */
+import { Change, componentOf } from "./diff";
+import { PhasePlan } from "./plan";
+
+const SYMBOL = { create: "+", update: "~", delete: "-" } as const;
+const PROGRAM = { type: "program", name: "(top level)" };
+
+export function planJson(phases: PhasePlan[]): string {
+    return JSON.stringify({
+        phases: phases.map((p) => ({
+            number: p.number,
+            name: p.name,
+            gate: p.gate,
+            resources: p.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
+            changes: p.changes.map((c) => ({ op: c.op, type: c.type, name: c.name })),
+        })),
+    }, null, 2);
+}
+
+const shortType = (type: string) => type.replace(/^eks-cilium-migration:index:/, "");
+
+/** Changes grouped by the top-level component they belong to, in the order components were declared. */
+export function groupChanges(phase: PhasePlan): { component: string; changes: Change[] }[] {
+    const components = phase.components;
+    const groups = new Map<string, Change[]>();
+    for (const c of phase.changes) {
+        const owner = componentOf(c, components) ?? PROGRAM;
+        const label = `${shortType(owner.type)} ${owner.name}`;
+        groups.set(label, [...(groups.get(label) ?? []), c]);
+    }
+    return [...groups.entries()].map(([component, changes]) => ({ component, changes }));
+}
+
+function describe(c: Change): string {
+    const detail = c.op === "update" && c.changedInputs ? ` (${changedLabel(c.changedInputs)})` : "";
+    return `${SYMBOL[c.op]} ${c.op} ${c.type} ${c.name}${detail}`;
+}
+
+/** A command whose triggers changed is replaced: its `create` runs again (a gate re-proves itself). */
+function changedLabel(inputs: string[]): string {
+    return inputs.map((i) => (i === "triggers" ? "triggers: runs again" : i)).join(", ");
+}
+
+function counts(p: PhasePlan): string {
+    const n = (op: Change["op"]) => p.changes.filter((c) => c.op === op).length;
+    return `${n("create")} to create, ${n("update")} to update, ${n("delete")} to delete`;
+}
+
+export function planText(phases: PhasePlan[]): string {
+    const lines: string[] = [];
+    for (const p of phases) {
+        lines.push(`Phase ${p.number} — ${p.name}: ${p.summary}`);
+        lines.push(`  ${counts(p)}`);
+        for (const group of groupChanges(p)) {
+            lines.push(`  ${group.component}`);
+            for (const c of group.changes) lines.push(`    ${describe(c)}`);
+        }
+        lines.push(`  gate: ${p.gate.join(", ")}`, "");
+    }
+    return lines.join("\n");
+}
+
+export function planMarkdown(phases: PhasePlan[]): string {
+    const lines: string[] = ["# eks-cilium-migration plan", ""];
+    for (const p of phases) {
+        lines.push(`## Phase ${p.number} — \`${p.name}\``, "", p.summary, "", `${counts(p)}. Gate: ${p.gate.map((g) => `\`${g}\``).join(", ")}.`, "");
+        if (p.changes.length === 0) continue;
+        lines.push("| component | change | type | name |", "|---|---|---|---|");
+        for (const group of groupChanges(p)) {
+            for (const c of group.changes) {
+                const detail = c.changedInputs ? ` (${changedLabel(c.changedInputs)})` : "";
+                lines.push(`| ${group.component} | ${c.op}${detail} | \`${c.type}\` | \`${c.name}\` |`);
+            }
+        }
+        lines.push("");
+    }
+    return lines.join("\n");
+}

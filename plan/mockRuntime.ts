@@ -1,0 +1,126 @@
+/**
+ * The Pulumi SDK's mock runtime, recording every resource the program registers (type, name, inputs, parent
+ * chain). Shared by the offline planner and the tests, so both see exactly what `pulumi up` would declare.
+ *
+ * Remote components (eks.Cluster, eks.ManagedNodeGroup, awsx.ec2.Vpc) are ONE resource under mocks: the outputs
+ * the program reads from them must be returned here, or they stay unknown (docs/field-notes.md).
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    /** Inputs as registered; secrets shown as "[secret]", resource references as "[resource type::name]". */
+    inputs: Record<string, unknown>;
+    custom: boolean;
+    /** Types of the parents, outermost first (from the URN). */
+    parentTypes: string[];
+}
+
+export const FAKE_ENDPOINT = "https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com";
+const FAKE_ACCOUNT = "123456789012";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+export function fakeKubeconfig(clusterName: string): string {
+    return JSON.stringify({
+        apiVersion: "v1", kind: "Config", "current-context": "aws",
+        clusters: [{ name: "kubernetes", cluster: { server: FAKE_ENDPOINT, "certificate-authority-data": "TU9DSy1DQQ==" } }],
+        contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+        users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName] } } }],
+    });
+}
+
+/** Outputs that providers compute (ids, ARNs) and remote components expose. */
+function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, appliedPhase: unknown): Record<string, unknown> {
+    switch (type) {
+        case "eks:index:Cluster": {
+            const clusterName = (inputs.name as string | undefined) ?? name;
+            const oidcUrl = "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+            return {
+                kubeconfigJson: fakeKubeconfig(clusterName),
+                eksCluster: { name: clusterName, endpoint: FAKE_ENDPOINT, arn: `arn:aws:eks:eu-west-1:${FAKE_ACCOUNT}:cluster/${clusterName}` },
+                core: { endpoint: FAKE_ENDPOINT },
+                oidcProviderArn: `arn:aws:iam::${FAKE_ACCOUNT}:oidc-provider/${oidcUrl}`,
+                oidcProviderUrl: oidcUrl,
+                clusterSecurityGroupId: "sg-0123456789abcdef0",
+                nodeSecurityGroupId: "sg-0fedcba9876543210",
+            };
+        }
+        case "awsx:ec2:Vpc":
+            return {
+                vpcId: "vpc-0123456789abcdef0",
+                privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"],
+                publicSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2", "subnet-0bbbbbbbbbbbbbbb3"],
+            };
+        case "aws:iam/role:Role":
+            return { arn: `arn:aws:iam::${FAKE_ACCOUNT}:role/${name}`, name };
+        case "eks:index:ManagedNodeGroup":
+            return { nodeGroup: { nodeGroupName: inputs.nodeGroupName ?? name } };
+        case "pulumi:pulumi:StackReference":
+            return { outputs: appliedPhase === undefined ? {} : { appliedPhase }, secretOutputNames: [] };
+        default:
+            return {};
+    }
+}
+
+/** Makes registered inputs printable: no secret value, no live object. */
+export function printable(value: unknown): unknown {
+    if (pulumi.Resource.isInstance(value)) {
+        const r = value as unknown as { __pulumiType?: string; __name?: string };
+        return `[resource ${r.__pulumiType ?? "?"}::${r.__name ?? "?"}]`;
+    }
+    if (Array.isArray(value)) return value.map(printable);
+    if (value !== null && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SIG_KEY] === SECRET_SIG) return "[secret]";
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, printable(v)]));
+    }
+    return value;
+}
+
+export class RecordingMocks implements pulumi.runtime.Mocks {
+    readonly resources: RecordedResource[] = [];
+
+    /** @param appliedPhase what this stack's own outputs report as `appliedPhase` (undefined: first deployment) */
+    constructor(private readonly appliedPhase?: unknown) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        this.resources.push({ type: args.type, name: args.name, inputs: printable(args.inputs) as Record<string, unknown>, custom: args.custom ?? false, parentTypes: [] });
+        return {
+            id: args.custom === false ? undefined : `${args.name}-id`,
+            state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, this.appliedPhase) },
+        };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+        // The program makes no provider calls: an unexpected one would be a data source the planner cannot see.
+        throw new Error(`unmocked provider call ${args.token} (${JSON.stringify(args.inputs)})`);
+    }
+}
+
+/** Fills in each recorded resource's parent chain from the URNs the mock monitor handed out. */
+export function attachParents(resources: RecordedResource[]): void {
+    const monitor = (pulumi.runtime as unknown as { getMonitor(): { getRegisteredResources?(): Map<string, unknown> } }).getMonitor();
+    const urns = [...(monitor.getRegisteredResources?.().keys() ?? [])];
+    for (const urn of urns) {
+        const [typeChain, name] = urn.split("::").slice(2);
+        const types = typeChain.split("$");
+        const leaf = types.pop() as string;
+        const match = resources.find((r) => r.type === leaf && r.name === name && r.parentTypes.length === 0);
+        if (match) match.parentTypes = types;
+    }
+}
+
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
+}
+
+/** Waits until every pending registration has reached the mocks. */
+export async function settled(): Promise<void> {
+    const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+    if (waitForRPCs) await waitForRPCs();
+    // Registrations queued from apply callbacks land a tick later.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (waitForRPCs) await waitForRPCs();
+}

@@ -1,0 +1,203 @@
+/**
+ * Stack config: one `loadConfig()` for the program, one pure `parseConfig()` for everything else (planner, tests).
+ * Every invalid value stops the program before any resource is declared, with a message naming the key, the value
+ * and what is allowed. Defaults use `??`, never `||`, so a configured 0 or false is kept.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import {
+    CiliumNodeGroupConfig, DrainConfig, GateConfig, GoldpingerConfig, MigrationConfig, NodeGroupConfig, NodeLabels,
+    TaintEffect, VpcConfig,
+} from "./configTypes";
+import { Phase } from "./phases";
+import * as pins from "./pins";
+import { DURATION, INVALID, Problems, bool, isPlainObject, matching, noUnknownKeys, oneOf, stringList, wholeNumber } from "./validate";
+
+export * from "./configTypes";
+export { ConfigError } from "./validate";
+
+/** Raw config as Pulumi stores it: bare key (no namespace) → string; objects are JSON text. */
+export type RawConfig = Record<string, string | undefined>;
+
+export const CONFIG_KEYS = [
+    "phase", "clusterName", "kubernetesVersion", "vpc", "legacyNodeGroup", "ciliumNodeGroup", "nodeLabels", "cilium",
+    "goldpinger", "drain", "gate", "allowPhaseSkip", "allowUnsafeRollback",
+] as const;
+
+const NODE_GROUP_KEYS = ["name", "instanceTypes", "desiredSize", "minSize", "maxSize"] as const;
+const NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+/** A tag (not `latest`) or a digest. */
+const PINNED_IMAGE = /^[a-z0-9.\-/:]+(:(?!latest$)[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})$/;
+const LABEL_PART = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+
+export const DEFAULT_LEGACY_NODE_GROUP: NodeGroupConfig = {
+    name: "ng-1", instanceTypes: pins.DEFAULT_INSTANCE_TYPES, desiredSize: 3, minSize: 3, maxSize: 6,
+};
+export const DEFAULT_CILIUM_NODE_GROUP: CiliumNodeGroupConfig = {
+    name: "ng-cilium", instanceTypes: pins.DEFAULT_INSTANCE_TYPES, desiredSize: 3, minSize: 3, maxSize: 6,
+    startupTaintEffect: "NoExecute",
+};
+export const DEFAULT_NODE_LABELS: NodeLabels = { key: "cni", legacyValue: "aws-cni", ciliumValue: "cilium" };
+export const DEFAULT_DRAIN: DrainConfig = { timeout: "10m", deleteEmptyDirData: false, batchSize: 1 };
+export const DEFAULT_GATE: GateConfig = { timeout: "15m" };
+
+/** Reads the stack config through the Pulumi SDK. Throws ConfigError before anything is declared. */
+export function loadConfig(): MigrationConfig {
+    const config = new pulumi.Config(pins.CONFIG_NAMESPACE);
+    const raw: RawConfig = {};
+    for (const key of CONFIG_KEYS) raw[key] = config.get(key);
+    return parseConfig(raw);
+}
+
+function decode(p: Problems, key: string, text: string | undefined, kind: "number" | "boolean" | "string" | "object"): unknown {
+    if (text === undefined) return undefined;
+    if (kind === "string") return text;
+    try {
+        return JSON.parse(text);
+    } catch {
+        p.add(`\`${key}\` is ${JSON.stringify(text)}; it must be ${kind === "object" ? "an object" : `a ${kind}`}.`);
+        return INVALID;
+    }
+}
+
+export function parseConfig(raw: RawConfig, unknownKeys: string[] = []): MigrationConfig {
+    const p = new Problems();
+    for (const key of unknownKeys) p.add(`\`${key}\` is not a known config key of ${pins.CONFIG_NAMESPACE}; known keys: ${CONFIG_KEYS.join(", ")}.`);
+    const phaseRaw = decode(p, "phase", raw.phase, "number");
+    if (raw.phase === undefined) p.add("`phase` is not set; it is required: a whole number from 0 to 9 (`pulumi config set phase 0`).");
+    const phase = raw.phase === undefined ? undefined : wholeNumber(p, "phase", phaseRaw, 0, 9);
+    const config = {
+        phase: phase as Phase,
+        clusterName: matching(p, "clusterName", raw.clusterName ?? pins.DEFAULT_CLUSTER_NAME, /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,99}$/,
+            "1–100 letters, digits, '-' or '_', starting with a letter or digit") as string,
+        kubernetesVersion: matching(p, "kubernetesVersion", raw.kubernetesVersion ?? pins.DEFAULT_KUBERNETES_VERSION,
+            /^1\.[0-9]{2}$/, 'an EKS minor version such as "1.33"') as string,
+        vpc: parseVpc(p, decode(p, "vpc", raw.vpc, "object")),
+        legacyNodeGroup: parseNodeGroup(p, "legacyNodeGroup", decode(p, "legacyNodeGroup", raw.legacyNodeGroup, "object"), DEFAULT_LEGACY_NODE_GROUP, []),
+        ciliumNodeGroup: parseCiliumNodeGroup(p, decode(p, "ciliumNodeGroup", raw.ciliumNodeGroup, "object")),
+        nodeLabels: parseNodeLabels(p, decode(p, "nodeLabels", raw.nodeLabels, "object")),
+        cilium: parseCilium(p, decode(p, "cilium", raw.cilium, "object")),
+        goldpinger: parseGoldpinger(p, decode(p, "goldpinger", raw.goldpinger, "object")),
+        drain: parseDrain(p, decode(p, "drain", raw.drain, "object")),
+        gate: parseGate(p, decode(p, "gate", raw.gate, "object")),
+        allowPhaseSkip: bool(p, "allowPhaseSkip", decode(p, "allowPhaseSkip", raw.allowPhaseSkip, "boolean") ?? false) as boolean,
+        allowUnsafeRollback: bool(p, "allowUnsafeRollback", decode(p, "allowUnsafeRollback", raw.allowUnsafeRollback, "boolean") ?? false) as boolean,
+    };
+    if (config.legacyNodeGroup && config.ciliumNodeGroup && config.legacyNodeGroup.name === config.ciliumNodeGroup.name) {
+        p.add(`\`ciliumNodeGroup.name\` is ${JSON.stringify(config.ciliumNodeGroup.name)}, the same as \`legacyNodeGroup.name\`; the two pools need different names.`);
+    }
+    p.throwIfAny();
+    return config;
+}
+
+function objectOrDefault(p: Problems, key: string, value: unknown): Record<string, unknown> | undefined {
+    if (value === undefined) return {};
+    if (value === INVALID) return undefined;
+    if (!isPlainObject(value)) {
+        p.add(`\`${key}\` is ${JSON.stringify(value)}; it must be an object.`);
+        return undefined;
+    }
+    return value;
+}
+
+function parseVpc(p: Problems, value: unknown): VpcConfig {
+    const v = objectOrDefault(p, "vpc", value);
+    if (!v) return undefined as unknown as VpcConfig;
+    if (v.vpcId !== undefined) {
+        noUnknownKeys(p, "vpc", v, ["vpcId", "privateSubnetIds", "publicSubnetIds"]);
+        return {
+            kind: "existing",
+            vpcId: matching(p, "vpc.vpcId", v.vpcId, /^vpc-[0-9a-f]{8,17}$/, 'a VPC id such as "vpc-0123456789abcdef0"') as string,
+            privateSubnetIds: stringList(p, "vpc.privateSubnetIds", v.privateSubnetIds, /^subnet-[0-9a-f]{8,17}$/, "subnet ids") as string[],
+            publicSubnetIds: stringList(p, "vpc.publicSubnetIds", v.publicSubnetIds, /^subnet-[0-9a-f]{8,17}$/, "subnet ids") as string[],
+        };
+    }
+    noUnknownKeys(p, "vpc", v, ["cidrBlock", "availabilityZoneCount", "vpcId"]);
+    return {
+        kind: "new",
+        cidrBlock: matching(p, "vpc.cidrBlock", v.cidrBlock ?? pins.DEFAULT_VPC_CIDR, /^([0-9]{1,3}\.){3}[0-9]{1,3}\/(1[6-9]|2[0-4])$/,
+            'an IPv4 CIDR from /16 to /24, such as "10.0.0.0/16"') as string,
+        availabilityZoneCount: wholeNumber(p, "vpc.availabilityZoneCount", v.availabilityZoneCount ?? pins.DEFAULT_AZ_COUNT, 2, 6) as number,
+    };
+}
+
+function parseNodeGroup(p: Problems, key: string, value: unknown, defaults: NodeGroupConfig, extraKeys: string[]): NodeGroupConfig {
+    const v = objectOrDefault(p, key, value);
+    if (!v) return undefined as unknown as NodeGroupConfig;
+    noUnknownKeys(p, key, v, [...NODE_GROUP_KEYS, ...extraKeys]);
+    const group = {
+        name: matching(p, `${key}.name`, v.name ?? defaults.name, NAME, "1–63 letters, digits or '-', starting with a letter") as string,
+        instanceTypes: stringList(p, `${key}.instanceTypes`, v.instanceTypes ?? defaults.instanceTypes, INSTANCE_TYPE, 'EC2 instance types such as "m6i.large"') as string[],
+        desiredSize: wholeNumber(p, `${key}.desiredSize`, v.desiredSize ?? defaults.desiredSize, 1, 1000) as number,
+        minSize: wholeNumber(p, `${key}.minSize`, v.minSize ?? defaults.minSize, 0, 1000) as number,
+        maxSize: wholeNumber(p, `${key}.maxSize`, v.maxSize ?? defaults.maxSize, 1, 1000) as number,
+    };
+    if (group.minSize !== undefined && group.desiredSize !== undefined && group.maxSize !== undefined &&
+        !(group.minSize <= group.desiredSize && group.desiredSize <= group.maxSize)) {
+        p.add(`\`${key}\` sizes are min ${group.minSize}, desired ${group.desiredSize}, max ${group.maxSize}; they must satisfy min ≤ desired ≤ max.`);
+    }
+    return group;
+}
+
+function parseCiliumNodeGroup(p: Problems, value: unknown): CiliumNodeGroupConfig {
+    const group = parseNodeGroup(p, "ciliumNodeGroup", value, DEFAULT_CILIUM_NODE_GROUP, ["startupTaintEffect"]);
+    const v = isPlainObject(value) ? value : {};
+    const effect = oneOf<TaintEffect>(p, "ciliumNodeGroup.startupTaintEffect", v.startupTaintEffect ?? DEFAULT_CILIUM_NODE_GROUP.startupTaintEffect, ["NoExecute", "NoSchedule"]);
+    return group && { ...group, startupTaintEffect: effect as TaintEffect };
+}
+
+function parseNodeLabels(p: Problems, value: unknown): NodeLabels {
+    const v = objectOrDefault(p, "nodeLabels", value);
+    if (!v) return undefined as unknown as NodeLabels;
+    noUnknownKeys(p, "nodeLabels", v, ["key", "legacyValue", "ciliumValue"]);
+    const allowed = "a Kubernetes label name or value (1–63 letters, digits, '-', '_' or '.')";
+    const labels = {
+        key: matching(p, "nodeLabels.key", v.key ?? DEFAULT_NODE_LABELS.key, LABEL_PART, allowed) as string,
+        legacyValue: matching(p, "nodeLabels.legacyValue", v.legacyValue ?? DEFAULT_NODE_LABELS.legacyValue, LABEL_PART, allowed) as string,
+        ciliumValue: matching(p, "nodeLabels.ciliumValue", v.ciliumValue ?? DEFAULT_NODE_LABELS.ciliumValue, LABEL_PART, allowed) as string,
+    };
+    if (labels.legacyValue !== undefined && labels.legacyValue === labels.ciliumValue) {
+        p.add(`\`nodeLabels.ciliumValue\` is ${JSON.stringify(labels.ciliumValue)}, the same as \`nodeLabels.legacyValue\`; the pools must be told apart.`);
+    }
+    return labels;
+}
+
+function parseCilium(p: Problems, value: unknown): MigrationConfig["cilium"] {
+    const v = objectOrDefault(p, "cilium", value);
+    if (!v) return undefined as unknown as MigrationConfig["cilium"];
+    noUnknownKeys(p, "cilium", v, ["chartVersion", "values"]);
+    const chartVersion = matching(p, "cilium.chartVersion", v.chartVersion ?? pins.CILIUM_CHART_VERSION, /^1\.(1[6-9]|[2-9][0-9])\.[0-9]+$/,
+        'an exact Cilium chart version from 1.16 on, such as "1.19.6" (kubeProxyReplacement is true/false only from 1.16)') as string;
+    const values = v.values ?? {};
+    if (!isPlainObject(values)) p.add(`\`cilium.values\` is ${JSON.stringify(values)}; it must be an object of Helm values.`);
+    return { chartVersion, values: isPlainObject(values) ? values : {} };
+}
+
+function parseGoldpinger(p: Problems, value: unknown): GoldpingerConfig {
+    const v = objectOrDefault(p, "goldpinger", value);
+    if (!v) return undefined as unknown as GoldpingerConfig;
+    noUnknownKeys(p, "goldpinger", v, ["enabled", "image"]);
+    return {
+        enabled: bool(p, "goldpinger.enabled", v.enabled ?? true) as boolean,
+        image: matching(p, "goldpinger.image", v.image ?? pins.GOLDPINGER_IMAGE, PINNED_IMAGE,
+            'a pinned image reference with a tag or digest, such as "bloomberg/goldpinger:3.10.2" (never :latest)') as string,
+    };
+}
+
+function parseDrain(p: Problems, value: unknown): DrainConfig {
+    const v = objectOrDefault(p, "drain", value);
+    if (!v) return undefined as unknown as DrainConfig;
+    noUnknownKeys(p, "drain", v, ["timeout", "deleteEmptyDirData", "batchSize"]);
+    return {
+        timeout: matching(p, "drain.timeout", v.timeout ?? DEFAULT_DRAIN.timeout, DURATION, 'a duration such as "10m" or "1h30m"') as string,
+        deleteEmptyDirData: bool(p, "drain.deleteEmptyDirData", v.deleteEmptyDirData ?? DEFAULT_DRAIN.deleteEmptyDirData) as boolean,
+        batchSize: wholeNumber(p, "drain.batchSize", v.batchSize ?? DEFAULT_DRAIN.batchSize, 1, 50) as number,
+    };
+}
+
+function parseGate(p: Problems, value: unknown): GateConfig {
+    const v = objectOrDefault(p, "gate", value);
+    if (!v) return undefined as unknown as GateConfig;
+    noUnknownKeys(p, "gate", v, ["timeout"]);
+    return { timeout: matching(p, "gate.timeout", v.timeout ?? DEFAULT_GATE.timeout, DURATION, 'a duration such as "15m"') as string };
+}

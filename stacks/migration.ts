@@ -1,0 +1,152 @@
+/**
+ * Composes the components for one phase. Everything phase-dependent is decided by the predicates in phases.ts; the
+ * order between phases is explicit: each phase's changes wait for the previous phase's gate (re-run at the start
+ * of the update), and the phase's own gate waits for all of them.
+ *
+ *   cluster ─► goldpinger ─► gate of phase N-1 ─► aws-node / Cilium / node pools / steps ─► gate of phase N
+ */
+import { createHash } from "crypto";
+import { assertOverridesAllowed } from "../cilium/values";
+import { AwsNodeAffinity } from "../components/awsNodeAffinity";
+import { CiliumNodeGroup } from "../components/ciliumNodeGroup";
+import { CiliumRelease } from "../components/ciliumRelease";
+import { ClusterDns } from "../components/clusterDns";
+import { ConnectivityCheck } from "../components/connectivityCheck";
+import { Gate } from "../components/gate";
+import { LegacyNodeGroup } from "../components/legacyNodeGroup";
+import { MigrationCluster } from "../components/migrationCluster";
+import { gateChecks } from "../gates/phaseGates";
+import { DEFAULT_GATE_CLI } from "../steps/scripts";
+import { MigrationConfig } from "./configTypes";
+import * as phases from "./phases";
+
+export interface MigrationOptions {
+    /** The gate CLI command line, run from the project root. Default: the project's own `gates/cli.ts`. */
+    gateCli?: string;
+    /** Where progress messages go. Default: the Pulumi log (shown by `pulumi up`). */
+    log?: (message: string) => void;
+}
+
+export interface Migration {
+    cluster: MigrationCluster;
+    connectivity?: ConnectivityCheck;
+    entryGate?: Gate;
+    awsNode: AwsNodeAffinity;
+    cilium?: CiliumRelease;
+    ciliumPool: CiliumNodeGroup;
+    legacyPool?: LegacyNodeGroup;
+    dns: ClusterDns;
+    exitGate: Gate;
+}
+
+/** Re-run gates whenever the phase or any config value changes. */
+export function configFingerprint(config: MigrationConfig): string {
+    return createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16);
+}
+
+export function buildMigration(config: MigrationConfig, options: MigrationOptions = {}): Migration {
+    const { phase, nodeLabels: labels } = config;
+    const gateCli = options.gateCli ?? DEFAULT_GATE_CLI;
+    const tags = { "eks-cilium-migration/cluster": config.clusterName };
+    // Refuse protected Helm overrides before anything is declared, not halfway through.
+    assertOverridesAllowed(phase, config.cilium.values);
+
+    const cluster = new MigrationCluster("cluster", {
+        clusterName: config.clusterName,
+        kubernetesVersion: config.kubernetesVersion,
+        vpc: config.vpc,
+        kubeProxyAddonEnabled: !phases.kubeProxyReplaced(phase),
+        tags,
+    });
+    const kubeconfig = cluster.kubeconfig;
+    const connectivity = config.goldpinger.enabled
+        ? new ConnectivityCheck("goldpinger", { provider: cluster.provider, image: config.goldpinger.image }, { dependsOn: [cluster] })
+        : undefined;
+
+    const gateArgs = (gatePhase: phases.Phase) => ({
+        checks: gateChecks(gatePhase, { goldpinger: config.goldpinger.enabled }),
+        kubeconfig, gateCli, timeout: config.gate.timeout, labels,
+        triggers: [phase, configFingerprint(config)],
+    });
+    const entryGate = phase > phases.FIRST_PHASE
+        ? new Gate(`gate-phase-${phase - 1}`, { ...gateArgs((phase - 1) as phases.Phase), dependsOn: [cluster, ...(connectivity ? [connectivity] : [])] })
+        : undefined;
+    const afterEntryGate = entryGate ? [entryGate] : [];
+
+    const awsNode = new AwsNodeAffinity("aws-node", {
+        route: "addon",
+        clusterName: cluster.eksClusterName,
+        provider: cluster.provider,
+        labels,
+        pinned: phases.awsNodePinned(phase),
+        remove: phases.awsNodeRemoved(phase),
+        kubeconfig, gateCli, tags,
+        dependsOn: afterEntryGate,
+    });
+    const nodePrerequisites = [awsNode.vpcCniAddon, cluster.kubeProxyAddon].filter(<T>(r: T | undefined): r is T => r !== undefined);
+
+    const cilium = phases.ciliumInstalled(phase)
+        ? new CiliumRelease("cilium", {
+            phase,
+            provider: cluster.provider,
+            clusterName: cluster.eksClusterName,
+            clusterEndpoint: cluster.endpoint,
+            vpcId: cluster.vpcId,
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcProviderUrl: cluster.oidcProviderUrl,
+            chartVersion: config.cilium.chartVersion,
+            labels,
+            overrides: config.cilium.values,
+            tags,
+            dependsOn: [...afterEntryGate, ...(cluster.kubeProxyAddon ? [cluster.kubeProxyAddon] : [])],
+        })
+        : undefined;
+
+    const ciliumPool = new CiliumNodeGroup("cilium-pool", {
+        cluster: cluster.cluster,
+        nodeRoleArn: cluster.nodeRole.arn,
+        subnetIds: cluster.privateSubnetIds,
+        nodeGroup: config.ciliumNodeGroup,
+        labels,
+        scaledUp: phases.ciliumNodesScaledUp(phase),
+        // The pool only grows once Cilium is there to take its nodes.
+        scaleUpAfter: cilium ? [cilium] : [],
+        dependsOn: [...nodePrerequisites, ...afterEntryGate],
+        tags,
+    });
+
+    const legacyPool = phases.legacyPoolDeleted(phase) ? undefined : new LegacyNodeGroup("legacy-pool", {
+        cluster: cluster.cluster,
+        nodeRoleArn: cluster.nodeRole.arn,
+        subnetIds: cluster.privateSubnetIds,
+        nodeGroup: config.legacyNodeGroup,
+        labels,
+        kubeconfig,
+        cordon: phases.legacyCordoned(phase),
+        restartAfterCordon: connectivity ? [{ namespace: connectivity.namespace, name: connectivity.name }] : [],
+        drain: phases.legacyDrained(phase),
+        drainOptions: config.drain,
+        // Right before evicting: the pool is cordoned and the new pool is ready to take the pods.
+        drainPreChecks: ["legacy-cordoned", "cilium-ready"],
+        gateCli,
+        scaleToZero: phases.legacyScaledToZero(phase),
+        // Nodes only go once aws-node is gone (and so cannot be left half-removed on them).
+        scaleToZeroAfter: [awsNode, ...afterEntryGate],
+        dependsOn: nodePrerequisites,
+        stepsDependOn: [...afterEntryGate, ciliumPool],
+        tags,
+    });
+
+    const dns = new ClusterDns("dns", {
+        clusterName: cluster.eksClusterName,
+        dependsOn: [legacyPool?.nodeGroup ?? ciliumPool.nodeGroup],
+        tags,
+    });
+
+    const exitGate = new Gate(`gate-phase-${phase}`, {
+        ...gateArgs(phase),
+        dependsOn: [cluster, awsNode, ciliumPool, dns, ...afterEntryGate,
+            ...[connectivity, cilium, legacyPool].filter(<T>(r: T | undefined): r is T => r !== undefined)],
+    });
+    return { cluster, connectivity, entryGate, awsNode, cilium, ciliumPool, legacyPool, dns, exitGate };
+}

@@ -1,0 +1,125 @@
+/**
+ * Shell scripts run by `@pulumi/command` steps. Pure: every script is a string built from validated values, tested
+ * line by line. Shared rules:
+ * - the kubeconfig arrives in the environment variable KUBECONFIG_DATA (a Pulumi secret), is written to a private
+ *   temp file that an EXIT trap removes, and is never echoed;
+ * - `set -euo pipefail`: any failed check stops the step, and the step fails the update (fail closed);
+ * - every step says what it did, and is idempotent (running it twice is harmless).
+ */
+import { DrainConfig, NodeLabels } from "../stacks/configTypes";
+
+/** Runs the gate CLI relative to the project root (Pulumi runs programs there). */
+export const DEFAULT_GATE_CLI = "node_modules/.bin/ts-node --transpile-only gates/cli.ts";
+
+export const KUBECONFIG_ENV = "KUBECONFIG_DATA";
+
+/** Single-quotes a value for bash. Values here are validated already; this is defence in depth. */
+export function shellQuote(value: string): string {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export function withKubeconfig(body: string): string {
+    return [
+        "set -euo pipefail",
+        "umask 077",
+        'kubeconfig_file="$(mktemp)"',
+        // Removed however the step ends: success, failure, or interruption.
+        "trap 'rm -f \"$kubeconfig_file\"' EXIT",
+        `printf '%s' "$${KUBECONFIG_ENV}" > "$kubeconfig_file"`,
+        'export KUBECONFIG="$kubeconfig_file"',
+        body.trim(),
+    ].join("\n");
+}
+
+export const selectorOf = (labels: NodeLabels, value: string): string => `${labels.key}=${value}`;
+
+/** Lists the nodes matching a selector into the bash array `nodes`. */
+function listNodes(selector: string): string {
+    return `mapfile -t nodes < <(kubectl get nodes -l ${shellQuote(selector)} -o name)`;
+}
+
+export function cordonScript(labels: NodeLabels): string {
+    const selector = selectorOf(labels, labels.legacyValue);
+    return withKubeconfig(`
+${listNodes(selector)}
+if [ "\${#nodes[@]}" -eq 0 ]; then echo "cordon: no node matches ${selector}; nothing to cordon"; exit 0; fi
+kubectl cordon "\${nodes[@]}"
+echo "cordon: \${#nodes[@]} node(s) with ${selector} cordoned"`);
+}
+
+export function uncordonScript(labels: NodeLabels): string {
+    const selector = selectorOf(labels, labels.legacyValue);
+    return withKubeconfig(`
+${listNodes(selector)}
+if [ "\${#nodes[@]}" -eq 0 ]; then echo "uncordon: no node matches ${selector}; nothing to uncordon"; exit 0; fi
+kubectl uncordon "\${nodes[@]}"
+echo "uncordon: \${#nodes[@]} node(s) with ${selector} uncordoned"`);
+}
+
+export function restartDeploymentScript(namespace: string, name: string, timeout: string): string {
+    const ns = shellQuote(namespace);
+    const target = shellQuote(`deployment/${name}`);
+    return withKubeconfig(`
+kubectl -n ${ns} rollout restart ${target}
+kubectl -n ${ns} rollout status ${target} --timeout=${timeout}
+echo "restart: ${namespace}/${name} rolled out again"`);
+}
+
+export function drainArgs(drain: DrainConfig): string[] {
+    return [
+        "--ignore-daemonsets", // DaemonSet pods (aws-node, kube-proxy, goldpinger) stay until the node goes
+        ...(drain.deleteEmptyDirData ? ["--delete-emptydir-data"] : []),
+        `--timeout=${drain.timeout}`,
+        // Eviction API (never --disable-eviction): PodDisruptionBudgets are respected; a blocked eviction retries
+        // until the timeout, then the step fails and the update stops.
+    ];
+}
+
+export interface PreChecks {
+    /** Gate checks that must pass right before the step acts (fail closed). */
+    checks: string[];
+    gateCli: string;
+    labels: NodeLabels;
+}
+
+/** Runs each gate check against the cluster; `set -e` stops the step at the first failure. */
+export function preCheckLines(pre: PreChecks): string {
+    return pre.checks.map((check) =>
+        `echo "pre-check: ${check}"\n${pre.gateCli} ${check} --kubeconfig "$kubeconfig_file" ${labelFlags(pre.labels)}`).join("\n");
+}
+
+export function drainScript(labels: NodeLabels, drain: DrainConfig, pre: PreChecks): string {
+    const selector = selectorOf(labels, labels.legacyValue);
+    return withKubeconfig(`
+${preCheckLines(pre)}
+${listNodes(selector)}
+total="\${#nodes[@]}"
+if [ "$total" -eq 0 ]; then echo "drain: no node matches ${selector}; nothing to drain"; exit 0; fi
+batch=${drain.batchSize}
+for ((i = 0; i < total; i += batch)); do
+  group=("\${nodes[@]:i:batch}")
+  echo "drain: nodes $((i + 1))-$((i + \${#group[@]})) of $total: \${group[*]}"
+  kubectl drain "\${group[@]}" ${drainArgs(drain).join(" ")}
+done
+echo "drain: $total node(s) with ${selector} drained"`);
+}
+
+/** Re-checks the preconditions through the gate CLI right before it deletes, then deletes (idempotently). */
+export function removeDaemonSetScript(args: { daemonSet: string; namespace: string; pre: PreChecks }): string {
+    return withKubeconfig(`
+${preCheckLines(args.pre)}
+kubectl -n ${shellQuote(args.namespace)} delete daemonset ${shellQuote(args.daemonSet)} --ignore-not-found --wait=true
+echo "remove: daemonset ${args.namespace}/${args.daemonSet} deleted (pre-checks passed: ${args.pre.checks.join(", ")})"`);
+}
+
+/** The gate CLI's label options, so checks use the same labels as the node groups. */
+export function labelFlags(labels: NodeLabels): string {
+    return `--legacy-label ${shellQuote(selectorOf(labels, labels.legacyValue))} ` +
+        `--cilium-label ${shellQuote(selectorOf(labels, labels.ciliumValue))}`;
+}
+
+/** Runs each check in order, each polling up to `timeout`; the first failure fails the step. */
+export function gateScript(args: { gateCli: string; checks: string[]; timeout: string; labels: NodeLabels }): string {
+    return withKubeconfig(args.checks.map((check) =>
+        `${args.gateCli} ${check} --kubeconfig "$kubeconfig_file" --wait ${args.timeout} ${labelFlags(args.labels)}`).join("\n"));
+}

@@ -1,0 +1,68 @@
+// The cluster: EKS settings the migration relies on, the addons, the Kubernetes provider, goldpinger.
+import * as assert from "assert";
+import { find, runPhase } from "./mocks";
+
+describe("MigrationCluster and ConnectivityCheck", () => {
+    it("declares EKS with API auth, an OIDC provider, no default node group and no pulumi-eks-managed addons", async () => {
+        const eks = find(await runPhase(0), "eks:index:Cluster", "cluster-eks").inputs;
+        assert.strictEqual(eks.authenticationMode, "API");
+        assert.strictEqual(eks.createOidcProvider, true);
+        assert.strictEqual(eks.skipDefaultNodeGroup, true);
+        assert.strictEqual(eks.useDefaultVpcCni, true, "pulumi-eks must not create its own vpc-cni addon");
+        assert.strictEqual(eks.bootstrapSelfManagedAddons, false);
+        assert.strictEqual(eks.version, "1.33");
+        assert.strictEqual(eks.name, "prod-eu-1");
+    });
+
+    it("declares the vpc-cni, kube-proxy and coredns addons with preserve and OVERWRITE", async () => {
+        const e = await runPhase(0);
+        const addons = e.resources.filter((r) => r.type === "aws:eks/addon:Addon");
+        assert.deepStrictEqual(addons.map((a) => a.inputs.addonName).sort(), ["coredns", "kube-proxy", "vpc-cni"]);
+        for (const a of addons) {
+            assert.strictEqual(a.inputs.preserve, true, `${a.name}: deleting the addon must leave its DaemonSet to the pre-checked step`);
+            assert.strictEqual(a.inputs.resolveConflictsOnUpdate, "OVERWRITE");
+            assert.strictEqual(a.inputs.clusterName, "prod-eu-1");
+        }
+        assert.strictEqual(find(e, "aws:eks/addon:Addon", "aws-node-vpc-cni").inputs.configurationValues, undefined, "phase 0 keeps the default affinity");
+    });
+
+    it("uses an existing VPC when given, and creates none", async () => {
+        const e = await runPhase(0, { vpc: { vpcId: "vpc-0abc0abc0abc0abc0", privateSubnetIds: ["subnet-0123456789abcdef1"], publicSubnetIds: ["subnet-0123456789abcdef2"] } });
+        assert.ok(!e.resources.some((r) => r.type === "awsx:ec2:Vpc"));
+        const eks = find(e, "eks:index:Cluster", "cluster-eks").inputs;
+        assert.strictEqual(eks.vpcId, "vpc-0abc0abc0abc0abc0");
+        assert.deepStrictEqual(eks.privateSubnetIds, ["subnet-0123456789abcdef1"]);
+    });
+
+    it("creates a VPC through awsx with the configured CIDR and AZ count", async () => {
+        const vpc = find(await runPhase(0, { vpc: { cidrBlock: "10.42.0.0/16", availabilityZoneCount: 2 } }), "awsx:ec2:Vpc", "cluster-vpc").inputs;
+        assert.strictEqual(vpc.cidrBlock, "10.42.0.0/16");
+        assert.strictEqual(vpc.numberOfAvailabilityZones, 2);
+    });
+
+    it("builds the Kubernetes provider from the kubeconfig, as a secret, with server-side apply", async () => {
+        const provider = find(await runPhase(0), "pulumi:providers:kubernetes", "cluster-k8s").inputs;
+        assert.strictEqual(provider.kubeconfig, "[secret]");
+        assert.strictEqual(provider.enableServerSideApply, "true");
+    });
+
+    it("runs goldpinger pinned, unprivileged, in its own namespace, with RBAC to list pods there", async () => {
+        const e = await runPhase(0);
+        const ds = find(e, "kubernetes:apps/v1:DaemonSet", "goldpinger-daemonset").inputs as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const container = ds.spec.template.spec.containers[0];
+        assert.strictEqual(container.image, "bloomberg/goldpinger:3.10.2");
+        assert.strictEqual(container.securityContext.allowPrivilegeEscalation, false);
+        assert.strictEqual(ds.spec.template.spec.tolerations, undefined, "goldpinger must not start before Cilium on a tainted node");
+        const role = find(e, "kubernetes:rbac.authorization.k8s.io/v1:Role", "goldpinger-role").inputs as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+        assert.deepStrictEqual(role.rules, [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }]);
+        assert.strictEqual(find(e, "kubernetes:core/v1:Service", "goldpinger-service").inputs.spec && (find(e, "kubernetes:core/v1:Service", "goldpinger-service").inputs as any).spec.type, "ClusterIP"); // eslint-disable-line @typescript-eslint/no-explicit-any
+        const deployment = find(e, "kubernetes:apps/v1:Deployment", "goldpinger-deployment").inputs as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+        assert.strictEqual(deployment.spec.template.spec.containers[0].image, "bloomberg/goldpinger:3.10.2");
+    });
+
+    it("without goldpinger, no connectivity workload is declared and gates leave connectivity out", async () => {
+        const e = await runPhase(3, { goldpinger: { enabled: false } });
+        assert.ok(!e.resources.some((r) => r.name.startsWith("goldpinger")));
+        assert.deepStrictEqual(e.outputs.gate, ["cilium-ready"]);
+    });
+});

@@ -1,0 +1,34 @@
+/** The one shared mocks module of the tests: the planner's recording mock runtime plus test helpers. */
+import { Evaluation, evaluate } from "../plan/evaluate";
+import { CONFIG_NAMESPACE } from "../stacks/pins";
+
+export { RecordingMocks, RecordedResource, printable, promiseOf } from "../plan/mockRuntime";
+
+/** A complete, valid stack config; `extra` adds or replaces bare keys (objects are JSON-encoded). */
+export function stackConfig(phase: number, extra: Record<string, unknown> = {}): Record<string, string> {
+    const bare: Record<string, unknown> = {
+        phase,
+        clusterName: "prod-eu-1",
+        legacyNodeGroup: { name: "ng-1", instanceTypes: ["m6i.large"], desiredSize: 3, minSize: 3, maxSize: 6 },
+        ciliumNodeGroup: { name: "ng-cilium", instanceTypes: ["m6i.large"], desiredSize: 3, minSize: 3, maxSize: 6 },
+        ...extra,
+    };
+    const out: Record<string, string> = { "aws:region": "eu-west-1" };
+    for (const [k, v] of Object.entries(bare)) {
+        if (v !== undefined) out[`${CONFIG_NAMESPACE}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return out;
+}
+
+/** Runs the program at `phase` as the update right after `phase - 1` (none for phase 0). */
+export function runPhase(phase: number, extra: Record<string, unknown> = {}, appliedPhase: number | undefined = phase === 0 ? undefined : phase - 1): Promise<Evaluation> {
+    return evaluate({ config: stackConfig(phase, extra), appliedPhase });
+}
+
+export const key = (r: { type: string; name: string }): string => `${r.type}::${r.name}`;
+
+export function find(e: Evaluation, type: string, name: string) {
+    const found = e.resources.find((r) => r.type === type && r.name === name);
+    if (!found) throw new Error(`no ${type} named ${name}; have: ${e.resources.map(key).join(", ")}`);
+    return found;
+}
