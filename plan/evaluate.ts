@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "../stacks/pins";
 import { MigrationOptions } from "../stacks/migration";
 import { migrationProgram } from "../stacks/program";
-import { RecordedResource, RecordingMocks, attachParents, settled } from "./mockRuntime";
+import { RecordedResource, RecordingMocks, attachParents, recordDependencies, settled } from "./mockRuntime";
 
 export const PROJECT = "eks-cilium-migration";
 
@@ -35,6 +35,7 @@ export async function evaluate(args: EvaluateArgs): Promise<Evaluation> {
     const mocks = args.mocks ?? new RecordingMocks(args.appliedPhase);
     // Plan mode (preview=false) so every mocked output is known and printed.
     await pulumi.runtime.setMocks(mocks, PROJECT, args.stack ?? "dev", false, "organization");
+    const dependencies = recordDependencies();
     pulumi.runtime.setAllConfig(config);
     const exported = await migrationProgram({ log: () => undefined, ...args.options });
     const outputs: Record<string, unknown> = {};
@@ -42,7 +43,7 @@ export async function evaluate(args: EvaluateArgs): Promise<Evaluation> {
         outputs[key] = await resolve(value);
     }
     await settled();
-    attachParents(mocks.resources);
+    attachParents(mocks.resources, dependencies);
     return { resources: mocks.resources, outputs };
 }
 

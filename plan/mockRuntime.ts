@@ -15,6 +15,10 @@ export interface RecordedResource {
     custom: boolean;
     /** Types of the parents, outermost first (from the URN). */
     parentTypes: string[];
+    /** What it waits for, as `type::name`: its dependsOn (components expanded to their children) and its inputs' sources. */
+    dependencies: string[];
+    /** Pulumi leaves it in the cluster when it is removed from the program. */
+    retainOnDelete: boolean;
 }
 
 export const FAKE_ENDPOINT = "https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com";
@@ -86,7 +90,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     constructor(private readonly appliedPhase?: unknown) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-        this.resources.push({ type: args.type, name: args.name, inputs: printable(args.inputs) as Record<string, unknown>, custom: args.custom ?? false, parentTypes: [] });
+        this.resources.push({ type: args.type, name: args.name, inputs: printable(args.inputs) as Record<string, unknown>, custom: args.custom ?? false, parentTypes: [], dependencies: [], retainOnDelete: false });
         return {
             id: args.custom === false ? undefined : `${args.name}-id`,
             state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, this.appliedPhase) },
@@ -99,16 +103,52 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
 }
 
-/** Fills in each recorded resource's parent chain from the URNs the mock monitor handed out. */
-export function attachParents(resources: RecordedResource[]): void {
-    const monitor = (pulumi.runtime as unknown as { getMonitor(): { getRegisteredResources?(): Map<string, unknown> } }).getMonitor();
-    const urns = [...(monitor.getRegisteredResources?.().keys() ?? [])];
+interface RegisterRequest { getType(): string; getName(): string; getDependenciesList(): string[]; getRetainondelete?(): boolean }
+
+/** What the registration request says beyond the inputs. */
+export interface RegistrationOptions { dependencies: string[]; retainOnDelete: boolean }
+interface MockMonitorShape {
+    getRegisteredResources?(): Map<string, unknown>;
+    registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
+}
+
+const monitor = () => (pulumi.runtime as unknown as { getMonitor(): MockMonitorShape }).getMonitor();
+
+/** `urn:pulumi:stack::project::parent$type::name` → `type::name`. */
+export function urnKey(urn: string): string {
+    const [typeChain, name] = urn.split("::").slice(2);
+    return `${typeChain.split("$").pop()}::${name}`;
+}
+
+/**
+ * The mock monitor does not hand dependencies to `newResource`; the registration request carries them. Call right
+ * after `setMocks`.
+ */
+export function recordDependencies(): Map<string, RegistrationOptions> {
+    const options = new Map<string, RegistrationOptions>();
+    const m = monitor();
+    const register = m.registerResource.bind(m);
+    m.registerResource = (req, callback) => {
+        options.set(`${req.getType()}::${req.getName()}`, { dependencies: req.getDependenciesList(), retainOnDelete: req.getRetainondelete?.() ?? false });
+        return register(req, callback);
+    };
+    return options;
+}
+
+/** Fills in each recorded resource's parent chain and dependencies from what the mock monitor saw. */
+export function attachParents(resources: RecordedResource[], options: Map<string, RegistrationOptions> = new Map()): void {
+    const urns = [...(monitor().getRegisteredResources?.().keys() ?? [])];
     for (const urn of urns) {
         const [typeChain, name] = urn.split("::").slice(2);
         const types = typeChain.split("$");
         const leaf = types.pop() as string;
         const match = resources.find((r) => r.type === leaf && r.name === name && r.parentTypes.length === 0);
         if (match) match.parentTypes = types;
+    }
+    for (const r of resources) {
+        const o = options.get(`${r.type}::${r.name}`);
+        r.dependencies = [...new Set((o?.dependencies ?? []).map(urnKey))].sort();
+        r.retainOnDelete = o?.retainOnDelete ?? false;
     }
 }
 

@@ -1,0 +1,103 @@
+// aws-node's pinning affinity (addon route and patch route) and cilium-operator's IAM policy.
+import * as assert from "assert";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_AWS_NODE_MATCH_EXPRESSIONS, awsNodeDaemonSetPatchSpec, vpcCniAddonConfiguration } from "../awsnode/affinity";
+import { ENI_MUTATING_ACTIONS, ciliumOperatorPolicy, policyActions } from "../cilium/iamPolicy";
+import { AwsNodeAffinity } from "../components/awsNodeAffinity";
+import { RecordingMocks, attachParents, promiseOf, recordDependencies, settled } from "../plan/mockRuntime";
+import { DEFAULT_NODE_LABELS } from "../stacks/config";
+import { find, runPhase } from "./mocks";
+
+const PINNED_TERMS = [
+    { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+    { key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] },
+    { key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate"] },
+    { key: "cni", operator: "In", values: ["aws-cni"] },
+];
+
+describe("aws-node affinity", () => {
+    it("addon route: configurationValues keep the default terms and add cni In [aws-cni]", () => {
+        const config = JSON.parse(vpcCniAddonConfiguration(true, DEFAULT_NODE_LABELS) as string);
+        assert.deepStrictEqual(Object.keys(config), ["affinity"]);
+        assert.deepStrictEqual(config.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [{ matchExpressions: PINNED_TERMS }]);
+        assert.strictEqual(vpcCniAddonConfiguration(false, DEFAULT_NODE_LABELS), undefined);
+        assert.strictEqual(DEFAULT_AWS_NODE_MATCH_EXPRESSIONS.length, 3);
+    });
+
+    it("patch route: the DaemonSet patch carries the same single term", () => {
+        assert.deepStrictEqual(awsNodeDaemonSetPatchSpec(DEFAULT_NODE_LABELS).template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms,
+            [{ matchExpressions: PINNED_TERMS }]);
+    });
+
+    it("the program pins aws-node through the vpc-cni addon in phases 1–5 and removes the addon from 6", async () => {
+        for (const phase of [1, 5]) {
+            const addon = find(await runPhase(phase), "aws:eks/addon:Addon", "aws-node-vpc-cni").inputs;
+            assert.deepStrictEqual(JSON.parse(addon.configurationValues as string), { affinity: awsNodeDaemonSetPatchSpec(DEFAULT_NODE_LABELS).template.spec.affinity });
+        }
+        const six = await runPhase(6);
+        assert.ok(!six.resources.some((r) => r.name === "aws-node-vpc-cni"));
+    });
+
+    it("patch route: a server-side-apply DaemonSetPatch with retainOnDelete, forced over the field owner", async () => {
+        const mocks = new RecordingMocks();
+        await pulumi.runtime.setMocks(mocks, "p", "s", false, "organization");
+        const options = recordDependencies();
+        const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+        const component = new AwsNodeAffinity("aws-node", {
+            route: "daemonset-patch", clusterName: "c", provider, labels: DEFAULT_NODE_LABELS,
+            pinned: true, remove: false, kubeconfig: "{}", gateCli: "gate",
+        });
+        await promiseOf(component.urn);
+        const patch = component.daemonSetPatch;
+        assert.ok(patch, "the patch is declared");
+        await promiseOf(patch.urn);
+        await settled();
+        attachParents(mocks.resources, options);
+        const recorded = mocks.resources.find((r) => r.type === "kubernetes:apps/v1:DaemonSetPatch");
+        assert.deepStrictEqual(recorded?.inputs.metadata, { name: "aws-node", namespace: "kube-system", annotations: { "pulumi.com/patchForce": "true" } });
+        assert.deepStrictEqual(recorded?.inputs.spec, awsNodeDaemonSetPatchSpec(DEFAULT_NODE_LABELS));
+        // Dropping the patch from the program must not relinquish the affinity (aws-node would land on Cilium nodes).
+        assert.strictEqual(recorded?.retainOnDelete, true);
+        assert.strictEqual(mocks.resources.some((r) => r.type === "aws:eks/addon:Addon"), false, "the patch route declares no addon");
+    });
+});
+
+describe("cilium-operator IAM policy", () => {
+    const doc = ciliumOperatorPolicy({ vpcId: "vpc-0123456789abcdef0", clusterName: "prod-eu-1" });
+
+    it("grants exactly the ENI-mode actions, none of them a wildcard", () => {
+        assert.deepStrictEqual(policyActions(doc), [
+            "ec2:AssignPrivateIpAddresses", "ec2:AttachNetworkInterface", "ec2:CreateNetworkInterface", "ec2:CreateTags",
+            "ec2:DeleteNetworkInterface", "ec2:DescribeInstanceTypes", "ec2:DescribeInstances", "ec2:DescribeManagedPrefixLists",
+            "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
+            "ec2:DescribeTags", "ec2:DescribeVpcs", "ec2:GetManagedPrefixListEntries", "ec2:ModifyNetworkInterfaceAttribute",
+            "ec2:UnassignPrivateIpAddresses",
+        ]);
+        for (const action of policyActions(doc)) assert.ok(!action.includes("*"), action);
+    });
+
+    it("scopes every mutating action: ENIs to the cluster's VPC, attachment to the cluster's nodes, tags to ENIs", () => {
+        for (const statement of doc.Statement) {
+            const mutating = statement.Action.some((a) => !/^ec2:(Describe|Get)/.test(a));
+            if (!mutating) continue;
+            assert.notStrictEqual(statement.Resource, "*", `${statement.Sid} is not scoped`);
+        }
+        const eni = doc.Statement.find((s) => s.Sid === "ManageEnisInClusterVpc");
+        assert.deepStrictEqual(eni?.Action, [...ENI_MUTATING_ACTIONS]);
+        assert.deepStrictEqual(eni?.Condition, { ArnLike: { "ec2:Vpc": "arn:*:ec2:*:*:vpc/vpc-0123456789abcdef0" } });
+        assert.deepStrictEqual(doc.Statement.find((s) => s.Sid === "AttachToClusterNodes")?.Condition, { StringEquals: { "ec2:ResourceTag/eks:cluster-name": "prod-eu-1" } });
+    });
+
+    it("the program gives the operator this policy through an IRSA role bound to kube-system/cilium-operator", async () => {
+        const e = await runPhase(2);
+        const policy = JSON.parse(find(e, "aws:iam/rolePolicy:RolePolicy", "cilium-operator-policy").inputs.policy as string);
+        assert.deepStrictEqual(policy, ciliumOperatorPolicy({ vpcId: "vpc-0123456789abcdef0", clusterName: "prod-eu-1" }));
+        const trust = JSON.parse(find(e, "aws:iam/role:Role", "cilium-operator-role").inputs.assumeRolePolicy as string);
+        assert.deepStrictEqual(trust.Statement[0].Condition.StringEquals, {
+            "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:sub": "system:serviceaccount:kube-system:cilium-operator",
+            "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:aud": "sts.amazonaws.com",
+        });
+        assert.strictEqual(trust.Statement[0].Action, "sts:AssumeRoleWithWebIdentity");
+    });
+});
