@@ -1,0 +1,52 @@
+/**
+ * aws-node-pinned: aws-node runs, ready, on exactly the legacy nodes, none elsewhere, and its DaemonSet carries the
+ * legacy-label affinity in every node selector term (without it the next new node would get aws-node).
+ * aws-node-removed: no aws-node DaemonSet and no aws-node pod are left.
+ */
+import { ClusterSnapshot, DaemonSet } from "../k8sTypes";
+import { findNamed, isPodReady, nameOf, nodesMatching, plural, podsWithLabel } from "../objects";
+import { GateContext, LabelSelector, matches } from "../selectors";
+import { Findings, Verdict } from "../verdict";
+import { AWS_NODE, KUBE_SYSTEM } from "../wellKnown";
+
+export function awsNodePinned(snapshot: Required<Pick<ClusterSnapshot, "nodes" | "pods" | "daemonsets">>, ctx: GateContext): Verdict {
+    const f = new Findings("aws-node-pinned");
+    const ds = findNamed(snapshot.daemonsets, KUBE_SYSTEM, AWS_NODE.daemonSet);
+    if (!ds) f.problem(`DaemonSet ${KUBE_SYSTEM}/${AWS_NODE.daemonSet} not found`);
+    else if (!affinityRequires(ds, ctx.legacy)) f.problem(`DaemonSet ${KUBE_SYSTEM}/${AWS_NODE.daemonSet} has no required node affinity ${ctx.legacy.key} In [${ctx.legacy.value}] in every term`);
+    else f.ok(`DaemonSet ${KUBE_SYSTEM}/${AWS_NODE.daemonSet} requires ${ctx.legacy.text}`);
+
+    const legacyNodes = new Set(nodesMatching(snapshot.nodes, ctx.legacy).map(nameOf));
+    const pods = podsWithLabel(snapshot.pods, ...AWS_NODE.podLabel, KUBE_SYSTEM);
+    const nodeLabels = new Map(snapshot.nodes.items.map((n) => [nameOf(n), n.metadata?.labels]));
+    const readyOn = new Set<string>();
+    for (const pod of pods) {
+        const node = pod.spec?.nodeName;
+        if (!node) continue;
+        if (!matches(ctx.legacy, nodeLabels.get(node))) f.problem(`aws-node pod ${nameOf(pod)} is on node ${node}, which is not a ${ctx.legacy.text} node`);
+        else if (isPodReady(pod)) readyOn.add(node);
+    }
+    for (const node of legacyNodes) {
+        if (!readyOn.has(node)) f.problem(`legacy node ${node} has no ready aws-node pod`);
+    }
+    f.progress = `${readyOn.size}/${legacyNodes.size} legacy nodes with a ready aws-node`;
+    f.ok(`${readyOn.size}/${plural(legacyNodes.size, "legacy node")} with a ready aws-node pod; ${plural(pods.length, "aws-node pod")} in all`);
+    return f.verdict(`aws-node ready on exactly the ${plural(legacyNodes.size, "legacy node")}`);
+}
+
+/** Node selector terms are ORed: every one of them must require the legacy label, or one term lets aws-node out. */
+export function affinityRequires(ds: DaemonSet, selector: LabelSelector): boolean {
+    const terms = ds.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+    return terms.length > 0 && terms.every((t) => (t.matchExpressions ?? []).some((e) =>
+        e.key === selector.key && e.operator === "In" && (e.values ?? []).length === 1 && e.values?.[0] === selector.value));
+}
+
+export function awsNodeRemoved(snapshot: Required<Pick<ClusterSnapshot, "pods" | "daemonsets">>): Verdict {
+    const f = new Findings("aws-node-removed");
+    if (findNamed(snapshot.daemonsets, KUBE_SYSTEM, AWS_NODE.daemonSet)) f.problem(`DaemonSet ${KUBE_SYSTEM}/${AWS_NODE.daemonSet} still exists`);
+    else f.ok(`DaemonSet ${KUBE_SYSTEM}/${AWS_NODE.daemonSet} is gone`);
+    const pods = podsWithLabel(snapshot.pods, ...AWS_NODE.podLabel, KUBE_SYSTEM);
+    for (const pod of pods) f.problem(`aws-node pod ${nameOf(pod)} still exists on node ${pod.spec?.nodeName ?? "?"}`);
+    if (pods.length === 0) f.ok("no aws-node pod left");
+    return f.verdict("aws-node DaemonSet and pods are gone");
+}

@@ -1,0 +1,65 @@
+/**
+ * connectivity: goldpinger's `/check_all`. goldpinger never fills the top-level OK, and `/cluster_health` only
+ * checks that every pod answered, so this check requires, itself: every running goldpinger pod answered, every
+ * ping it made succeeded, each pod pinged as many peers as there are goldpinger pods, and — while both pools have
+ * nodes — answering pods on both pools, so old↔new traffic was really exercised.
+ */
+import { ClusterSnapshot, GoldpingerCheckAll, List, Node, Pod } from "../k8sTypes";
+import { isPodRunning, nameOf, nodesMatching, plural, podsWithLabel } from "../objects";
+import { GateContext, matches } from "../selectors";
+import { Findings, Verdict } from "../verdict";
+import { GOLDPINGER_POD_LABEL } from "../wellKnown";
+
+export function connectivity(snapshot: Required<Pick<ClusterSnapshot, "nodes" | "pods" | "goldpinger">>, ctx: GateContext): Verdict {
+    const f = new Findings("connectivity");
+    const pods = podsWithLabel(snapshot.pods, ...GOLDPINGER_POD_LABEL).filter(isPodRunning);
+    const body: GoldpingerCheckAll = snapshot.goldpinger;
+    const responses = body.responses ?? {};
+    if (pods.length === 0) {
+        f.problem("no running goldpinger pod: nothing proves connectivity");
+        return f.verdict("");
+    }
+
+    const answered = pods.filter((p) => responses[nameOf(p)] !== undefined);
+    f.progress = `${answered.length}/${pods.length} goldpinger pods answered`;
+    for (const pod of pods) {
+        if (!responses[nameOf(pod)]) f.problem(`goldpinger pod ${nameOf(pod)} on node ${pod.spec?.nodeName ?? "?"} did not answer /check_all`);
+    }
+    f.ok(`${answered.length}/${pods.length} running goldpinger pods answered`);
+
+    let pings = 0;
+    let okPings = 0;
+    for (const [podName, result] of Object.entries(responses)) {
+        if (!result.OK) f.problem(`goldpinger pod ${podName} (${result.PodIP ?? "?"}) could not run its checks: ${result.error ?? "not OK"}`);
+        const peers = Object.entries(result.response?.podResults ?? {});
+        if (result.OK && peers.length !== pods.length) {
+            f.problem(`goldpinger pod ${podName} pinged ${plural(peers.length, "peer")}, but ${plural(pods.length, "goldpinger pod")} are running`);
+        }
+        for (const [peer, ping] of peers) {
+            pings++;
+            if (ping.OK) okPings++;
+            else f.problem(`ping from ${podName} (${result.PodIP ?? "?"}) to ${peer} (${ping.PodIP ?? "?"}) failed: ${ping.error ?? `status ${ping["status-code"] ?? "?"}`}`);
+        }
+    }
+    f.ok(`${okPings}/${pings} pings OK`);
+    crossPool(f, snapshot.nodes, answered, ctx);
+    return f.verdict(`${pods.length} goldpinger pods, ${pings} pings, all OK`);
+}
+
+/** While both pools have nodes, pods on both must have answered: otherwise old↔new traffic went untested. */
+function crossPool(f: Findings, nodes: List<Node>, answered: Pod[], ctx: GateContext): void {
+    const poolOf = new Map<string, string>();
+    for (const node of nodes.items) {
+        const labels = node.metadata?.labels;
+        if (matches(ctx.legacy, labels)) poolOf.set(nameOf(node), ctx.legacy.text);
+        else if (matches(ctx.cilium, labels)) poolOf.set(nameOf(node), ctx.cilium.text);
+    }
+    const bothPools = nodesMatching(nodes, ctx.legacy).length > 0 && nodesMatching(nodes, ctx.cilium).length > 0;
+    const onLegacy = answered.filter((p) => poolOf.get(p.spec?.nodeName ?? "") === ctx.legacy.text).length;
+    const onCilium = answered.filter((p) => poolOf.get(p.spec?.nodeName ?? "") === ctx.cilium.text).length;
+    f.ok(`answering pods: ${onLegacy} on ${ctx.legacy.text} nodes, ${onCilium} on ${ctx.cilium.text} nodes`);
+    if (!bothPools) return;
+    if (onLegacy === 0 || onCilium === 0) {
+        f.problem(`both pools have nodes but goldpinger answered from ${onLegacy === 0 ? "no " + ctx.legacy.text : "no " + ctx.cilium.text} node: traffic between the pools is untested`);
+    }
+}

@@ -1,0 +1,133 @@
+/**
+ * `npm run gate -- CHECK [--snapshot DIR | --kubeconfig PATH] [--wait DURATION]`
+ * Prints one line per finding and a last line `PASS <check>` or `FAIL <check>: <reason>`.
+ * Exit 0 pass, 1 fail, 2 input or usage error (including a cluster that cannot be read).
+ */
+import { parseDuration, formatDuration } from "./duration";
+import { ClusterSnapshot, SnapshotPart } from "./k8sTypes";
+import { CheckName } from "./phaseGates";
+import { VALID_CHECKS, partsNeeded, resolveCheck, runChecks } from "./registry";
+import { ClusterAccessError } from "./retry";
+import { DEFAULT_CONTEXT, GateContext, parseSelector } from "./selectors";
+import { InputError, readSnapshot } from "./snapshot";
+import { Verdict } from "./verdict";
+
+export const USAGE = "usage: npm run gate -- CHECK [--snapshot DIR | --kubeconfig PATH] [--wait DURATION] [--interval DURATION]\n" +
+    "       [--legacy-label KEY=VALUE] [--cilium-label KEY=VALUE] [--goldpinger-namespace NS]\n" +
+    `CHECK: ${VALID_CHECKS.join(", ")}`;
+
+export interface GateArgs {
+    check: string;
+    checks: CheckName[];
+    source: { kind: "snapshot"; dir: string } | { kind: "live"; kubeconfig: string };
+    waitMs: number;
+    intervalMs: number;
+    ctx: GateContext;
+    goldpingerNamespace: string;
+}
+
+export class UsageError extends Error {}
+
+const FLAGS = ["--snapshot", "--kubeconfig", "--wait", "--interval", "--legacy-label", "--cilium-label", "--goldpinger-namespace"];
+
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): GateArgs {
+    const positional: string[] = [];
+    const values: Record<string, string> = {};
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (!a.startsWith("--")) { positional.push(a); continue; }
+        if (!FLAGS.includes(a)) throw new UsageError(`unknown option ${JSON.stringify(a)}`);
+        const value = argv[++i];
+        if (value === undefined) throw new UsageError(`${a} needs a value`);
+        values[a] = value;
+    }
+    if (positional.length !== 1) throw new UsageError(positional.length === 0 ? "no CHECK given" : `one CHECK at a time, got ${positional.join(" ")}`);
+    const check = positional[0];
+    const checks = resolveCheck(check);
+    if (!checks) throw new UsageError(`unknown check ${JSON.stringify(check)}; valid checks: ${VALID_CHECKS.join(", ")}`);
+    if (values["--snapshot"] && values["--kubeconfig"]) throw new UsageError("give --snapshot or --kubeconfig, not both");
+    const kubeconfig = values["--kubeconfig"] ?? env.KUBECONFIG;
+    const source = values["--snapshot"] ? { kind: "snapshot" as const, dir: values["--snapshot"] }
+        : kubeconfig ? { kind: "live" as const, kubeconfig: kubeconfig.split(":")[0] } : undefined;
+    if (!source) throw new UsageError("give --snapshot DIR or --kubeconfig PATH (or set KUBECONFIG)");
+    const duration = (flag: string, fallback: string) => {
+        const ms = parseDuration(values[flag] ?? fallback);
+        if (ms === undefined) throw new UsageError(`${flag} ${JSON.stringify(values[flag])} is not a duration such as 30s, 15m or 1h30m`);
+        return ms;
+    };
+    const selector = (flag: string, fallback: GateContext["legacy"]) => {
+        if (values[flag] === undefined) return fallback;
+        const parsed = parseSelector(values[flag]);
+        if (!parsed) throw new UsageError(`${flag} ${JSON.stringify(values[flag])} is not KEY=VALUE`);
+        return parsed;
+    };
+    const ctx = { legacy: selector("--legacy-label", DEFAULT_CONTEXT.legacy), cilium: selector("--cilium-label", DEFAULT_CONTEXT.cilium) };
+    if (ctx.legacy.text === ctx.cilium.text) throw new UsageError("--legacy-label and --cilium-label must differ");
+    return {
+        check, checks, source, ctx,
+        waitMs: duration("--wait", "0s"),
+        intervalMs: Math.max(1000, duration("--interval", "10s")),
+        goldpingerNamespace: values["--goldpinger-namespace"] ?? "goldpinger",
+    };
+}
+
+export interface GateDeps {
+    read: (parts: SnapshotPart[]) => Promise<ClusterSnapshot>;
+    now: () => number;
+    sleep: (ms: number) => Promise<void>;
+    out: (line: string) => void;
+}
+
+/** Runs the check, polling with `--wait` until it passes or time runs out. Returns the exit code. */
+export async function runGate(args: GateArgs, deps: GateDeps): Promise<number> {
+    const parts = partsNeeded(args.checks);
+    const deadline = deps.now() + args.waitMs;
+    for (let attempt = 1; ; attempt++) {
+        let verdict: Verdict;
+        try {
+            verdict = runChecks(args.check, args.checks, await deps.read(parts), args.ctx);
+        } catch (err) {
+            if (err instanceof InputError || err instanceof ClusterAccessError) {
+                deps.out(`FAIL ${args.check}: ${err.message}`);
+                return 2;
+            }
+            throw err;
+        }
+        const left = deadline - deps.now();
+        if (verdict.pass || left <= 0 || args.source.kind === "snapshot") {
+            for (const line of verdict.findings) deps.out(line);
+            if (!verdict.pass && args.waitMs > 0 && args.source.kind === "live") deps.out(`${args.check}: gave up after ${attempt} attempts`);
+            deps.out(verdict.pass ? `PASS ${args.check}` : `FAIL ${args.check}: ${verdict.reason}`);
+            return verdict.pass ? 0 : 1;
+        }
+        // Progress a person can follow while the cluster converges.
+        const progress = verdict.progress ? `${verdict.progress} — ` : "";
+        deps.out(`waiting: ${args.check}: ${progress}${verdict.reason} (${formatDuration(left)} left)`);
+        await deps.sleep(Math.min(args.intervalMs, left));
+    }
+}
+
+export async function main(argv: string[], out: (s: string) => void, env: NodeJS.ProcessEnv): Promise<number> {
+    if (argv.includes("--help") || argv.includes("-h")) { out(USAGE); return 0; }
+    let args: GateArgs;
+    try {
+        args = parseArgs(argv, env);
+    } catch (e) {
+        if (e instanceof UsageError) { out(`gate: ${e.message}\n${USAGE}`); return 2; }
+        throw e;
+    }
+    const source = args.source;
+    const read = source.kind === "snapshot"
+        ? async (parts: SnapshotPart[]) => readSnapshot(source.dir, parts)
+        : async (parts: SnapshotPart[]) => (await import("./live")).readLive(parts, {
+            kubeconfigPath: source.kubeconfig,
+            goldpinger: { namespace: args.goldpingerNamespace, service: "goldpinger", port: 8080 },
+        });
+    return runGate(args, { read, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), out });
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`), process.env)
+        .then((code) => { process.exitCode = code; })
+        .catch((e) => { process.stderr.write(`gate: unexpected error: ${e instanceof Error ? e.stack : e}\n`); process.exitCode = 2; });
+}

@@ -1,0 +1,58 @@
+/** Every check by name, the snapshot parts it needs, and `phase-N` (the checks of phase N's gate). */
+import { Phase, isPhase } from "../stacks/phases";
+import { awsNodePinned, awsNodeRemoved } from "./checks/awsNode";
+import { ciliumManaged, ciliumOperatorReady, ciliumReady } from "./checks/cilium";
+import { connectivity } from "./checks/connectivity";
+import { kubeProxyRemoved } from "./checks/kubeProxy";
+import { legacyCordoned, legacyDrained, legacyRetired } from "./checks/legacy";
+import { ClusterSnapshot, SnapshotPart } from "./k8sTypes";
+import { CHECK_NAMES, CheckName, PHASE_GATES } from "./phaseGates";
+import { GateContext } from "./selectors";
+import { Verdict } from "./verdict";
+
+interface CheckDefinition {
+    needs: SnapshotPart[];
+    // The registry hands each check exactly the parts it declared, so the cast below is safe.
+    run: (snapshot: Required<ClusterSnapshot>, ctx: GateContext) => Verdict;
+}
+
+export const CHECKS: Record<CheckName, CheckDefinition> = {
+    "connectivity": { needs: ["nodes", "pods", "goldpinger"], run: connectivity },
+    "aws-node-pinned": { needs: ["nodes", "pods", "daemonsets"], run: awsNodePinned },
+    "cilium-operator-ready": { needs: ["nodes", "pods", "deployments"], run: ciliumOperatorReady },
+    "cilium-ready": { needs: ["nodes", "pods"], run: ciliumReady },
+    "legacy-cordoned": { needs: ["nodes"], run: legacyCordoned },
+    "legacy-drained": { needs: ["nodes", "pods"], run: legacyDrained },
+    "cilium-managed": { needs: ["nodes", "pods", "ciliumendpoints"], run: ciliumManaged },
+    "aws-node-removed": { needs: ["pods", "daemonsets"], run: awsNodeRemoved },
+    "legacy-retired": { needs: ["nodes"], run: legacyRetired },
+    "kube-proxy-removed": { needs: ["pods", "daemonsets"], run: kubeProxyRemoved },
+};
+
+/** A check the CLI accepts: one of CHECK_NAMES, or `phase-N` for N in 0–9. */
+export function resolveCheck(name: string): CheckName[] | undefined {
+    if ((CHECK_NAMES as readonly string[]).includes(name)) return [name as CheckName];
+    const phase = /^phase-([0-9])$/.exec(name);
+    if (phase && isPhase(Number(phase[1]))) return [...PHASE_GATES[Number(phase[1]) as Phase]];
+    return undefined;
+}
+
+export const VALID_CHECKS = [...CHECK_NAMES, "phase-0 … phase-9"];
+
+export function partsNeeded(checks: CheckName[]): SnapshotPart[] {
+    return [...new Set(checks.flatMap((c) => CHECKS[c].needs))];
+}
+
+/** Runs the checks on one snapshot; a composite (`phase-N`) passes only if every check passes. */
+export function runChecks(name: string, checks: CheckName[], snapshot: ClusterSnapshot, ctx: GateContext): Verdict {
+    const verdicts = checks.map((c) => CHECKS[c].run(snapshot as Required<ClusterSnapshot>, ctx));
+    if (checks.length === 1 && name === checks[0]) return verdicts[0];
+    const failed = verdicts.filter((v) => !v.pass);
+    return {
+        check: name,
+        pass: failed.length === 0,
+        findings: verdicts.flatMap((v) => v.findings),
+        reason: failed.length === 0 ? verdicts.map((v) => `${v.check} ok`).join(", ") : `${failed[0].check}: ${failed[0].reason}`,
+        progress: verdicts.map((v) => v.progress).filter((p) => p).join("; "),
+    };
+}

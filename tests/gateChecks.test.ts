@@ -1,0 +1,294 @@
+// Each check on snapshots shaped like kubectl's JSON: the passing state of its phase, and each way it can fail.
+import * as assert from "assert";
+import { awsNodePinned, awsNodeRemoved } from "../gates/checks/awsNode";
+import { ciliumManaged, ciliumOperatorReady, ciliumReady } from "../gates/checks/cilium";
+import { connectivity } from "../gates/checks/connectivity";
+import { kubeProxyRemoved } from "../gates/checks/kubeProxy";
+import { legacyCordoned, legacyDrained, legacyRetired } from "../gates/checks/legacy";
+import { ClusterSnapshot, Node, Pod } from "../gates/k8sTypes";
+import { resolveCheck, runChecks } from "../gates/registry";
+import { DEFAULT_CONTEXT as ctx } from "../gates/selectors";
+import { PHASE_SHAPES, buildCluster, copy } from "./fixtures/clusterBuilder";
+
+type Snapshot = Required<ClusterSnapshot>;
+const at = (phase: number): Snapshot => copy(buildCluster(PHASE_SHAPES[phase]));
+const podNamed = (s: Snapshot, prefix: string): Pod => s.pods.items.find((p) => p.metadata?.name?.startsWith(prefix)) as Pod;
+const nodesOf = (s: Snapshot, pool: string): Node[] => s.nodes.items.filter((n) => n.metadata?.labels?.cni === pool);
+const goldpingerOn = (s: Snapshot, pool: string): Pod[] => {
+    const names = new Set(nodesOf(s, pool).map((n) => n.metadata?.name));
+    return s.pods.items.filter((p) => p.metadata?.labels?.["app.kubernetes.io/name"] === "goldpinger" && names.has(p.spec?.nodeName));
+};
+const name = (o: { metadata?: { name?: string } }) => o.metadata?.name as string;
+
+describe("gate checks", () => {
+    describe("connectivity", () => {
+        it("passes when every pod answered, every ping is OK, and pods on both pools answered", () => {
+            const v = connectivity(at(3), ctx);
+            assert.strictEqual(v.pass, true, v.reason);
+            assert.deepStrictEqual(v.findings, [
+                "connectivity: 8/8 running goldpinger pods answered",
+                "connectivity: 64/64 pings OK",
+                "connectivity: answering pods: 5 on cni=aws-cni nodes, 3 on cni=cilium nodes",
+            ]);
+        });
+
+        it("fails on one failed cross-pool ping, naming both pods", () => {
+            const s = at(3);
+            const from = name(goldpingerOn(s, "aws-cni")[0]);
+            const to = name(goldpingerOn(s, "cilium")[0]);
+            Object.assign(s.goldpinger.responses?.[from].response?.podResults?.[to] ?? {}, { OK: false, error: "Get http://10.0.128.4:8080/ping: context deadline exceeded", "status-code": 504 });
+            const v = connectivity(s, ctx);
+            assert.strictEqual(v.pass, false);
+            assert.match(v.reason, new RegExp(`^ping from ${from} \\(10\\.0\\.128\\.\\d+\\) to ${to} \\(10\\.0\\.128\\.\\d+\\) failed: Get http://10.0.128.4:8080/ping: context deadline exceeded$`));
+        });
+
+        it("fails when a running goldpinger pod did not answer", () => {
+            const s = at(3);
+            const missing = goldpingerOn(s, "cilium")[1];
+            delete s.goldpinger.responses?.[name(missing)];
+            const v = connectivity(s, ctx);
+            assert.strictEqual(v.pass, false);
+            assert.strictEqual(v.reason, `goldpinger pod ${name(missing)} on node ${missing.spec?.nodeName} did not answer /check_all`);
+            assert.strictEqual(v.progress, "7/8 goldpinger pods answered");
+        });
+
+        it("fails when a pod pinged fewer peers than there are goldpinger pods", () => {
+            const s = at(4);
+            const pinger = name(goldpingerOn(s, "cilium")[0]);
+            const results = s.goldpinger.responses?.[pinger].response?.podResults ?? {};
+            delete results[Object.keys(results)[0]];
+            assert.strictEqual(connectivity(s, ctx).reason, `goldpinger pod ${pinger} pinged 7 peers, but 8 goldpinger pods are running`);
+        });
+
+        it("fails when a pod could not run its checks", () => {
+            const s = at(0);
+            const pinger = Object.keys(s.goldpinger.responses ?? {})[0];
+            Object.assign(s.goldpinger.responses?.[pinger] ?? {}, { OK: false, error: "connection refused" });
+            assert.match(connectivity(s, ctx).reason, new RegExp(`^goldpinger pod ${pinger} \\(.*\\) could not run its checks: connection refused$`));
+        });
+
+        it("fails while both pools have nodes but goldpinger answered from one pool only", () => {
+            const s = at(3);
+            const legacyPods = new Set(goldpingerOn(s, "aws-cni").map(name));
+            s.pods.items = s.pods.items.filter((p) => !legacyPods.has(name(p)));
+            for (const n of legacyPods) delete s.goldpinger.responses?.[n];
+            for (const r of Object.values(s.goldpinger.responses ?? {})) for (const n of legacyPods) delete r.response?.podResults?.[n];
+            const v = connectivity(s, ctx);
+            assert.strictEqual(v.pass, false);
+            assert.strictEqual(v.reason, "both pools have nodes but goldpinger answered from no cni=aws-cni node: traffic between the pools is untested");
+        });
+
+        it("does not require both pools once the legacy pool is gone, and ignores the never-filled top-level OK", () => {
+            const s = at(8);
+            s.goldpinger.OK = false;
+            assert.strictEqual(connectivity(s, ctx).pass, true);
+        });
+
+        it("fails with no running goldpinger pod", () => {
+            const s = at(3);
+            s.pods.items = s.pods.items.filter((p) => p.metadata?.namespace !== "goldpinger");
+            assert.strictEqual(connectivity(s, ctx).reason, "no running goldpinger pod: nothing proves connectivity");
+        });
+    });
+
+    describe("aws-node-pinned", () => {
+        it("passes with aws-node ready on exactly the legacy nodes and the affinity on its DaemonSet", () => {
+            const v = awsNodePinned(at(1), ctx);
+            assert.strictEqual(v.pass, true, v.reason);
+            assert.strictEqual(v.findings.at(-1), "aws-node-pinned: 3/3 legacy nodes with a ready aws-node pod; 3 aws-node pods in all");
+        });
+
+        it("fails with an aws-node pod on a new node", () => {
+            const s = at(3);
+            const stray = copy(podNamed(s, "aws-node-"));
+            stray.metadata = { ...stray.metadata, name: "aws-node-zz9q" };
+            stray.spec = { ...stray.spec, nodeName: name(nodesOf(s, "cilium")[0]) };
+            s.pods.items.push(stray);
+            assert.strictEqual(awsNodePinned(s, ctx).reason, `aws-node pod aws-node-zz9q is on node ${name(nodesOf(s, "cilium")[0])}, which is not a cni=aws-cni node`);
+        });
+
+        it("fails when the DaemonSet still has the default affinity", () => {
+            assert.strictEqual(awsNodePinned(at(0), ctx).reason, "DaemonSet kube-system/aws-node has no required node affinity cni In [aws-cni] in every term");
+        });
+
+        it("fails when one node selector term lets aws-node out (terms are ORed)", () => {
+            const s = at(1);
+            const ds = s.daemonsets.items.find((d) => name(d) === "aws-node");
+            ds?.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.push({ matchExpressions: [{ key: "kubernetes.io/os", operator: "In", values: ["linux"] }] });
+            assert.strictEqual(awsNodePinned(s, ctx).pass, false);
+        });
+
+        it("fails when a legacy node has no ready aws-node", () => {
+            const s = at(1);
+            const p = podNamed(s, "aws-node-");
+            p.status = { ...p.status, conditions: [{ type: "Ready", status: "False" }] };
+            assert.strictEqual(awsNodePinned(s, ctx).reason, `legacy node ${p.spec?.nodeName} has no ready aws-node pod`);
+        });
+    });
+
+    describe("cilium-operator-ready", () => {
+        it("passes with the operator available and no agent on legacy nodes", () => {
+            assert.strictEqual(ciliumOperatorReady(at(2), ctx).pass, true);
+        });
+
+        it("fails when the operator is not available", () => {
+            const s = at(2);
+            const d = s.deployments.items.find((x) => name(x) === "cilium-operator");
+            if (d?.status) d.status.availableReplicas = 1;
+            assert.strictEqual(ciliumOperatorReady(s, ctx).reason, "Deployment kube-system/cilium-operator not available: 1/2 available, 2/2 updated");
+        });
+
+        it("fails when the operator is missing", () => {
+            const s = at(2);
+            s.deployments.items = s.deployments.items.filter((x) => name(x) !== "cilium-operator");
+            assert.strictEqual(ciliumOperatorReady(s, ctx).reason, "Deployment kube-system/cilium-operator not found");
+        });
+
+        it("fails with a Cilium agent on a legacy node", () => {
+            const s = at(3);
+            const agent = copy(podNamed(s, "cilium-1"));
+            agent.metadata = { ...agent.metadata, name: "cilium-xk2p9" };
+            agent.spec = { ...agent.spec, nodeName: name(nodesOf(s, "aws-cni")[0]) };
+            s.pods.items.push(agent);
+            assert.strictEqual(ciliumOperatorReady(s, ctx).reason, `Cilium agent cilium-xk2p9 runs on legacy node ${name(nodesOf(s, "aws-cni")[0])}`);
+        });
+    });
+
+    describe("cilium-ready", () => {
+        it("passes with every new node Ready, untainted, with a ready agent", () => {
+            const v = ciliumReady(at(3), ctx);
+            assert.strictEqual(v.pass, true, v.reason);
+            assert.strictEqual(v.progress, "3/3 new nodes ready");
+        });
+
+        it("fails on a new node still tainted agent-not-ready", () => {
+            const s = at(3);
+            const n = nodesOf(s, "cilium")[1];
+            n.spec = { ...n.spec, taints: [{ key: "node.cilium.io/agent-not-ready", value: "true", effect: "NoExecute" }] };
+            const v = ciliumReady(s, ctx);
+            assert.strictEqual(v.reason, `node ${name(n)} still has the node.cilium.io/agent-not-ready taint`);
+            assert.strictEqual(v.progress, "2/3 new nodes ready");
+        });
+
+        it("fails on a NotReady new node", () => {
+            const s = at(3);
+            const n = nodesOf(s, "cilium")[0];
+            n.status = { conditions: [{ type: "Ready", status: "False", reason: "KubeletNotReady" }] };
+            assert.strictEqual(ciliumReady(s, ctx).reason, `node ${name(n)} is not Ready`);
+        });
+
+        it("fails on an unready agent, and on a missing one", () => {
+            const s = at(3);
+            const agent = s.pods.items.find((p) => p.metadata?.labels?.["k8s-app"] === "cilium") as Pod;
+            agent.status = { ...agent.status, conditions: [{ type: "Ready", status: "False" }] };
+            assert.strictEqual(ciliumReady(s, ctx).reason, `node ${agent.spec?.nodeName} has no ready Cilium agent`);
+            s.pods.items = s.pods.items.filter((p) => p !== agent);
+            assert.strictEqual(ciliumReady(s, ctx).reason, `node ${agent.spec?.nodeName} has no Cilium agent`);
+        });
+
+        it("fails when there is no Cilium node at all", () => {
+            assert.strictEqual(ciliumReady(at(2), ctx).reason, "no node matches cni=cilium");
+        });
+    });
+
+    describe("legacy-cordoned, legacy-drained, legacy-retired", () => {
+        it("cordoned: passes when every legacy node is unschedulable, fails naming one that is not", () => {
+            assert.strictEqual(legacyCordoned(at(4), ctx).pass, true);
+            const s = at(4);
+            const n = nodesOf(s, "aws-cni")[2];
+            n.spec = { ...n.spec, unschedulable: false };
+            assert.strictEqual(legacyCordoned(s, ctx).reason, `legacy node ${name(n)} is not cordoned`);
+            assert.strictEqual(legacyCordoned(at(3), ctx).pass, false);
+        });
+
+        it("drained: passes with only DaemonSet pods left; fails on a workload pod left behind", () => {
+            assert.strictEqual(legacyDrained(at(5), ctx).pass, true);
+            const s = at(5);
+            const left = copy(podNamed(s, "web-"));
+            left.spec = { ...left.spec, nodeName: name(nodesOf(s, "aws-cni")[0]) };
+            s.pods.items.push(left);
+            assert.strictEqual(legacyDrained(s, ctx).reason, `pod shop/${name(left)} is still on legacy node ${name(nodesOf(s, "aws-cni")[0])}`);
+            assert.strictEqual(legacyDrained(at(4), ctx).pass, false, "before the drain, workloads are still there");
+        });
+
+        it("drained: ignores mirror pods and completed pods, counts terminating ones", () => {
+            const s = at(5);
+            const node = name(nodesOf(s, "aws-cni")[0]);
+            const base = copy(podNamed(s, "web-"));
+            const mirror = copy(base);
+            mirror.metadata = { name: "etcd-static", namespace: "kube-system", annotations: { "kubernetes.io/config.mirror": "abc" }, ownerReferences: [{ kind: "Node", name: node }] };
+            const done = copy(base);
+            done.metadata = { ...done.metadata, name: "job-1-x7f" };
+            done.status = { phase: "Succeeded" };
+            for (const p of [mirror, done]) p.spec = { ...p.spec, nodeName: node };
+            s.pods.items.push(mirror, done);
+            assert.strictEqual(legacyDrained(s, ctx).pass, true);
+            const terminating = copy(base);
+            terminating.metadata = { ...terminating.metadata, name: "web-terminating", deletionTimestamp: "2026-11-22T10:00:00Z" };
+            terminating.spec = { ...terminating.spec, nodeName: node };
+            s.pods.items.push(terminating);
+            assert.strictEqual(legacyDrained(s, ctx).pass, false);
+        });
+
+        it("retired: passes with no legacy node, fails naming one that is left", () => {
+            assert.strictEqual(legacyRetired(at(7), ctx).pass, true);
+            assert.match(legacyRetired(at(6), ctx).reason, /^legacy node ip-10-0-0-4\.eu-west-1\.compute\.internal still exists \(and 2 more\)$/);
+        });
+    });
+
+    describe("cilium-managed", () => {
+        it("passes when every running pod with its own network off the legacy nodes has a CiliumEndpoint", () => {
+            const v = ciliumManaged(at(5), ctx);
+            assert.strictEqual(v.pass, true, v.reason);
+            assert.strictEqual(v.progress, "13/13 pods managed by Cilium");
+        });
+
+        it("fails on a pod without a CiliumEndpoint", () => {
+            const s = at(5);
+            const web = podNamed(s, "web-");
+            s.ciliumendpoints.items = s.ciliumendpoints.items.filter((e) => name(e) !== name(web));
+            assert.strictEqual(ciliumManaged(s, ctx).reason, `pod shop/${name(web)} on node ${web.spec?.nodeName} has no CiliumEndpoint: its network is not managed by Cilium`);
+        });
+
+        it("ignores host-network pods and pods still on legacy nodes", () => {
+            const s = at(3);
+            // At phase 3 workloads are on legacy nodes (aws-node manages them) and agents are host-network.
+            assert.strictEqual(ciliumManaged(s, ctx).pass, true);
+            assert.ok(s.pods.items.some((p) => p.spec?.hostNetwork && p.spec.nodeName?.startsWith("ip-10-0-64")));
+        });
+    });
+
+    describe("aws-node-removed and kube-proxy-removed", () => {
+        it("aws-node-removed: passes when DaemonSet and pods are gone; fails naming what is left", () => {
+            assert.strictEqual(awsNodeRemoved(at(6)).pass, true);
+            const v = awsNodeRemoved(at(5));
+            assert.strictEqual(v.reason, "DaemonSet kube-system/aws-node still exists (and 3 more)");
+            const s = at(6);
+            s.pods.items.push({ metadata: { name: "aws-node-old1", namespace: "kube-system", labels: { "k8s-app": "aws-node" } }, spec: { nodeName: "n1" } });
+            assert.strictEqual(awsNodeRemoved(s).reason, "aws-node pod aws-node-old1 still exists on node n1");
+        });
+
+        it("kube-proxy-removed: passes at phase 9, fails while kube-proxy runs", () => {
+            assert.strictEqual(kubeProxyRemoved(at(9)).pass, true);
+            assert.strictEqual(kubeProxyRemoved(at(8)).reason, "DaemonSet kube-system/kube-proxy still exists (and 3 more)");
+        });
+    });
+
+    describe("phase-N", () => {
+        it("each phase's snapshot passes its own gate and the next phase's gate fails on it where the cluster must change", () => {
+            for (let phase = 0; phase <= 9; phase++) {
+                const v = runChecks(`phase-${phase}`, resolveCheck(`phase-${phase}`) ?? [], at(phase), ctx);
+                assert.strictEqual(v.pass, true, `phase-${phase}: ${v.reason}`);
+            }
+            for (const [state, gate] of [[2, 3], [3, 4], [4, 5], [5, 6], [6, 7], [8, 9]]) {
+                const v = runChecks(`phase-${gate}`, resolveCheck(`phase-${gate}`) ?? [], at(state), ctx);
+                assert.strictEqual(v.pass, false, `the phase-${gate} gate passed on a phase ${state} cluster`);
+            }
+        });
+
+        it("names the failing check in the composite reason", () => {
+            const v = runChecks("phase-4", resolveCheck("phase-4") ?? [], at(3), ctx);
+            assert.match(v.reason, /^legacy-cordoned: legacy node .* is not cordoned \(and 2 more\)$/);
+        });
+    });
+});

@@ -1,0 +1,36 @@
+// The Gate component as the program declares it at the end of each phase.
+import * as assert from "assert";
+import { PHASE_GATES } from "../gates/phaseGates";
+import { DEFAULT_NODE_LABELS } from "../stacks/config";
+import { DEFAULT_GATE_CLI, gateScript } from "../steps/scripts";
+import { find, runPhase } from "./mocks";
+
+const CMD = "command:local:Command";
+
+describe("Gate component", () => {
+    it("each phase ends with a step running exactly that phase's checks, polling up to gate.timeout", async () => {
+        for (const phase of [0, 3, 5, 9]) {
+            const e = await runPhase(phase, { gate: { timeout: "20m" } });
+            const step = find(e, CMD, `gate-phase-${phase}-check`).inputs;
+            assert.strictEqual(step.create, gateScript({ gateCli: DEFAULT_GATE_CLI, checks: [...PHASE_GATES[phase as 0]], timeout: "20m", labels: DEFAULT_NODE_LABELS }));
+            assert.strictEqual(step.environment, "[secret]");
+            assert.strictEqual(step.delete, undefined, "removing a gate undoes nothing");
+        }
+    });
+
+    it("the exit gate waits for every component of the phase", async () => {
+        const e = await runPhase(5);
+        const waitsFor = find(e, CMD, "gate-phase-5-check").dependencies;
+        for (const needed of ["command:local:Command::legacy-pool-drain", "kubernetes:helm.sh/v3:Release::cilium-release",
+            "eks:index:ManagedNodeGroup::cilium-pool-node-group", "aws:eks/addon:Addon::dns-coredns", "command:local:Command::gate-phase-4-check"]) {
+            assert.ok(waitsFor.includes(needed), `gate-phase-5 does not wait for ${needed}`);
+        }
+    });
+
+    it("uses the configured labels, and leaves connectivity out without goldpinger", async () => {
+        const e = await runPhase(3, { nodeLabels: { key: "net", legacyValue: "old", ciliumValue: "new" }, goldpinger: { enabled: false } });
+        const create = find(e, CMD, "gate-phase-3-check").inputs.create as string;
+        assert.ok(create.includes("cilium-ready --kubeconfig \"$kubeconfig_file\" --wait 15m --legacy-label 'net=old' --cilium-label 'net=new'"));
+        assert.ok(!create.includes("connectivity"));
+    });
+});
