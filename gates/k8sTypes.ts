@@ -51,7 +51,7 @@ export interface PodTemplateAffinity {
 
 export interface DaemonSet {
     metadata?: ObjectMeta;
-    spec?: { template?: { spec?: { affinity?: PodTemplateAffinity } } };
+    spec?: { template?: { metadata?: { annotations?: Record<string, string> }; spec?: { affinity?: PodTemplateAffinity } } };
     status?: {
         desiredNumberScheduled?: number;
         numberReady?: number;
@@ -65,6 +65,11 @@ export interface Deployment {
     metadata?: ObjectMeta;
     spec?: { replicas?: number };
     status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number; updatedReplicas?: number; observedGeneration?: number };
+}
+
+export interface ConfigMap {
+    metadata?: ObjectMeta;
+    data?: Record<string, string>;
 }
 
 export interface CiliumEndpoint {
@@ -108,6 +113,8 @@ export interface ClusterSnapshot {
     deployments?: List<Deployment>;
     ciliumendpoints?: List<CiliumEndpoint>;
     goldpinger?: GoldpingerCheckAll;
+    /** ConfigMaps of kube-system (Cilium's `cilium-config`). */
+    configmaps?: List<ConfigMap>;
 }
 
 export type SnapshotPart = keyof ClusterSnapshot;

@@ -51,6 +51,7 @@ export async function readLive(parts: SnapshotPart[], options: LiveOptions): Pro
         deployments: () => allPages("list deployments", (c) => apps.listDeploymentForAllNamespaces({ limit: PAGE, _continue: c }), retry),
         ciliumendpoints: () => allPages("list ciliumendpoints", (c) =>
             custom.listClusterCustomObject({ group: "cilium.io", version: "v2", plural: "ciliumendpoints", limit: PAGE, _continue: c }) as Promise<Paged<unknown>>, retry),
+        configmaps: () => allPages("list configmaps in kube-system", (c) => core.listNamespacedConfigMap({ namespace: "kube-system", limit: PAGE, _continue: c }), retry),
         goldpinger: async () => {
             const body = await withRetry(`GET goldpinger /check_all (service ${gp.namespace}/${gp.service})`, () =>
                 core.connectGetNamespacedServiceProxyWithPath({ name: `${gp.service}:${gp.port}`, namespace: gp.namespace, path: "check_all" }), retry);

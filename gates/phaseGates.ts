@@ -3,7 +3,7 @@ import { Phase } from "../stacks/phases";
 
 export const CHECK_NAMES = [
     "connectivity", "aws-node-pinned", "cilium-operator-ready", "cilium-ready", "legacy-cordoned", "legacy-drained",
-    "cilium-managed", "aws-node-removed", "legacy-retired", "kube-proxy-removed",
+    "cilium-managed", "aws-node-removed", "legacy-retired", "kube-proxy-removed", "cilium-kube-proxy-replacement",
 ] as const;
 
 export type CheckName = (typeof CHECK_NAMES)[number];

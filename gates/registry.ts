@@ -3,7 +3,7 @@ import { Phase, isPhase } from "../stacks/phases";
 import { awsNodePinned, awsNodeRemoved } from "./checks/awsNode";
 import { ciliumManaged, ciliumOperatorReady, ciliumReady } from "./checks/cilium";
 import { connectivity } from "./checks/connectivity";
-import { kubeProxyRemoved } from "./checks/kubeProxy";
+import { ciliumKubeProxyReplacement, kubeProxyRemoved } from "./checks/kubeProxy";
 import { legacyCordoned, legacyDrained, legacyRetired } from "./checks/legacy";
 import { ClusterSnapshot, SnapshotPart } from "./k8sTypes";
 import { CHECK_NAMES, CheckName, PHASE_GATES } from "./phaseGates";
@@ -27,6 +27,7 @@ export const CHECKS: Record<CheckName, CheckDefinition> = {
     "aws-node-removed": { needs: ["pods", "daemonsets"], run: awsNodeRemoved },
     "legacy-retired": { needs: ["nodes"], run: legacyRetired },
     "kube-proxy-removed": { needs: ["pods", "daemonsets"], run: kubeProxyRemoved },
+    "cilium-kube-proxy-replacement": { needs: ["daemonsets", "configmaps"], run: ciliumKubeProxyReplacement },
 };
 
 /** A check the CLI accepts: one of CHECK_NAMES, or `phase-N` for N in 0–9. */

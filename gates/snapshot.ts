@@ -20,6 +20,7 @@ export const SNAPSHOT_FILES: Record<SnapshotPart, string> = {
     deployments: "deployments.json",
     ciliumendpoints: "ciliumendpoints.json",
     goldpinger: "goldpinger.json",
+    configmaps: "configmaps.json",
 };
 
 const HOW: Record<SnapshotPart, string> = {
@@ -29,6 +30,7 @@ const HOW: Record<SnapshotPart, string> = {
     deployments: "kubectl get deployments -A -o json",
     ciliumendpoints: "kubectl get ciliumendpoints -A -o json",
     goldpinger: "goldpinger's /check_all body",
+    configmaps: "kubectl get configmaps -n kube-system -o json",
 };
 
 export function readSnapshot(dir: string, parts: SnapshotPart[]): ClusterSnapshot {

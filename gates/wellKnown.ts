@@ -6,3 +6,6 @@ export const CILIUM_AGENT = { daemonSet: "cilium", podLabel: ["k8s-app", "cilium
 export const CILIUM_OPERATOR = { deployment: "cilium-operator" };
 export const CILIUM_STARTUP_TAINT = "node.cilium.io/agent-not-ready";
 export const GOLDPINGER_POD_LABEL = ["app.kubernetes.io/name", "goldpinger"] as const;
+export const CILIUM_CONFIG = { configMap: "cilium-config", kubeProxyReplacementKey: "kube-proxy-replacement" };
+/** Set on the agent pod template by `rollOutCiliumPods: true`: a ConfigMap change rolls the agents. */
+export const CILIUM_CONFIG_CHECKSUM = "cilium.io/cilium-configmap-checksum";

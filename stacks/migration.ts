@@ -13,12 +13,14 @@ import { CiliumRelease } from "../components/ciliumRelease";
 import { ClusterDns } from "../components/clusterDns";
 import { ConnectivityCheck } from "../components/connectivityCheck";
 import { Gate } from "../components/gate";
+import { KubeProxyLifecycle } from "../components/kubeProxyLifecycle";
 import { LegacyNodeGroup } from "../components/legacyNodeGroup";
 import { MigrationCluster } from "../components/migrationCluster";
 import { gateChecks } from "../gates/phaseGates";
 import { DEFAULT_GATE_CLI } from "../steps/scripts";
 import { MigrationConfig } from "./configTypes";
 import * as phases from "./phases";
+import { iptablesCleanupImage } from "./pins";
 
 export interface MigrationOptions {
     /** The gate CLI command line, run from the project root. Default: the project's own `gates/cli.ts`. */
@@ -35,6 +37,7 @@ export interface Migration {
     cilium?: CiliumRelease;
     ciliumPool: CiliumNodeGroup;
     legacyPool?: LegacyNodeGroup;
+    kubeProxy: KubeProxyLifecycle;
     dns: ClusterDns;
     exitGate: Gate;
 }
@@ -85,6 +88,11 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     });
     const nodePrerequisites = [awsNode.vpcCniAddon, cluster.kubeProxyAddon].filter(<T>(r: T | undefined): r is T => r !== undefined);
 
+    const kubeProxyArgs = { kubeconfig, gateCli, labels, cleanupImage: iptablesCleanupImage(config.cilium.chartVersion), timeout: config.gate.timeout };
+    // Kept (0–8): proven ready before Cilium changes, so the way back from 9 restores kube-proxy first.
+    const keptKubeProxy = phases.kubeProxyReplaced(phase) ? undefined
+        : new KubeProxyLifecycle("kube-proxy", { ...kubeProxyArgs, mode: "keep", dependsOn: cluster.kubeProxyAddon ? [cluster.kubeProxyAddon] : [] });
+
     const cilium = phases.ciliumInstalled(phase)
         ? new CiliumRelease("cilium", {
             phase,
@@ -98,9 +106,11 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
             labels,
             overrides: config.cilium.values,
             tags,
-            dependsOn: [...afterEntryGate, ...(cluster.kubeProxyAddon ? [cluster.kubeProxyAddon] : [])],
+            dependsOn: [...afterEntryGate, ...(keptKubeProxy ? [keptKubeProxy] : [])],
         })
         : undefined;
+    // Replaced (9): removed only after Cilium runs with replacement on every node.
+    const kubeProxy = keptKubeProxy ?? new KubeProxyLifecycle("kube-proxy", { ...kubeProxyArgs, mode: "replace", dependsOn: [...afterEntryGate, ...(cilium ? [cilium] : [])] });
 
     const ciliumPool = new CiliumNodeGroup("cilium-pool", {
         cluster: cluster.cluster,
@@ -145,8 +155,8 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
 
     const exitGate = new Gate(`gate-phase-${phase}`, {
         ...gateArgs(phase),
-        dependsOn: [cluster, awsNode, ciliumPool, dns, ...afterEntryGate,
+        dependsOn: [cluster, awsNode, ciliumPool, dns, kubeProxy, ...afterEntryGate,
             ...[connectivity, cilium, legacyPool].filter(<T>(r: T | undefined): r is T => r !== undefined)],
     });
-    return { cluster, connectivity, entryGate, awsNode, cilium, ciliumPool, legacyPool, dns, exitGate };
+    return { cluster, connectivity, entryGate, awsNode, cilium, ciliumPool, legacyPool, kubeProxy, dns, exitGate };
 }

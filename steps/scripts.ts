@@ -18,13 +18,17 @@ export function shellQuote(value: string): string {
     return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function withKubeconfig(body: string): string {
+/** @param onExit commands run first when the script ends, however it ends (e.g. removing a helper workload) */
+export function withKubeconfig(body: string, onExit?: string): string {
+    // Removed however the step ends: success, failure, or interruption.
+    const cleanup = onExit
+        ? ["on_exit() {", `  ${onExit} || true`, '  rm -f "$kubeconfig_file"', "}", "trap on_exit EXIT"]
+        : ["trap 'rm -f \"$kubeconfig_file\"' EXIT"];
     return [
         "set -euo pipefail",
         "umask 077",
         'kubeconfig_file="$(mktemp)"',
-        // Removed however the step ends: success, failure, or interruption.
-        "trap 'rm -f \"$kubeconfig_file\"' EXIT",
+        ...cleanup,
         `printf '%s' "$${KUBECONFIG_ENV}" > "$kubeconfig_file"`,
         'export KUBECONFIG="$kubeconfig_file"',
         body.trim(),

@@ -37,7 +37,8 @@ const BASE = [
     `${T.component("ClusterDns")}::dns`,
     `${T.addon}::dns-coredns`,
 ];
-const KUBE_PROXY = [`${T.addon}::cluster-kube-proxy`];
+const KUBE_PROXY = [`${T.addon}::cluster-kube-proxy`, `${T.component("KubeProxyLifecycle")}::kube-proxy`, `${T.command}::kube-proxy-ready`];
+const KUBE_PROXY_REPLACED = [`${T.component("KubeProxyLifecycle")}::kube-proxy`, `${T.command}::kube-proxy-remove`, `${T.command}::kube-proxy-iptables-cleanup`];
 const VPC_CNI = [`${T.addon}::aws-node-vpc-cni`];
 const LEGACY = [`${T.component("LegacyNodeGroup")}::legacy-pool`, `${T.mng}::legacy-pool-node-group`];
 const CORDON = [`${T.command}::legacy-pool-cordon`, `${T.command}::legacy-pool-restart-goldpinger`];
@@ -58,7 +59,7 @@ export const EXPECTED: Record<number, string[]> = {
     6: [...BASE, ...KUBE_PROXY, ...LEGACY, ...CILIUM, ...CORDON, ...DRAIN, ...REMOVE_AWS_NODE, ...gate(5), ...gate(6)],
     7: [...BASE, ...KUBE_PROXY, ...LEGACY, ...CILIUM, ...CORDON, ...DRAIN, ...REMOVE_AWS_NODE, ...gate(6), ...gate(7)],
     8: [...BASE, ...KUBE_PROXY, ...CILIUM, ...REMOVE_AWS_NODE, ...gate(7), ...gate(8)],
-    9: [...BASE, ...CILIUM, ...REMOVE_AWS_NODE, ...gate(8), ...gate(9)],
+    9: [...BASE, ...KUBE_PROXY_REPLACED, ...CILIUM, ...REMOVE_AWS_NODE, ...gate(8), ...gate(9)],
 };
 
 describe("phases: the resources each phase declares", () => {
