@@ -11,7 +11,8 @@ import { planJson, planMarkdown, planText } from "./format";
 import { buildPlan } from "./plan";
 import { StackFileError, migrationConfigOf, readStackFile } from "./stackFile";
 
-export const USAGE = "usage: npm run plan -- [--stack NAME | --config-file PATH] [--from N] [--to M] [--format text|markdown|json]";
+export const USAGE = "usage: npm run plan -- [--stack NAME | --config-file PATH] [--from N] [--to M] [--format text|markdown|json]\n" +
+    "       --from 5 --to 4 plans a rollback: each phase below 5 reached one step back.";
 
 export interface PlanCliArgs {
     configFile: string;
@@ -43,7 +44,6 @@ export function parseArgs(argv: string[], cwd: string): PlanCliArgs {
     };
     const from = phaseOf("--from", 0);
     const to = phaseOf("--to", LAST_PHASE);
-    if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
     const format = values["--format"] ?? "text";
     if (format !== "text" && format !== "markdown" && format !== "json") throw new UsageError(`--format ${JSON.stringify(format)}; allowed: text, markdown, json`);
     const configFile = values["--config-file"] ? path.resolve(cwd, values["--config-file"]) : path.resolve(cwd, `Pulumi.${stack}.yaml`);

@@ -9,6 +9,8 @@ export interface Change {
     name: string;
     /** For updates: the top-level inputs that differ. */
     changedInputs?: string[];
+    /** For deletes of a command step: it runs its `delete` script (e.g. uncordon). */
+    runsDeleteScript?: boolean;
 }
 
 /** Reads are not changes: the StackReference only looks at this stack's last outputs. */
@@ -41,7 +43,9 @@ export function diffPhases(before: RecordedResource[], after: RecordedResource[]
         const changedInputs = keys.filter((k) => stableJson(old.inputs[k]) !== stableJson(r.inputs[k]));
         if (changedInputs.length > 0) changes.push({ op: "update", type: r.type, name: r.name, changedInputs });
     }
-    for (const r of previous.values()) changes.push({ op: "delete", type: r.type, name: r.name });
+    for (const r of previous.values()) {
+        changes.push({ op: "delete", type: r.type, name: r.name, ...(typeof r.inputs.delete === "string" ? { runsDeleteScript: true } : {}) });
+    }
     return changes;
 }
 

@@ -32,7 +32,7 @@ export function groupChanges(phase: PhasePlan): { component: string; changes: Ch
 }
 
 function describe(c: Change): string {
-    const detail = c.op === "update" && c.changedInputs ? ` (${changedLabel(c.changedInputs)})` : "";
+    const detail = c.op === "update" && c.changedInputs ? ` (${changedLabel(c.changedInputs)})` : c.runsDeleteScript ? " (runs its delete script)" : "";
     return `${SYMBOL[c.op]} ${c.op} ${c.type} ${c.name}${detail}`;
 }
 
@@ -49,7 +49,7 @@ function counts(p: PhasePlan): string {
 export function planText(phases: PhasePlan[]): string {
     const lines: string[] = [];
     for (const p of phases) {
-        lines.push(`Phase ${p.number} — ${p.name}: ${p.summary}`);
+        lines.push(`Phase ${p.number} — ${p.name}: ${p.summary}${p.rollbackFrom !== undefined ? ` (rolling back from ${p.rollbackFrom})` : ""}`);
         lines.push(`  ${counts(p)}`);
         for (const group of groupChanges(p)) {
             lines.push(`  ${group.component}`);
@@ -63,7 +63,7 @@ export function planText(phases: PhasePlan[]): string {
 export function planMarkdown(phases: PhasePlan[]): string {
     const lines: string[] = ["# eks-cilium-migration plan", ""];
     for (const p of phases) {
-        lines.push(`## Phase ${p.number} — \`${p.name}\``, "", p.summary, "", `${counts(p)}. Gate: ${p.gate.map((g) => `\`${g}\``).join(", ")}.`, "");
+        lines.push(`## Phase ${p.number} — \`${p.name}\`${p.rollbackFrom !== undefined ? ` (rolling back from ${p.rollbackFrom})` : ""}`, "", p.summary, "", `${counts(p)}. Gate: ${p.gate.map((g) => `\`${g}\``).join(", ")}.`, "");
         if (p.changes.length === 0) continue;
         lines.push("| component | change | type | name |", "|---|---|---|---|");
         for (const group of groupChanges(p)) {

@@ -1,4 +1,8 @@
-/** Builds the plan: the program evaluated once per phase, each phase compared with the one before. */
+/**
+ * Builds the plan: the program evaluated once per phase, each phase compared with the one before it in the run.
+ * Forward (`from` ≤ `to`): phases from..to, each after the previous one. Backward (`from` > `to`, a rollback):
+ * phases from-1 down to to, each one step back from the one above, as the guard allows.
+ */
 import { gateChecks } from "../gates/phaseGates";
 import { MigrationConfig } from "../stacks/configTypes";
 import { Phase, phaseName, phaseSummary } from "../stacks/phases";
@@ -15,6 +19,8 @@ export interface PhasePlan {
     changes: Change[];
     /** Top-level components of this phase and the one before (deleted resources are grouped by the latter). */
     components: { type: string; name: string }[];
+    /** Set when this step is a rollback: the phase it goes back from. */
+    rollbackFrom?: Phase;
 }
 
 export interface PlanArgs {
@@ -27,20 +33,22 @@ export interface PlanArgs {
 }
 
 export async function buildPlan(args: PlanArgs): Promise<PhasePlan[]> {
-    const phases: PhasePlan[] = [];
-    // Changes of the first phase shown are measured against the phase before it (nothing, for phase 0).
-    let previous: RecordedResource[] = args.from > 0
-        ? (await evaluate({ config: args.config, phase: args.from - 1, appliedPhase: args.from - 1, stack: args.stack })).resources
+    const backward = args.from > args.to;
+    const step = backward ? 1 : -1; // where each shown phase comes from, relative to it
+    const first = backward ? args.from - 1 : args.from;
+    const evaluatePhase = (phase: number, appliedPhase: number | undefined) =>
+        evaluate({ config: args.config, phase, appliedPhase, stack: args.stack });
+    // The first phase shown is measured against the phase it comes from (nothing, before phase 0).
+    const origin = first + step;
+    let previous: RecordedResource[] = origin >= 0 && origin <= 9
+        ? (await evaluatePhase(origin, origin === 0 ? undefined : origin - 1)).resources
         : [];
-    for (let phase = args.from; phase <= args.to; phase++) {
+    const phases: PhasePlan[] = [];
+    for (let phase = first; backward ? phase >= args.to : phase <= args.to; phase -= step) {
         const p = phase as Phase;
-        const evaluation = await evaluate({
-            config: args.config,
-            phase: p,
-            // One phase per update, as the guard requires; none before a first deployment.
-            appliedPhase: p === 0 ? undefined : p - 1,
-            stack: args.stack,
-        });
+        const from = p + step;
+        // One phase per update, as the guard requires; none before a first deployment.
+        const evaluation = await evaluatePhase(p, from >= 0 && from <= 9 ? from : undefined);
         phases.push({
             number: p,
             name: phaseName(p),
@@ -49,6 +57,7 @@ export async function buildPlan(args: PlanArgs): Promise<PhasePlan[]> {
             resources: evaluation.resources,
             changes: diffPhases(previous, evaluation.resources),
             components: topLevelComponents([...evaluation.resources, ...previous]),
+            ...(backward ? { rollbackFrom: from as Phase } : {}),
         });
         previous = evaluation.resources;
     }

@@ -56,6 +56,20 @@ describe("planner (npm run plan)", () => {
         assert.match(stdout, /\| AwsNodeAffinity aws-node \| delete \| `aws:eks\/addon:Addon` \| `aws-node-vpc-cni` \|/);
     });
 
+    it("plans a rollback when --from is above --to: each phase one step back", async () => {
+        const { code, stdout } = await plan("--from", "4", "--to", "3");
+        assert.strictEqual(code, 0);
+        assert.match(stdout, /^Phase 3 — scale-up-cilium: .* \(rolling back from 4\)\n/);
+        assert.match(stdout, /LegacyNodeGroup legacy-pool\n {4}- delete command:local:Command legacy-pool-cordon \(runs its delete script\)\n/);
+        assert.ok(!stdout.includes("Phase 4 —"));
+    });
+
+    it("exits 1 on a rollback the guard refuses, with its message", async () => {
+        const { code, stderr } = await plan("--from", "6", "--to", "5");
+        assert.strictEqual(code, 1);
+        assert.match(stderr, /`phase` is 5 but the last applied phase is 6 \(remove-aws-node\); aws-node was removed at phase 6/);
+    });
+
     it("reads any stack file with --config-file", async () => {
         const { code, stdout } = await plan("--config-file", "Pulumi.dev.yaml", "--from", "0", "--to", "0");
         assert.strictEqual(code, 0);
@@ -83,7 +97,6 @@ describe("planner (npm run plan)", () => {
     const usage: [string, string[], RegExp][] = [
         ["an unknown flag", ["--frmo", "1"], /unknown argument "--frmo"/],
         ["a phase out of range", ["--to", "10"], /--to "10" is not a phase; allowed: 0 to 9/],
-        ["from after to", ["--from", "5", "--to", "2"], /--from 5 is after --to 2/],
         ["an unknown format", ["--format", "yaml"], /--format "yaml"; allowed: text, markdown, json/],
         ["a missing value", ["--stack"], /--stack needs a value/],
         ["both --stack and --config-file", ["--stack", "dev", "--config-file", "x.yaml"], /give --stack or --config-file, not both/],
