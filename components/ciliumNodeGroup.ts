@@ -7,18 +7,14 @@
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { CiliumNodeGroupConfig, NodeLabels, TaintEffect } from "../stacks/configTypes";
-import { nodeGroupScaling } from "./nodeGroupScaling";
+import { NodePoolArgs, managedNodeGroup } from "./nodePool";
 
 export const CILIUM_STARTUP_TAINT_KEY = "node.cilium.io/agent-not-ready";
 
 /** The EKS API spells taint effects differently from Kubernetes. */
 const EKS_TAINT_EFFECT: Record<TaintEffect, string> = { NoExecute: "NO_EXECUTE", NoSchedule: "NO_SCHEDULE" };
 
-export interface CiliumNodeGroupArgs {
-    /** The EKS cluster (an `eks.Cluster` or its core data). */
-    cluster: eks.ManagedNodeGroupArgs["cluster"];
-    nodeRoleArn: pulumi.Input<string>;
-    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+export interface CiliumNodeGroupArgs extends NodePoolArgs {
     /** Name, instance types, sizes and startup taint effect of the pool. */
     nodeGroup: CiliumNodeGroupConfig;
     /** The pool's nodes carry `<key>=<ciliumValue>`. */
@@ -27,9 +23,6 @@ export interface CiliumNodeGroupArgs {
     scaledUp: boolean;
     /** Resources that must be done before the pool scales up (the Cilium release). Default: none. */
     scaleUpAfter?: pulumi.Input<pulumi.Resource>[];
-    /** Resources the pool needs first. Default: none. */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
-    tags?: Record<string, string>;
 }
 
 export function ciliumStartupTaint(effect: TaintEffect) {
@@ -41,17 +34,14 @@ export class CiliumNodeGroup extends pulumi.ComponentResource {
 
     constructor(name: string, args: CiliumNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-cilium-migration:index:CiliumNodeGroup", name, {}, opts);
-        this.nodeGroup = new eks.ManagedNodeGroup(`${name}-node-group`, {
-            cluster: args.cluster,
-            nodeGroupName: args.nodeGroup.name,
-            nodeRoleArn: args.nodeRoleArn,
-            subnetIds: args.subnetIds,
-            instanceTypes: args.nodeGroup.instanceTypes,
-            scalingConfig: nodeGroupScaling(args.nodeGroup, args.scaledUp ? "configured" : "zero"),
+        this.nodeGroup = managedNodeGroup(`${name}-node-group`, {
+            ...args,
+            group: args.nodeGroup,
+            size: args.scaledUp ? "configured" : "zero",
             labels: { [args.labels.key]: args.labels.ciliumValue },
             taints: [ciliumStartupTaint(args.nodeGroup.startupTaintEffect)],
-            tags: args.tags,
-        }, { parent: this, dependsOn: [...(args.dependsOn ?? []), ...(args.scaledUp ? args.scaleUpAfter ?? [] : [])] });
+            after: args.scaledUp ? args.scaleUpAfter ?? [] : [],
+        }, this);
         this.registerOutputs({});
     }
 }

@@ -9,13 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { DrainConfig, NodeGroupConfig, NodeLabels } from "../stacks/configTypes";
 import { cordonScript, drainScript, restartDeploymentScript, uncordonScript } from "../steps/scripts";
 import { clusterStep } from "./clusterStep";
-import { nodeGroupScaling } from "./nodeGroupScaling";
+import { NodePoolArgs, managedNodeGroup } from "./nodePool";
 
-export interface LegacyNodeGroupArgs {
-    /** The EKS cluster (an `eks.Cluster` or its core data). */
-    cluster: eks.ManagedNodeGroupArgs["cluster"];
-    nodeRoleArn: pulumi.Input<string>;
-    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+export interface LegacyNodeGroupArgs extends NodePoolArgs {
     /** Name, instance types and sizes of the pool. */
     nodeGroup: NodeGroupConfig;
     /** The pool's nodes carry `<key>=<legacyValue>`. */
@@ -37,11 +33,8 @@ export interface LegacyNodeGroupArgs {
     scaleToZero: boolean;
     /** Resources that must be done before the pool scales to zero (e.g. the aws-node removal). Default: none. */
     scaleToZeroAfter?: pulumi.Input<pulumi.Resource>[];
-    /** Resources the pool itself needs first (e.g. the vpc-cni addon). Default: none. */
-    dependsOn?: pulumi.Input<pulumi.Resource>[];
     /** Resources the cordon and drain steps wait for (e.g. the previous phase's gate). Default: none. */
     stepsDependOn?: pulumi.Input<pulumi.Resource>[];
-    tags?: Record<string, string>;
 }
 
 export class LegacyNodeGroup extends pulumi.ComponentResource {
@@ -54,16 +47,13 @@ export class LegacyNodeGroup extends pulumi.ComponentResource {
         super("eks-cilium-migration:index:LegacyNodeGroup", name, {}, opts);
         if (args.drain && !args.cordon) throw new pulumi.ResourceError("a legacy pool is drained only after it is cordoned (`drain` needs `cordon`).", this);
 
-        this.nodeGroup = new eks.ManagedNodeGroup(`${name}-node-group`, {
-            cluster: args.cluster,
-            nodeGroupName: args.nodeGroup.name,
-            nodeRoleArn: args.nodeRoleArn,
-            subnetIds: args.subnetIds,
-            instanceTypes: args.nodeGroup.instanceTypes,
-            scalingConfig: nodeGroupScaling(args.nodeGroup, args.scaleToZero ? "zero" : "configured"),
+        this.nodeGroup = managedNodeGroup(`${name}-node-group`, {
+            ...args,
+            group: args.nodeGroup,
+            size: args.scaleToZero ? "zero" : "configured",
             labels: { [args.labels.key]: args.labels.legacyValue },
-            tags: args.tags,
-        }, { parent: this, dependsOn: [...(args.dependsOn ?? []), ...(args.scaleToZero ? args.scaleToZeroAfter ?? [] : [])] });
+            after: args.scaleToZero ? args.scaleToZeroAfter ?? [] : [],
+        }, this);
 
         const stepOpts = (after: pulumi.Input<pulumi.Resource>[]) => ({ parent: this, dependsOn: [this.nodeGroup, ...(args.stepsDependOn ?? []), ...after] });
         if (args.cordon) {

@@ -42,23 +42,18 @@ function listNodes(selector: string): string {
     return `mapfile -t nodes < <(kubectl get nodes -l ${shellQuote(selector)} -o name)`;
 }
 
-export function cordonScript(labels: NodeLabels): string {
+/** `kubectl cordon` or `uncordon` on every legacy node; nothing to do is not an error (e.g. on destroy). */
+function legacySchedulingScript(labels: NodeLabels, verb: "cordon" | "uncordon"): string {
     const selector = selectorOf(labels, labels.legacyValue);
     return withKubeconfig(`
 ${listNodes(selector)}
-if [ "\${#nodes[@]}" -eq 0 ]; then echo "cordon: no node matches ${selector}; nothing to cordon"; exit 0; fi
-kubectl cordon "\${nodes[@]}"
-echo "cordon: \${#nodes[@]} node(s) with ${selector} cordoned"`);
+if [ "\${#nodes[@]}" -eq 0 ]; then echo "${verb}: no node matches ${selector}; nothing to ${verb}"; exit 0; fi
+kubectl ${verb} "\${nodes[@]}"
+echo "${verb}: \${#nodes[@]} node(s) with ${selector} ${verb}ed"`);
 }
 
-export function uncordonScript(labels: NodeLabels): string {
-    const selector = selectorOf(labels, labels.legacyValue);
-    return withKubeconfig(`
-${listNodes(selector)}
-if [ "\${#nodes[@]}" -eq 0 ]; then echo "uncordon: no node matches ${selector}; nothing to uncordon"; exit 0; fi
-kubectl uncordon "\${nodes[@]}"
-echo "uncordon: \${#nodes[@]} node(s) with ${selector} uncordoned"`);
-}
+export const cordonScript = (labels: NodeLabels): string => legacySchedulingScript(labels, "cordon");
+export const uncordonScript = (labels: NodeLabels): string => legacySchedulingScript(labels, "uncordon");
 
 export function restartDeploymentScript(namespace: string, name: string, timeout: string): string {
     const ns = shellQuote(namespace);

@@ -8,6 +8,7 @@ import { findNamed, isPodReady, nameOf, nodesMatching, plural, podsWithLabel } f
 import { GateContext, LabelSelector, matches } from "../selectors";
 import { Findings, Verdict } from "../verdict";
 import { AWS_NODE, KUBE_SYSTEM } from "../wellKnown";
+import { daemonSetRemoved } from "./removed";
 
 export function awsNodePinned(snapshot: Required<Pick<ClusterSnapshot, "nodes" | "pods" | "daemonsets">>, ctx: GateContext): Verdict {
     const f = new Findings("aws-node-pinned");
@@ -42,11 +43,5 @@ export function affinityRequires(ds: DaemonSet, selector: LabelSelector): boolea
 }
 
 export function awsNodeRemoved(snapshot: Required<Pick<ClusterSnapshot, "pods" | "daemonsets">>): Verdict {
-    const f = new Findings("aws-node-removed");
-    if (findNamed(snapshot.daemonsets, KUBE_SYSTEM, AWS_NODE.daemonSet)) f.problem(`DaemonSet ${KUBE_SYSTEM}/${AWS_NODE.daemonSet} still exists`);
-    else f.ok(`DaemonSet ${KUBE_SYSTEM}/${AWS_NODE.daemonSet} is gone`);
-    const pods = podsWithLabel(snapshot.pods, ...AWS_NODE.podLabel, KUBE_SYSTEM);
-    for (const pod of pods) f.problem(`aws-node pod ${nameOf(pod)} still exists on node ${pod.spec?.nodeName ?? "?"}`);
-    if (pods.length === 0) f.ok("no aws-node pod left");
-    return f.verdict("aws-node DaemonSet and pods are gone");
+    return daemonSetRemoved("aws-node-removed", AWS_NODE, snapshot);
 }
