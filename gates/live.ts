@@ -36,7 +36,7 @@ export async function readLive(parts: SnapshotPart[], options: LiveOptions): Pro
     try {
         kc.loadFromFile(options.kubeconfigPath);
     } catch (err) {
-        throw new InputError(`kubeconfig ${options.kubeconfigPath} cannot be read: ${(err as Error).message}`);
+        throw new InputError(`kubeconfig ${options.kubeconfigPath} cannot be read as a kubeconfig: ${(err as Error).message}`);
     }
     const core = kc.makeApiClient(client.CoreV1Api);
     const apps = kc.makeApiClient(client.AppsV1Api);

@@ -55,7 +55,7 @@ export function planText(phases: PhasePlan[]): string {
             lines.push(`  ${group.component}`);
             for (const c of group.changes) lines.push(`    ${describe(c)}`);
         }
-        lines.push(`  gate: ${p.gate.join(", ")}`, "");
+        lines.push(`  gate: ${p.gate.length > 0 ? p.gate.join(", ") : "none (goldpinger disabled: connectivity not proven)"}`, "");
     }
     return lines.join("\n");
 }

@@ -175,7 +175,7 @@ describe("gate CLI (npm run gate)", () => {
             const lines: string[] = [];
             const code = await main(["legacy-retired", "--kubeconfig", "/nonexistent/kubeconfig"], (s) => lines.push(s), {});
             assert.strictEqual(code, 2);
-            assert.match(lines.at(-1) ?? "", /^FAIL legacy-retired: kubeconfig \/nonexistent\/kubeconfig cannot be read: /);
+            assert.match(lines.at(-1) ?? "", /^FAIL legacy-retired: kubeconfig \/nonexistent\/kubeconfig cannot be read as a kubeconfig: /);
         });
     });
 });

@@ -33,4 +33,10 @@ describe("Gate component", () => {
         assert.ok(create.includes("cilium-ready --kubeconfig \"$kubeconfig_file\" --wait 15m --legacy-label 'net=old' --cilium-label 'net=new'"));
         assert.ok(!create.includes("connectivity"));
     });
+
+    it("without goldpinger, a phase whose only check is connectivity still ends with a step that says so", async () => {
+        const e = await runPhase(0, { goldpinger: { enabled: false } });
+        assert.strictEqual(find(e, CMD, "gate-phase-0-check").inputs.create, 'echo "gate: no check for this phase (goldpinger is disabled, so connectivity is not proven)"');
+        assert.strictEqual(e.outputs.appliedPhase, 0);
+    });
 });
