@@ -15,10 +15,12 @@ export const CLEANUP_NAMESPACE = "kube-system";
 /** Runs on the node (host network). Cleans legacy and nft backends, IPv4 and IPv6, whichever exist. */
 export const NODE_CLEANUP_SCRIPT = `set -u
 total=0
+backends=0
 for family in iptables ip6tables; do
   for mode in legacy nft; do
     save="$family-$mode-save"; restore="$family-$mode-restore"
     command -v "$save" >/dev/null 2>&1 || continue
+    backends=$((backends + 1))
     rules="$("$save")" || { echo "node $NODE_NAME: $save failed"; exit 1; }
     n=$(printf '%s\\n' "$rules" | grep -c 'KUBE-' || true)
     if [ "$n" -gt 0 ]; then
@@ -28,6 +30,8 @@ for family in iptables ip6tables; do
     total=$((total + n))
   done
 done
+# An image without any iptables backend would clean nothing and look fine: fail instead.
+if [ "$backends" -eq 0 ]; then echo "node $NODE_NAME: no iptables-legacy-save or iptables-nft-save in the image; nothing was cleaned"; exit 1; fi
 echo "node $NODE_NAME: done, $total KUBE-* line(s) removed"
 `;
 

@@ -87,6 +87,15 @@ describe("phase 9: kube-proxy-free", () => {
             assert.strictEqual(out, "node ip-10-0-64-4: iptables-nft: removed 3 KUBE-* line(s)\nnode ip-10-0-64-4: done, 3 KUBE-* line(s) removed\n");
             fs.rmSync(dir, { recursive: true });
         });
+
+        it("fails, rather than reporting nothing removed, on an image without iptables", () => {
+            const empty = fs.mkdtempSync(path.join(os.tmpdir(), "no-iptables-"));
+            for (const tool of ["bash", "grep", "cat"]) fs.symlinkSync(execFileSync("/bin/bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim(), path.join(empty, tool));
+            assert.throws(() => execFileSync("/bin/bash", ["-c", NODE_CLEANUP_SCRIPT], {
+                env: { PATH: empty, NODE_NAME: "n1" }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
+            }), (err: { stdout: string }) => err.stdout.includes("node n1: no iptables-legacy-save or iptables-nft-save in the image; nothing was cleaned"));
+            fs.rmSync(empty, { recursive: true });
+        });
     });
 
     describe("cilium-kube-proxy-replacement (the removal's pre-check)", () => {
