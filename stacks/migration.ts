@@ -6,6 +6,7 @@
  *   cluster ─► goldpinger ─► gate of phase N-1 ─► aws-node / Cilium / node pools / steps ─► gate of phase N
  */
 import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
 import { assertOverridesAllowed } from "../cilium/values";
 import { AwsNodeAffinity } from "../components/awsNodeAffinity";
 import { CiliumNodeGroup } from "../components/ciliumNodeGroup";
@@ -50,7 +51,7 @@ export function configFingerprint(config: MigrationConfig): string {
 export function buildMigration(config: MigrationConfig, options: MigrationOptions = {}): Migration {
     const { phase, nodeLabels: labels } = config;
     const gateCli = options.gateCli ?? DEFAULT_GATE_CLI;
-    const tags = { "eks-cilium-migration/cluster": config.clusterName };
+    const tags = tagsOf(config);
     // Refuse protected Helm overrides before anything is declared, not halfway through.
     assertOverridesAllowed(phase, config.cilium.values);
 
@@ -72,7 +73,7 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         triggers: [phase, configFingerprint(config)],
     });
     const entryGate = phase > phases.FIRST_PHASE
-        ? new Gate(`gate-phase-${phase - 1}`, { ...gateArgs((phase - 1) as phases.Phase), dependsOn: [cluster, ...(connectivity ? [connectivity] : [])] })
+        ? new Gate(`gate-phase-${phase - 1}`, { ...gateArgs((phase - 1) as phases.Phase), dependsOn: [cluster, ...present(connectivity)] })
         : undefined;
     const afterEntryGate = entryGate ? [entryGate] : [];
 
@@ -86,31 +87,18 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         kubeconfig, gateCli, tags,
         dependsOn: afterEntryGate,
     });
-    const nodePrerequisites = [awsNode.vpcCniAddon, cluster.kubeProxyAddon].filter(<T>(r: T | undefined): r is T => r !== undefined);
+    const nodePrerequisites = present(awsNode.vpcCniAddon, cluster.kubeProxyAddon);
 
     const kubeProxyArgs = { kubeconfig, gateCli, labels, cleanupImage: iptablesCleanupImage(config.cilium.chartVersion), timeout: config.gate.timeout };
     // Kept (0–8): proven ready before Cilium changes, so the way back from 9 restores kube-proxy first.
     const keptKubeProxy = phases.kubeProxyReplaced(phase) ? undefined
-        : new KubeProxyLifecycle("kube-proxy", { ...kubeProxyArgs, mode: "keep", dependsOn: cluster.kubeProxyAddon ? [cluster.kubeProxyAddon] : [] });
+        : new KubeProxyLifecycle("kube-proxy", { ...kubeProxyArgs, mode: "keep", dependsOn: present(cluster.kubeProxyAddon) });
 
     const cilium = phases.ciliumInstalled(phase)
-        ? new CiliumRelease("cilium", {
-            phase,
-            provider: cluster.provider,
-            clusterName: cluster.eksClusterName,
-            clusterEndpoint: cluster.endpoint,
-            vpcId: cluster.vpcId,
-            oidcProviderArn: cluster.oidcProviderArn,
-            oidcProviderUrl: cluster.oidcProviderUrl,
-            chartVersion: config.cilium.chartVersion,
-            labels,
-            overrides: config.cilium.values,
-            tags,
-            dependsOn: [...afterEntryGate, ...(keptKubeProxy ? [keptKubeProxy] : [])],
-        })
+        ? declareCilium(config, cluster, [...afterEntryGate, ...present(keptKubeProxy)])
         : undefined;
     // Replaced (9): removed only after Cilium runs with replacement on every node.
-    const kubeProxy = keptKubeProxy ?? new KubeProxyLifecycle("kube-proxy", { ...kubeProxyArgs, mode: "replace", dependsOn: [...afterEntryGate, ...(cilium ? [cilium] : [])] });
+    const kubeProxy = keptKubeProxy ?? new KubeProxyLifecycle("kube-proxy", { ...kubeProxyArgs, mode: "replace", dependsOn: [...afterEntryGate, ...present(cilium)] });
 
     const ciliumPool = new CiliumNodeGroup("cilium-pool", {
         cluster: cluster.cluster,
@@ -120,31 +108,16 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         labels,
         scaledUp: phases.ciliumNodesScaledUp(phase),
         // The pool only grows once Cilium is there to take its nodes.
-        scaleUpAfter: cilium ? [cilium] : [],
+        scaleUpAfter: present(cilium),
         dependsOn: [...nodePrerequisites, ...afterEntryGate],
         tags,
     });
 
-    const legacyPool = phases.legacyPoolDeleted(phase) ? undefined : new LegacyNodeGroup("legacy-pool", {
-        cluster: cluster.cluster,
-        nodeRoleArn: cluster.nodeRole.arn,
-        subnetIds: cluster.privateSubnetIds,
-        nodeGroup: config.legacyNodeGroup,
-        labels,
-        kubeconfig,
-        cordon: phases.legacyCordoned(phase),
-        restartAfterCordon: connectivity ? [{ namespace: connectivity.namespace, name: connectivity.name }] : [],
-        drain: phases.legacyDrained(phase),
-        drainOptions: config.drain,
-        // Right before evicting: the pool is cordoned and the new pool is ready to take the pods.
-        drainPreChecks: ["legacy-cordoned", "cilium-ready"],
-        gateCli,
-        scaleToZero: phases.legacyScaledToZero(phase),
+    const legacyPool = phases.legacyPoolDeleted(phase) ? undefined : declareLegacyPool(config, cluster, {
+        gateCli, connectivity, nodePrerequisites,
         // Nodes only go once aws-node is gone (and so cannot be left half-removed on them).
         scaleToZeroAfter: [awsNode, ...afterEntryGate],
-        dependsOn: nodePrerequisites,
         stepsDependOn: [...afterEntryGate, ciliumPool],
-        tags,
     });
 
     const dns = new ClusterDns("dns", {
@@ -155,8 +128,58 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
 
     const exitGate = new Gate(`gate-phase-${phase}`, {
         ...gateArgs(phase),
-        dependsOn: [cluster, awsNode, ciliumPool, dns, kubeProxy, ...afterEntryGate,
-            ...[connectivity, cilium, legacyPool].filter(<T>(r: T | undefined): r is T => r !== undefined)],
+        dependsOn: [cluster, awsNode, ciliumPool, dns, kubeProxy, ...afterEntryGate, ...present(connectivity, cilium, legacyPool)],
     });
     return { cluster, connectivity, entryGate, awsNode, cilium, ciliumPool, legacyPool, kubeProxy, dns, exitGate };
 }
+
+const present = (...items: (pulumi.Resource | undefined)[]): pulumi.Resource[] => items.filter((item): item is pulumi.Resource => item !== undefined);
+
+function declareCilium(config: MigrationConfig, cluster: MigrationCluster, dependsOn: pulumi.Resource[]): CiliumRelease {
+    return new CiliumRelease("cilium", {
+        phase: config.phase,
+        provider: cluster.provider,
+        clusterName: cluster.eksClusterName,
+        clusterEndpoint: cluster.endpoint,
+        vpcId: cluster.vpcId,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcProviderUrl: cluster.oidcProviderUrl,
+        chartVersion: config.cilium.chartVersion,
+        labels: config.nodeLabels,
+        overrides: config.cilium.values,
+        tags: tagsOf(config),
+        dependsOn,
+    });
+}
+
+function declareLegacyPool(config: MigrationConfig, cluster: MigrationCluster, wiring: {
+    gateCli: string;
+    connectivity?: ConnectivityCheck;
+    nodePrerequisites: pulumi.Resource[];
+    scaleToZeroAfter: pulumi.Resource[];
+    stepsDependOn: pulumi.Resource[];
+}): LegacyNodeGroup {
+    const { phase } = config;
+    return new LegacyNodeGroup("legacy-pool", {
+        cluster: cluster.cluster,
+        nodeRoleArn: cluster.nodeRole.arn,
+        subnetIds: cluster.privateSubnetIds,
+        nodeGroup: config.legacyNodeGroup,
+        labels: config.nodeLabels,
+        kubeconfig: cluster.kubeconfig,
+        cordon: phases.legacyCordoned(phase),
+        restartAfterCordon: wiring.connectivity ? [{ namespace: wiring.connectivity.namespace, name: wiring.connectivity.name }] : [],
+        drain: phases.legacyDrained(phase),
+        drainOptions: config.drain,
+        // Right before evicting: the pool is cordoned and the new pool is ready to take the pods.
+        drainPreChecks: ["legacy-cordoned", "cilium-ready"],
+        gateCli: wiring.gateCli,
+        scaleToZero: phases.legacyScaledToZero(phase),
+        scaleToZeroAfter: wiring.scaleToZeroAfter,
+        dependsOn: wiring.nodePrerequisites,
+        stepsDependOn: wiring.stepsDependOn,
+        tags: tagsOf(config),
+    });
+}
+
+const tagsOf = (config: MigrationConfig) => ({ "eks-cilium-migration/cluster": config.clusterName });
