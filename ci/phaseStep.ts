@@ -9,8 +9,10 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as YAML from "yaml";
+import { StackFileError, stackConfigFromText } from "../plan/stackFile";
 import { CONFIG_NAMESPACE } from "../stacks/pins";
+
+export { StackFileError };
 
 export interface StackPhaseChange {
     stack: string;
@@ -27,8 +29,6 @@ export interface PhaseStepVerdict extends StackPhaseChange {
     plan: { from: number; to: number };
 }
 
-export class StackFileError extends Error {}
-
 const STACK_FILE = /^Pulumi\.([A-Za-z0-9_.-]+)\.ya?ml$/;
 
 export function stackOf(file: string): string | undefined {
@@ -36,19 +36,12 @@ export function stackOf(file: string): string | undefined {
     return match ? match[1] : undefined;
 }
 
-/** The `phase` a stack file sets (namespaced or bare key). */
+/** The `phase` a stack file sets (namespaced or bare key: the planner's reading, so both agree on every file). */
 export function phaseOf(text: string, file: string): number {
-    let doc: unknown;
-    try {
-        doc = YAML.parse(text);
-    } catch (err) {
-        throw new StackFileError(`${file} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
-    }
-    const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
-    const raw = config[`${CONFIG_NAMESPACE}:phase`] ?? config.phase;
-    const phase = typeof raw === "string" && /^[0-9]+$/.test(raw) ? Number(raw) : raw;
-    if (typeof phase !== "number" || !Number.isInteger(phase) || phase < 0 || phase > 9) {
-        throw new StackFileError(`${file}: \`phase\` is ${JSON.stringify(raw ?? null)}; it must be a whole number from 0 to 9.`);
+    const raw = stackConfigFromText(text, file)[`${CONFIG_NAMESPACE}:phase`];
+    const phase = raw !== undefined && /^[0-9]+$/.test(raw) ? Number(raw) : undefined;
+    if (phase === undefined || phase > 9) {
+        throw new StackFileError(`${file}: \`phase\` is ${raw ?? "null"}; it must be a whole number from 0 to 9.`, "invalid");
     }
     return phase;
 }

@@ -6,10 +6,9 @@
  */
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
+import { CILIUM_STARTUP_TAINT } from "../gates/wellKnown";
 import { CiliumNodeGroupConfig, NodeLabels, TaintEffect } from "../stacks/configTypes";
 import { NodePoolArgs, managedNodeGroup } from "./nodePool";
-
-export const CILIUM_STARTUP_TAINT_KEY = "node.cilium.io/agent-not-ready";
 
 /** The EKS API spells taint effects differently from Kubernetes. */
 const EKS_TAINT_EFFECT: Record<TaintEffect, string> = { NoExecute: "NO_EXECUTE", NoSchedule: "NO_SCHEDULE" };
@@ -26,7 +25,7 @@ export interface CiliumNodeGroupArgs extends NodePoolArgs {
 }
 
 export function ciliumStartupTaint(effect: TaintEffect) {
-    return { key: CILIUM_STARTUP_TAINT_KEY, value: "true", effect: EKS_TAINT_EFFECT[effect] };
+    return { key: CILIUM_STARTUP_TAINT, value: "true", effect: EKS_TAINT_EFFECT[effect] };
 }
 
 export class CiliumNodeGroup extends pulumi.ComponentResource {

@@ -9,26 +9,28 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { GOLDPINGER, GOLDPINGER_POD_LABEL } from "../gates/wellKnown";
 
-export const GOLDPINGER_PORT = 8080;
 
 export interface ConnectivityCheckArgs {
     provider: k8s.Provider;
     /** Pinned image, e.g. "bloomberg/goldpinger:3.10.2". */
     image: string;
-    /** Namespace, created here. Default "goldpinger". */
+    /** Namespace, created here. Default "goldpinger" (where the gate CLI looks unless told otherwise). */
     namespace?: string;
     /** Replicas of the Deployment. Default 2. */
     deploymentReplicas?: number;
 }
 
-export const GOLDPINGER_LABELS = { "app.kubernetes.io/name": "goldpinger", "app.kubernetes.io/instance": "goldpinger" };
-export const GOLDPINGER_SELECTOR = "app.kubernetes.io/name=goldpinger";
+const [LABEL_KEY, LABEL_VALUE] = GOLDPINGER_POD_LABEL;
+const GOLDPINGER_PORT = GOLDPINGER.port;
+export const GOLDPINGER_LABELS = { [LABEL_KEY]: LABEL_VALUE, "app.kubernetes.io/instance": "goldpinger" };
+export const GOLDPINGER_SELECTOR = `${LABEL_KEY}=${LABEL_VALUE}`;
 
 export class ConnectivityCheck extends pulumi.ComponentResource {
     public readonly namespace: string;
     /** Name of the Service and of the Deployment. */
-    public readonly name = "goldpinger";
+    public readonly name = GOLDPINGER.service;
     public readonly deployment: k8s.apps.v1.Deployment;
     public readonly daemonSet: k8s.apps.v1.DaemonSet;
 
@@ -37,7 +39,7 @@ export class ConnectivityCheck extends pulumi.ComponentResource {
         if (!/(:[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})$/.test(args.image) || args.image.endsWith(":latest")) {
             throw new pulumi.ResourceError(`goldpinger image ${JSON.stringify(args.image)} must be pinned by tag or digest (not :latest).`, this);
         }
-        this.namespace = args.namespace ?? "goldpinger";
+        this.namespace = args.namespace ?? GOLDPINGER.namespace;
         const k8sOpts = { parent: this, provider: args.provider };
         const metadata = (extra: Record<string, string> = {}) => ({ name: this.name, namespace: this.namespace, labels: { ...GOLDPINGER_LABELS, ...extra } });
 

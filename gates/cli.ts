@@ -11,6 +11,7 @@ import { ClusterAccessError } from "./retry";
 import { DEFAULT_CONTEXT, GateContext, parseSelector } from "./selectors";
 import { InputError, readSnapshot } from "./snapshot";
 import { Verdict } from "./verdict";
+import { GOLDPINGER } from "./wellKnown";
 
 export const USAGE = "usage: npm run gate -- CHECK [--snapshot DIR | --kubeconfig PATH] [--wait DURATION] [--interval DURATION]\n" +
     "       [--legacy-label KEY=VALUE] [--cilium-label KEY=VALUE] [--goldpinger-namespace NS]\n" +
@@ -67,7 +68,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): GateArgs
         check, checks, source, ctx,
         waitMs: duration("--wait", "0s"),
         intervalMs: Math.max(1000, duration("--interval", "10s")),
-        goldpingerNamespace: values["--goldpinger-namespace"] ?? "goldpinger",
+        goldpingerNamespace: values["--goldpinger-namespace"] ?? GOLDPINGER.namespace,
     };
 }
 
@@ -121,7 +122,7 @@ export async function main(argv: string[], out: (s: string) => void, env: NodeJS
         ? async (parts: SnapshotPart[]) => readSnapshot(source.dir, parts)
         : async (parts: SnapshotPart[]) => (await import("./live")).readLive(parts, {
             kubeconfigPath: source.kubeconfig,
-            goldpinger: { namespace: args.goldpingerNamespace, service: "goldpinger", port: 8080 },
+            goldpinger: { ...GOLDPINGER, namespace: args.goldpingerNamespace },
         });
     return runGate(args, { read, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), out });
 }

@@ -1,10 +1,14 @@
-/** Names the checks look for: what EKS, the Cilium chart and this project's goldpinger deploy. */
+/**
+ * Names the checks look for: what EKS, the Cilium chart and this project's goldpinger deploy. The components that
+ * deploy them import these too (this module has no dependencies), so the gates can never look for something else.
+ */
 export const KUBE_SYSTEM = "kube-system";
 export const AWS_NODE = { daemonSet: "aws-node", podLabel: ["k8s-app", "aws-node"] as const };
 export const KUBE_PROXY = { daemonSet: "kube-proxy", podLabel: ["k8s-app", "kube-proxy"] as const };
 export const CILIUM_AGENT = { daemonSet: "cilium", podLabel: ["k8s-app", "cilium"] as const };
 export const CILIUM_OPERATOR = { deployment: "cilium-operator" };
 export const CILIUM_STARTUP_TAINT = "node.cilium.io/agent-not-ready";
+export const GOLDPINGER = { namespace: "goldpinger", service: "goldpinger", port: 8080 };
 export const GOLDPINGER_POD_LABEL = ["app.kubernetes.io/name", "goldpinger"] as const;
 export const CILIUM_CONFIG = { configMap: "cilium-config", kubeProxyReplacementKey: "kube-proxy-replacement" };
 /** Set on the agent pod template by `rollOutCiliumPods: true`: a ConfigMap change rolls the agents. */

@@ -3,8 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "../stacks/pins";
-import { MigrationOptions } from "../stacks/migration";
-import { migrationProgram } from "../stacks/program";
+import { ProgramOptions, migrationProgram } from "../stacks/program";
 import { RecordedResource, RecordingMocks, attachParents, recordDependencies, settled } from "./mockRuntime";
 
 export const PROJECT = "eks-cilium-migration";
@@ -24,7 +23,7 @@ export interface EvaluateArgs {
     /** What this stack's own outputs report as the last applied phase (undefined: first deployment). */
     appliedPhase?: number;
     stack?: string;
-    options?: MigrationOptions;
+    options?: ProgramOptions;
     /** The recording mocks to use (tests inspect them even when the program throws). Default: new ones. */
     mocks?: RecordingMocks;
 }

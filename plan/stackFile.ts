@@ -15,9 +15,14 @@ export class StackFileError extends Error {
 
 export function readStackFile(path: string): StackConfig {
     if (!fs.existsSync(path)) throw new StackFileError(`stack file ${path} does not exist.`, "missing");
+    return stackConfigFromText(fs.readFileSync(path, "utf8"), path);
+}
+
+/** A stack file's text (from disk or a git ref, named by `path`) as the config Pulumi hands a program. */
+export function stackConfigFromText(text: string, path: string): StackConfig {
     let doc: unknown;
     try {
-        doc = YAML.parse(fs.readFileSync(path, "utf8"));
+        doc = YAML.parse(text);
     } catch (err) {
         throw new StackFileError(`stack file ${path} is not valid YAML: ${(err as Error).message.split("\n")[0]}`, "invalid");
     }

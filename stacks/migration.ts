@@ -26,8 +26,6 @@ import { iptablesCleanupImage } from "./pins";
 export interface MigrationOptions {
     /** The gate CLI command line, run from the project root. Default: the project's own `gates/cli.ts`. */
     gateCli?: string;
-    /** Where progress messages go. Default: the Pulumi log (shown by `pulumi up`). */
-    log?: (message: string) => void;
 }
 
 export interface Migration {

@@ -10,6 +10,11 @@ import { phaseName } from "./phases";
 
 export const APPLIED_PHASE_OUTPUT = "appliedPhase";
 
+export interface ProgramOptions extends MigrationOptions {
+    /** Where progress messages go. Default: the Pulumi log (shown by `pulumi up`). */
+    log?: (message: string) => void;
+}
+
 /**
  * The phase of this stack's last successful update, from its own outputs (a StackReference to itself), or
  * undefined on a first deployment.
@@ -22,7 +27,7 @@ export async function readAppliedPhase(): Promise<unknown> {
     return details.value ?? details.secretValue;
 }
 
-export async function migrationProgram(options: MigrationOptions = {}): Promise<Record<string, unknown>> {
+export async function migrationProgram(options: ProgramOptions = {}): Promise<Record<string, unknown>> {
     const config = loadConfig();
     const applied = await readAppliedPhase();
     const decision = assertTransitionAllowed({
