@@ -54,8 +54,12 @@ function apiServer(behaviour: Behaviour, seen: string[]): Promise<{ server: http
     }));
 }
 
+/** Every kubeconfig directory this suite writes: each holds a bearer token, so each is removed after the suite. */
+const written: string[] = [];
+
 function kubeconfigFor(url: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-"));
+    written.push(dir);
     const file = path.join(dir, "config");
     fs.writeFileSync(file, JSON.stringify({
         apiVersion: "v1", kind: "Config", "current-context": "test",
@@ -71,6 +75,12 @@ const fastRetry = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, sleep: async () 
 const GOLDPINGER = { namespace: "goldpinger", service: "goldpinger", port: 8080 };
 
 describe("live mode against a stand-in API server", () => {
+    after(() => {
+        for (const dir of written) fs.rmSync(dir, { recursive: true, force: true });
+        // The suite leaves no token behind in the OS temp directory.
+        assert.deepStrictEqual(written.filter((dir) => fs.existsSync(dir)), []);
+    });
+
     it("reads every part with the real client, page by page, and the checks pass on it", async () => {
         const seen: string[] = [];
         const { server, url } = await apiServer({}, seen);
