@@ -46,7 +46,9 @@ export class KubeProxyLifecycle extends pulumi.ComponentResource {
                 kubeconfig: args.kubeconfig,
                 create: removeDaemonSetScript({
                     daemonSet: "kube-proxy", namespace: "kube-system",
-                    pre: { checks: KUBE_PROXY_REMOVAL_PRECHECKS, gateCli: args.gateCli, labels: args.labels },
+                    // The Helm upgrade returns once its resources are ready, but the agents' rollout with the new
+                    // config may still be under way: wait for it (up to the gate timeout), do not check once.
+                    pre: { checks: KUBE_PROXY_REMOVAL_PRECHECKS, gateCli: args.gateCli, labels: args.labels, wait: args.timeout },
                 }),
             }, { parent: this, dependsOn: args.dependsOn });
             this.cleanupStep = clusterStep(`${name}-iptables-cleanup`, {

@@ -37,9 +37,17 @@ export function withKubeconfig(body: string, onExit?: string): string {
 
 export const selectorOf = (labels: NodeLabels, value: string): string => `${labels.key}=${value}`;
 
-/** Lists the nodes matching a selector into the bash array `nodes`. */
+/**
+ * Lists the nodes matching a selector into the bash array `nodes`. The list is read by an assignment first: a
+ * failing kubectl then stops the step (`set -e`), where `mapfile < <(kubectl …)` would go on with an empty list and
+ * report "nothing to do" on a cluster it could not read.
+ */
 function listNodes(selector: string): string {
-    return `mapfile -t nodes < <(kubectl get nodes -l ${shellQuote(selector)} -o name)`;
+    return [
+        `node_list="$(kubectl get nodes -l ${shellQuote(selector)} -o name)"`,
+        "nodes=()",
+        'if [ -n "$node_list" ]; then mapfile -t nodes <<<"$node_list"; fi',
+    ].join("\n");
 }
 
 /** `kubectl cordon` or `uncordon` on every legacy node; nothing to do is not an error (e.g. on destroy). */
@@ -79,12 +87,18 @@ export interface PreChecks {
     checks: string[];
     gateCli: string;
     labels: NodeLabels;
+    /**
+     * Poll each check up to this long (e.g. "15m") before failing, for a state the update itself is still bringing
+     * about (agents rolling out after a Helm upgrade). Default: check once — the state must already hold.
+     */
+    wait?: string;
 }
 
 /** Runs each gate check against the cluster; `set -e` stops the step at the first failure. */
 export function preCheckLines(pre: PreChecks): string {
+    const wait = pre.wait ? ` --wait ${pre.wait}` : "";
     return pre.checks.map((check) =>
-        `echo "pre-check: ${check}"\n${pre.gateCli} ${check} --kubeconfig "$kubeconfig_file" ${labelFlags(pre.labels)}`).join("\n");
+        `echo "pre-check: ${check}"\n${pre.gateCli} ${check} --kubeconfig "$kubeconfig_file"${wait} ${labelFlags(pre.labels)}`).join("\n");
 }
 
 export function drainScript(labels: NodeLabels, drain: DrainConfig, pre: PreChecks): string {
@@ -103,11 +117,19 @@ done
 echo "drain: $total node(s) with ${selector} drained"`);
 }
 
-/** Re-checks the preconditions through the gate CLI right before it deletes, then deletes (idempotently). */
+/**
+ * Deletes a DaemonSet after re-checking its preconditions through the gate CLI right before the delete. A DaemonSet
+ * that is already gone passes without acting: the pre-checks guard the delete, not the DaemonSet's existence, so a
+ * later re-run of the step (a changed input, a later phase) never fails on a state it brought about itself.
+ */
 export function removeDaemonSetScript(args: { daemonSet: string; namespace: string; pre: PreChecks }): string {
+    const ns = shellQuote(args.namespace);
+    const name = shellQuote(args.daemonSet);
     return withKubeconfig(`
+present="$(kubectl -n ${ns} get daemonset ${name} --ignore-not-found -o name)"
+if [ -z "$present" ]; then echo "remove: daemonset ${args.namespace}/${args.daemonSet} is already gone; nothing to do"; exit 0; fi
 ${preCheckLines(args.pre)}
-kubectl -n ${shellQuote(args.namespace)} delete daemonset ${shellQuote(args.daemonSet)} --ignore-not-found --wait=true
+kubectl -n ${ns} delete daemonset ${name} --ignore-not-found --wait=true
 echo "remove: daemonset ${args.namespace}/${args.daemonSet} deleted (pre-checks passed: ${args.pre.checks.join(", ")})"`);
 }
 

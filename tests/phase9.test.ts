@@ -36,6 +36,8 @@ describe("phase 9: kube-proxy-free", () => {
         for (const check of KUBE_PROXY_REMOVAL_PRECHECKS) {
             const at = lines.findIndex((l) => l.includes(` ${check} --kubeconfig`));
             assert.ok(at > 0 && at < deleteAt, `${check} runs before the delete`);
+            // The agents may still be rolling out after the Helm upgrade: the pre-check polls, it does not check once.
+            assert.match(lines[at], / --kubeconfig "\$kubeconfig_file" --wait 15m /, `${check} waits up to gate.timeout`);
         }
         assert.strictEqual(lines[0], "set -euo pipefail", "a failed pre-check stops the step");
     });

@@ -34,7 +34,9 @@ describe("cluster steps", () => {
 
     it("cordon and uncordon select the legacy nodes by label and say what they did", () => {
         assert.strictEqual(bodyOf(cordonScript(DEFAULT_NODE_LABELS)), [
-            "mapfile -t nodes < <(kubectl get nodes -l 'cni=aws-cni' -o name)",
+            "node_list=\"$(kubectl get nodes -l 'cni=aws-cni' -o name)\"",
+            "nodes=()",
+            'if [ -n "$node_list" ]; then mapfile -t nodes <<<"$node_list"; fi',
             'if [ "${#nodes[@]}" -eq 0 ]; then echo "cordon: no node matches cni=aws-cni; nothing to cordon"; exit 0; fi',
             'kubectl cordon "${nodes[@]}"',
             'echo "cordon: ${#nodes[@]} node(s) with cni=aws-cni cordoned"',
@@ -63,6 +65,8 @@ describe("cluster steps", () => {
         const script = removeDaemonSetScript({ daemonSet: "aws-node", namespace: "kube-system",
             pre: { checks: AWS_NODE_REMOVAL_PRECHECKS, gateCli: GATE_CLI, labels: DEFAULT_NODE_LABELS } });
         assert.strictEqual(bodyOf(script), [
+            "present=\"$(kubectl -n 'kube-system' get daemonset 'aws-node' --ignore-not-found -o name)\"",
+            'if [ -z "$present" ]; then echo "remove: daemonset kube-system/aws-node is already gone; nothing to do"; exit 0; fi',
             'echo "pre-check: legacy-drained"',
             `${GATE_CLI} legacy-drained --kubeconfig "$kubeconfig_file" ${LABEL_FLAGS}`,
             'echo "pre-check: aws-node-pinned"',
@@ -77,7 +81,8 @@ describe("cluster steps", () => {
         const log = path.join(dir, "log");
         // Stand-ins: the gate fails for legacy-drained; kubectl records that it ran.
         fs.writeFileSync(path.join(dir, "gate"), `#!/bin/bash\necho "gate $1" >> ${log}\n[ "$1" != legacy-drained ]\n`, { mode: 0o755 });
-        fs.writeFileSync(path.join(dir, "kubectl"), `#!/bin/bash\necho "kubectl $*" >> ${log}\n`, { mode: 0o755 });
+        // kubectl records that it ran, and answers the presence query as a cluster that still has aws-node would.
+        fs.writeFileSync(path.join(dir, "kubectl"), `#!/bin/bash\n[ "$3" = get ] && { echo daemonset.apps/aws-node; exit 0; }\necho "kubectl $*" >> ${log}\n`, { mode: 0o755 });
         const script = removeDaemonSetScript({ daemonSet: "aws-node", namespace: "kube-system", pre: { checks: AWS_NODE_REMOVAL_PRECHECKS, gateCli: path.join(dir, "gate"), labels: DEFAULT_NODE_LABELS } });
         const secret = "apiVersion: v1\nusers: [{name: x, user: {token: s3cr3t-token}}]";
         let stdout = "";
@@ -96,6 +101,33 @@ describe("cluster steps", () => {
         ]);
         assert.ok(!stdout.includes("s3cr3t") && stdout.includes("remove: daemonset kube-system/aws-node deleted"));
         assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["gate", "kubectl", "log"]);
+        fs.rmSync(dir, { recursive: true });
+    });
+
+    it("a removal whose DaemonSet is already gone passes without pre-checks or delete (bash, stand-in commands)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "step-"));
+        const log = path.join(dir, "log");
+        // The pre-checks would fail now (aws-node-pinned finds no aws-node): they must not even run.
+        fs.writeFileSync(path.join(dir, "gate"), `#!/bin/bash\necho "gate $1" >> ${log}\nexit 1\n`, { mode: 0o755 });
+        fs.writeFileSync(path.join(dir, "kubectl"), `#!/bin/bash\necho "kubectl $*" >> ${log}\n`, { mode: 0o755 });
+        const script = removeDaemonSetScript({ daemonSet: "aws-node", namespace: "kube-system", pre: { checks: AWS_NODE_REMOVAL_PRECHECKS, gateCli: path.join(dir, "gate"), labels: DEFAULT_NODE_LABELS } });
+        const stdout = execFileSync("/bin/bash", ["-c", script], { env: { PATH: `${dir}:${process.env.PATH}`, KUBECONFIG_DATA: "x", TMPDIR: dir }, encoding: "utf8" });
+        assert.strictEqual(stdout, "remove: daemonset kube-system/aws-node is already gone; nothing to do\n");
+        assert.deepStrictEqual(fs.readFileSync(log, "utf8").trim().split("\n"), ["kubectl -n kube-system get daemonset aws-node --ignore-not-found -o name"]);
+        fs.rmSync(dir, { recursive: true });
+    });
+
+    it("a step that cannot read the cluster fails instead of finding nothing to do (bash, kubectl exiting 1)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "step-"));
+        fs.writeFileSync(path.join(dir, "kubectl"), "#!/bin/bash\necho 'error: You must be logged in to the server (Unauthorized)' >&2\nexit 1\n", { mode: 0o755 });
+        fs.writeFileSync(path.join(dir, "gate"), "#!/bin/bash\nexit 0\n", { mode: 0o755 });
+        const run = (script: string) => execFileSync("/bin/bash", ["-c", script], { env: { PATH: `${dir}:${process.env.PATH}`, KUBECONFIG_DATA: "x", TMPDIR: dir }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        const pre = { checks: [], gateCli: path.join(dir, "gate"), labels: DEFAULT_NODE_LABELS };
+        for (const script of [cordonScript(DEFAULT_NODE_LABELS), uncordonScript(DEFAULT_NODE_LABELS), drainScript(DEFAULT_NODE_LABELS, DEFAULT_DRAIN, pre),
+            removeDaemonSetScript({ daemonSet: "aws-node", namespace: "kube-system", pre })]) {
+            assert.throws(() => run(script), (err: { status: number; stdout: string }) => err.status === 1 && !/nothing to|already gone/.test(err.stdout));
+        }
+        assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["gate", "kubectl"], "the temp kubeconfig was removed");
         fs.rmSync(dir, { recursive: true });
     });
 
