@@ -40,6 +40,8 @@ export class CiliumNodeGroup extends pulumi.ComponentResource {
             labels: { [args.labels.key]: args.labels.ciliumValue },
             taints: [ciliumStartupTaint(args.nodeGroup.startupTaintEffect)],
             after: args.scaledUp ? args.scaleUpAfter ?? [] : [],
+            // It carries every workload once the migration is done.
+            protect: true,
         }, this);
         this.registerOutputs({});
     }

@@ -57,7 +57,9 @@ export class CiliumRelease extends pulumi.ComponentResource {
                 JSON.stringify(irsaTrustPolicy(arn, url, CILIUM_NAMESPACE, CILIUM_OPERATOR_SERVICE_ACCOUNT))),
             tags: args.tags,
         }, { parent: this, dependsOn: args.dependsOn });
-        new aws.iam.RolePolicy(`${name}-operator-policy`, {
+        // The release waits for the policy, not only the role: an operator started before its permissions are in
+        // place fails its first ENI calls and backs off.
+        const policy = new aws.iam.RolePolicy(`${name}-operator-policy`, {
             role: this.operatorRole.name,
             policy: pulumi.all([args.vpcId, args.clusterName]).apply(([vpcId, clusterName]) =>
                 JSON.stringify(ciliumOperatorPolicy({ vpcId, clusterName }))),
@@ -73,7 +75,7 @@ export class CiliumRelease extends pulumi.ComponentResource {
                 ciliumValues({ phase: args.phase, clusterName, operatorRoleArn: roleArn, nodeLabels: args.labels, clusterEndpoint: endpoint, overrides })),
             atomic: true,
             timeout: args.timeoutSeconds ?? 900,
-        }, { parent: this, provider: args.provider, dependsOn: [this.operatorRole, ...(args.dependsOn ?? [])] });
+        }, { parent: this, provider: args.provider, dependsOn: [this.operatorRole, policy, ...(args.dependsOn ?? [])] });
         this.registerOutputs({ operatorRoleArn: this.operatorRole.arn });
     }
 }

@@ -3,11 +3,18 @@
  * step is removed on a rollback), restart of chosen Deployments onto the new pool, drain through the eviction API
  * (phase 5), and the scale-down to zero (phase 7) that waits for whatever `scaleToZeroAfter` names (aws-node's
  * removal). The composition stops declaring this component at phase 8, which deletes the empty pool.
+ *
+ * The scale-down goes through the node group's scaling config: EKS terminates the nodes without the eviction API,
+ * which is safe only because they hold nothing any more. So a step re-checks `scaleDownPreChecks` (the pool is
+ * drained) right before, and the node group's scaling change waits for it: fail closed.
+ *
+ * The pool is `protect`ed while it may hold nodes, so a `pulumi destroy` cannot take it by accident; once it is at
+ * zero the protection is lifted, which lets phase 8 delete it.
  */
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { DrainConfig, NodeGroupConfig, NodeLabels } from "../stacks/configTypes";
-import { cordonScript, drainScript, restartDeploymentScript, uncordonScript } from "../steps/scripts";
+import { cordonScript, drainScript, preCheckScript, restartDeploymentScript, uncordonScript } from "../steps/scripts";
 import { clusterStep } from "./clusterStep";
 import { NodePoolArgs, managedNodeGroup } from "./nodePool";
 
@@ -33,6 +40,8 @@ export interface LegacyNodeGroupArgs extends NodePoolArgs {
     scaleToZero: boolean;
     /** Resources that must be done before the pool scales to zero (e.g. the aws-node removal). Default: none. */
     scaleToZeroAfter?: pulumi.Input<pulumi.Resource>[];
+    /** Gate checks re-run right before the scale-down (e.g. `legacy-drained`). */
+    scaleDownPreChecks: string[];
     /** Resources the cordon and drain steps wait for (e.g. the previous phase's gate). Default: none. */
     stepsDependOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -42,17 +51,25 @@ export class LegacyNodeGroup extends pulumi.ComponentResource {
     public readonly cordonStep?: pulumi.Resource;
     public readonly restartSteps: pulumi.Resource[] = [];
     public readonly drainStep?: pulumi.Resource;
+    public readonly scaleDownCheck?: pulumi.Resource;
 
     constructor(name: string, args: LegacyNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-cilium-migration:index:LegacyNodeGroup", name, {}, opts);
         if (args.drain && !args.cordon) throw new pulumi.ResourceError("a legacy pool is drained only after it is cordoned (`drain` needs `cordon`).", this);
 
+        if (args.scaleToZero) {
+            this.scaleDownCheck = clusterStep(`${name}-scale-down-check`, {
+                kubeconfig: args.kubeconfig,
+                create: preCheckScript("scale-down", { checks: args.scaleDownPreChecks, gateCli: args.gateCli, labels: args.labels }),
+            }, { parent: this, dependsOn: [...(args.stepsDependOn ?? []), ...(args.scaleToZeroAfter ?? [])] });
+        }
         this.nodeGroup = managedNodeGroup(`${name}-node-group`, {
             ...args,
             group: args.nodeGroup,
             size: args.scaleToZero ? "zero" : "configured",
             labels: { [args.labels.key]: args.labels.legacyValue },
-            after: args.scaleToZero ? args.scaleToZeroAfter ?? [] : [],
+            after: this.scaleDownCheck ? [...(args.scaleToZeroAfter ?? []), this.scaleDownCheck] : [],
+            protect: !args.scaleToZero,
         }, this);
 
         const stepOpts = (after: pulumi.Input<pulumi.Resource>[]) => ({ parent: this, dependsOn: [this.nodeGroup, ...(args.stepsDependOn ?? []), ...after] });

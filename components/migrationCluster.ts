@@ -3,6 +3,10 @@
  * provider and no default node group, the managed kube-proxy addon, the node IAM role both pools use, and a
  * Kubernetes provider built from the cluster's kubeconfig.
  *
+ * The VPC, the cluster and the node role are `protect`ed (their children inherit it): a `pulumi destroy` of a
+ * migration stack fails instead of deleting a cluster by accident. Lift it deliberately with
+ * `pulumi state unprotect --all` (README, "Removing the stack").
+ *
  * Addons are declared explicitly rather than through pulumi-eks options so the migration controls their lifetime,
  * with `preserve: true` (deleting an addon leaves its DaemonSet; DaemonSets go through pre-checked steps):
  * kube-proxy here (removed at phase 9); vpc-cni in AwsNodeAffinity, so its affinity change (phase 1) and removal
@@ -68,7 +72,7 @@ export class MigrationCluster extends pulumi.ComponentResource {
             kubeProxyAddonOptions: { enabled: false },
             corednsAddonOptions: { enabled: false },
             tags,
-        }, { parent: this });
+        }, { parent: this, protect: true });
 
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfigJson);
         this.endpoint = this.cluster.eksCluster.endpoint;
@@ -111,7 +115,7 @@ function networkFor(name: string, vpc: VpcConfig, tags: Record<string, string>, 
         natGateways: { strategy: awsx.ec2.NatGatewayStrategy.Single },
         enableDnsHostnames: true,
         tags,
-    }, { parent });
+    }, { parent, protect: true });
     return { vpcId: created.vpcId, privateSubnetIds: created.privateSubnetIds, publicSubnetIds: created.publicSubnetIds };
 }
 
@@ -146,7 +150,7 @@ function nodeRole(name: string, tags: Record<string, string>, parent: pulumi.Res
             Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
         }),
         tags,
-    }, { parent });
+    }, { parent, protect: true });
     for (const [key, policyArn] of Object.entries(NODE_POLICIES)) {
         new aws.iam.RolePolicyAttachment(`${name}-node-${key}`, { role: role.name, policyArn }, { parent: role });
     }

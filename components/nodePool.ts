@@ -31,6 +31,8 @@ export function managedNodeGroup(name: string, args: NodePoolArgs & {
     taints?: { key: string; value: string; effect: string }[];
     /** Extra resources this declaration waits for (e.g. what must be done before a scaling change). */
     after: pulumi.Input<pulumi.Resource>[];
+    /** Refuse to delete the node group (a `pulumi destroy` fails instead); lift with `pulumi state unprotect`. */
+    protect: boolean;
 }, parent: pulumi.Resource): eks.ManagedNodeGroup {
     return new eks.ManagedNodeGroup(name, {
         cluster: args.cluster,
@@ -42,5 +44,5 @@ export function managedNodeGroup(name: string, args: NodePoolArgs & {
         labels: args.labels,
         taints: args.taints,
         tags: args.tags,
-    }, { parent, dependsOn: [...(args.dependsOn ?? []), ...args.after] });
+    }, { parent, dependsOn: [...(args.dependsOn ?? []), ...args.after], protect: args.protect });
 }

@@ -19,6 +19,8 @@ export interface RecordedResource {
     dependencies: string[];
     /** Pulumi leaves it in the cluster when it is removed from the program. */
     retainOnDelete: boolean;
+    /** Pulumi refuses to delete it (`protect`, inherited from its parent). */
+    protect: boolean;
 }
 
 export const FAKE_ENDPOINT = "https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com";
@@ -90,7 +92,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     constructor(private readonly appliedPhase?: unknown) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-        this.resources.push({ type: args.type, name: args.name, inputs: printable(args.inputs) as Record<string, unknown>, custom: args.custom ?? false, parentTypes: [], dependencies: [], retainOnDelete: false });
+        this.resources.push({ type: args.type, name: args.name, inputs: printable(args.inputs) as Record<string, unknown>, custom: args.custom ?? false, parentTypes: [], dependencies: [], retainOnDelete: false, protect: false });
         return {
             id: args.custom === false ? undefined : `${args.name}-id`,
             state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, this.appliedPhase) },
@@ -103,10 +105,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
 }
 
-interface RegisterRequest { getType(): string; getName(): string; getDependenciesList(): string[]; getRetainondelete?(): boolean }
+interface RegisterRequest { getType(): string; getName(): string; getDependenciesList(): string[]; getRetainondelete?(): boolean; getProtect?(): boolean }
 
 /** What the registration request says beyond the inputs. */
-export interface RegistrationOptions { dependencies: string[]; retainOnDelete: boolean }
+export interface RegistrationOptions { dependencies: string[]; retainOnDelete: boolean; protect: boolean }
 interface MockMonitorShape {
     getRegisteredResources?(): Map<string, unknown>;
     registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
@@ -129,7 +131,9 @@ export function recordDependencies(): Map<string, RegistrationOptions> {
     const m = monitor();
     const register = m.registerResource.bind(m);
     m.registerResource = (req, callback) => {
-        options.set(`${req.getType()}::${req.getName()}`, { dependencies: req.getDependenciesList(), retainOnDelete: req.getRetainondelete?.() ?? false });
+        options.set(`${req.getType()}::${req.getName()}`, {
+            dependencies: req.getDependenciesList(), retainOnDelete: req.getRetainondelete?.() ?? false, protect: req.getProtect?.() ?? false,
+        });
         return register(req, callback);
     };
     return options;
@@ -149,6 +153,7 @@ export function attachParents(resources: RecordedResource[], options: Map<string
         const o = options.get(`${r.type}::${r.name}`);
         r.dependencies = [...new Set((o?.dependencies ?? []).map(urnKey))].sort();
         r.retainOnDelete = o?.retainOnDelete ?? false;
+        r.protect = o?.protect ?? false;
     }
 }
 

@@ -28,6 +28,8 @@ const NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 /** A tag (not `latest`) or a digest. */
 const PINNED_IMAGE = /^[a-z0-9.\-/:]+(:(?!latest$)[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})$/;
+/** Cilium's `cluster.name`: lowercase alphanumerics and '-', at most 32, alphanumeric at both ends (field notes). */
+export const CILIUM_CLUSTER_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
 const LABEL_PART = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
 
 export const DEFAULT_LEGACY_NODE_GROUP: NodeGroupConfig = {
@@ -68,8 +70,10 @@ export function parseConfig(raw: RawConfig, unknownKeys: string[] = []): Migrati
     const phase = raw.phase === undefined ? undefined : wholeNumber(p, "phase", phaseRaw, 0, 9);
     const config = {
         phase: phase as Phase,
-        clusterName: matching(p, "clusterName", raw.clusterName ?? pins.DEFAULT_CLUSTER_NAME, /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,99}$/,
-            "1–100 letters, digits, '-' or '_', starting with a letter or digit") as string,
+        // The name is both the EKS cluster's and Cilium's `cluster.name`; Cilium's rule is the narrower one.
+        clusterName: matching(p, "clusterName", raw.clusterName ?? pins.DEFAULT_CLUSTER_NAME, CILIUM_CLUSTER_NAME,
+            "1–32 lowercase letters, digits or '-', starting and ending with a letter or digit: it is also Cilium's " +
+            "`cluster.name`, which allows no more (EKS alone would allow 100 characters, upper case and '_')") as string,
         kubernetesVersion: matching(p, "kubernetesVersion", raw.kubernetesVersion ?? pins.DEFAULT_KUBERNETES_VERSION,
             /^1\.[0-9]{2}$/, 'an EKS minor version such as "1.33"') as string,
         vpc: parseVpc(p, decode(p, "vpc", raw.vpc, "object")),

@@ -60,6 +60,18 @@ export function decideTransition(req: TransitionRequest): TransitionDecision {
                 `at a time (next: ${applied + 1}), each proven by its gate. Set \`allowPhaseSkip: true\` to jump.`,
         };
     }
+    // Phase 6 is the one phase with legacy nodes and no aws-node: reached from above, it would scale the legacy pool
+    // back up onto nodes that no CNI serves (Cilium is kept off them), so they never become Ready. No flag makes
+    // that useful.
+    if (requested === FIRST_IRREVERSIBLE_PHASE && applied > FIRST_IRREVERSIBLE_PHASE) {
+        return {
+            allowed: false,
+            kind: "rollback",
+            reason: `\`phase\` is ${requested} but the last applied phase is ${label(applied)}; going back to ${label(requested)} ` +
+                "would scale the legacy node group back up although aws-node is already removed: its nodes would get no CNI " +
+                `and never become Ready. Stay at ${applied}; for more capacity raise the \`ciliumNodeGroup\` sizes.`,
+        };
+    }
     if (requested < FIRST_IRREVERSIBLE_PHASE && applied >= FIRST_IRREVERSIBLE_PHASE && !req.allowUnsafeRollback) {
         return {
             allowed: false,

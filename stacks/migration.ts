@@ -173,6 +173,7 @@ function declareLegacyPool(config: MigrationConfig, cluster: MigrationCluster, w
         drainPreChecks: ["legacy-cordoned", "cilium-ready"],
         gateCli: wiring.gateCli,
         scaleToZero: phases.legacyScaledToZero(phase),
+        scaleDownPreChecks: ["legacy-drained"],
         scaleToZeroAfter: wiring.scaleToZeroAfter,
         dependsOn: wiring.nodePrerequisites,
         stepsDependOn: wiring.stepsDependOn,

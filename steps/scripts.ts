@@ -101,6 +101,13 @@ export function preCheckLines(pre: PreChecks): string {
         `echo "pre-check: ${check}"\n${pre.gateCli} ${check} --kubeconfig "$kubeconfig_file"${wait} ${labelFlags(pre.labels)}`).join("\n");
 }
 
+/** A step that only re-checks: it fails the update, before whatever waits for it acts, unless every check passes. */
+export function preCheckScript(before: string, pre: PreChecks): string {
+    return withKubeconfig(`
+${preCheckLines(pre)}
+echo "${before}: pre-checks passed (${pre.checks.join(", ")})"`);
+}
+
 export function drainScript(labels: NodeLabels, drain: DrainConfig, pre: PreChecks): string {
     const selector = selectorOf(labels, labels.legacyValue);
     return withKubeconfig(`

@@ -99,5 +99,7 @@ describe("cilium-operator IAM policy", () => {
             "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:aud": "sts.amazonaws.com",
         });
         assert.strictEqual(trust.Statement[0].Action, "sts:AssumeRoleWithWebIdentity");
+        // The operator must not start before its permissions are in place.
+        assert.ok(find(e, "kubernetes:helm.sh/v3:Release", "cilium-release").dependencies.includes("aws:iam/rolePolicy:RolePolicy::cilium-operator-policy"));
     });
 });

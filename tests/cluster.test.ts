@@ -26,6 +26,14 @@ describe("MigrationCluster and ConnectivityCheck", () => {
         assert.strictEqual(find(e, "aws:eks/addon:Addon", "aws-node-vpc-cni").inputs.configurationValues, undefined, "phase 0 keeps the default affinity");
     });
 
+    it("protects the VPC, the cluster and the node role, and nothing the migration later removes", async () => {
+        const e = await runPhase(0);
+        for (const [type, name] of [["awsx:ec2:Vpc", "cluster-vpc"], ["eks:index:Cluster", "cluster-eks"], ["aws:iam/role:Role", "cluster-node-role"]]) {
+            assert.strictEqual(find(e, type, name).protect, true, `${name} is protected`);
+        }
+        for (const name of ["cluster-kube-proxy", "aws-node-vpc-cni"]) assert.strictEqual(find(e, "aws:eks/addon:Addon", name).protect, false, `${name} is removed in a later phase`);
+    });
+
     it("uses an existing VPC when given, and creates none", async () => {
         const e = await runPhase(0, { vpc: { vpcId: "vpc-0abc0abc0abc0abc0", privateSubnetIds: ["subnet-0123456789abcdef1"], publicSubnetIds: ["subnet-0123456789abcdef2"] } });
         assert.ok(!e.resources.some((r) => r.type === "awsx:ec2:Vpc"));

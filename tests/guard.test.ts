@@ -16,6 +16,7 @@ describe("phase transition guard", () => {
         assert.deepStrictEqual(decideTransition(req(4, 4)), { allowed: true, kind: "same" });
         assert.deepStrictEqual(decideTransition(req(3, 4)), { allowed: true, kind: "rollback" });
         assert.deepStrictEqual(decideTransition(req(8, 9)), { allowed: true, kind: "rollback" }, "9 → 8 restores kube-proxy");
+        assert.deepStrictEqual(decideTransition(req(7, 8)), { allowed: true, kind: "rollback" }, "8 → 7 re-creates an empty legacy pool");
     });
 
     const refusals: [string, TransitionRequest, string][] = [
@@ -27,6 +28,8 @@ describe("phase transition guard", () => {
             "`phase` is 5 but the last applied phase is 6 (remove-aws-node); aws-node was removed at phase 6, so going below 6 cannot be made safe. Set `allowUnsafeRollback: true` to do it anyway."],
         ["a rollback of several phases", req(2, 4),
             "`phase` is 2 but the last applied phase is 4 (cordon-legacy); roll back one phase at a time (next: 3), each proven by its gate. Set `allowPhaseSkip: true` to go back further at once."],
+        ["going back to 6 once the legacy pool is retired (it would come back with no CNI)", req(6, 7, { allowUnsafeRollback: true, allowPhaseSkip: true }),
+            "`phase` is 6 but the last applied phase is 7 (retire-legacy); going back to 6 (remove-aws-node) would scale the legacy node group back up although aws-node is already removed: its nodes would get no CNI and never become Ready. Stay at 7; for more capacity raise the `ciliumNodeGroup` sizes."],
         ["a corrupt applied phase", req(2, "two"),
             "the last applied phase read from this stack's output `appliedPhase` is \"two\", not a whole number from 0 to 9; fix or remove the output before running again."],
     ];

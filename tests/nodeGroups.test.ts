@@ -16,8 +16,15 @@ describe("node pools", () => {
     });
 
     it("ng-1 is at zero (min 0, desired 0) from phase 7 and gone from phase 8", async () => {
-        const ng = find(await runPhase(7), MNG, "legacy-pool-node-group").inputs;
+        const seven = await runPhase(7);
+        const ng = find(seven, MNG, "legacy-pool-node-group").inputs;
         assert.deepStrictEqual(ng.scalingConfig, { minSize: 0, desiredSize: 0, maxSize: 6 });
+        // EKS terminates the nodes without eviction: a re-check that they hold nothing runs right before.
+        const check = find(seven, "command:local:Command", "legacy-pool-scale-down-check");
+        assert.match(check.inputs.create as string, /gates\/cli.ts legacy-drained --kubeconfig "\$kubeconfig_file" --legacy-label 'cni=aws-cni'/);
+        assert.ok(find(seven, MNG, "legacy-pool-node-group").dependencies.includes("command:local:Command::legacy-pool-scale-down-check"));
+        assert.ok(check.dependencies.includes("command:local:Command::aws-node-remove"), "after aws-node's removal");
+        assert.ok(check.dependencies.includes("command:local:Command::gate-phase-6-check"), "after the entry gate");
         for (const phase of [8, 9]) {
             const e = await runPhase(phase);
             assert.ok(!e.resources.some((r) => r.name.startsWith("legacy-pool")), `phase ${phase} still declares the legacy pool`);
@@ -48,6 +55,17 @@ describe("node pools", () => {
         assert.deepStrictEqual(cilium.taints, [{ key: "node.cilium.io/agent-not-ready", value: "true", effect: "NO_SCHEDULE" }]);
         assert.deepStrictEqual(cilium.labels, { network: "ebpf" });
         assert.deepStrictEqual(find(e, MNG, "legacy-pool-node-group").inputs.labels, { network: "vpc-cni" });
+    });
+
+    it("a pool that may hold nodes is protected; ng-1 loses the protection once at zero, so phase 8 can delete it", async () => {
+        for (const phase of [0, 6]) {
+            const e = await runPhase(phase);
+            assert.strictEqual(find(e, MNG, "legacy-pool-node-group").protect, true, `phase ${phase}`);
+            assert.strictEqual(find(e, MNG, "cilium-pool-node-group").protect, true, `phase ${phase}`);
+        }
+        const seven = await runPhase(7);
+        assert.strictEqual(find(seven, MNG, "legacy-pool-node-group").protect, false);
+        assert.strictEqual(find(seven, MNG, "cilium-pool-node-group").protect, true);
     });
 
     it("both pools use the cluster's node role and private subnets", async () => {

@@ -57,7 +57,7 @@ export const EXPECTED: Record<number, string[]> = {
     4: [...BASE, ...KUBE_PROXY, ...VPC_CNI, ...LEGACY, ...CILIUM, ...CORDON, ...gate(3), ...gate(4)],
     5: [...BASE, ...KUBE_PROXY, ...VPC_CNI, ...LEGACY, ...CILIUM, ...CORDON, ...DRAIN, ...gate(4), ...gate(5)],
     6: [...BASE, ...KUBE_PROXY, ...LEGACY, ...CILIUM, ...CORDON, ...DRAIN, ...REMOVE_AWS_NODE, ...gate(5), ...gate(6)],
-    7: [...BASE, ...KUBE_PROXY, ...LEGACY, ...CILIUM, ...CORDON, ...DRAIN, ...REMOVE_AWS_NODE, ...gate(6), ...gate(7)],
+    7: [...BASE, ...KUBE_PROXY, ...LEGACY, ...CILIUM, ...CORDON, ...DRAIN, ...REMOVE_AWS_NODE, `${T.command}::legacy-pool-scale-down-check`, ...gate(6), ...gate(7)],
     8: [...BASE, ...KUBE_PROXY, ...CILIUM, ...REMOVE_AWS_NODE, ...gate(7), ...gate(8)],
     9: [...BASE, ...KUBE_PROXY_REPLACED, ...CILIUM, ...REMOVE_AWS_NODE, ...gate(8), ...gate(9)],
 };
