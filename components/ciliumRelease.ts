@@ -31,7 +31,10 @@ export interface CiliumReleaseArgs {
     labels: NodeLabels;
     /** `cilium.values` overrides, deep-merged last. Default: none. */
     overrides?: Record<string, unknown>;
-    /** Seconds Helm waits for the release to be ready. Default 900. */
+    /**
+     * Seconds Helm waits for the release to be ready before the atomic release rolls back (see
+     * cilium/timeout.ts for a size that fits the pool). Default 900.
+     */
     timeoutSeconds?: number;
     /** Resources the release waits for (the previous gate; kube-proxy's return on a rollback from 9). */
     dependsOn?: pulumi.Input<pulumi.Resource>[];

@@ -19,6 +19,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { VpcConfig } from "../stacks/configTypes";
+import { ClusterAdmins } from "./clusterAdmins";
 
 export interface MigrationClusterArgs {
     /** EKS cluster name. */
@@ -29,6 +30,8 @@ export interface MigrationClusterArgs {
     vpc: VpcConfig;
     /** Declare the kube-proxy addon (false from phase 9: Cilium replaces kube-proxy). */
     kubeProxyAddonEnabled: boolean;
+    /** IAM principals, besides the creator, given cluster-admin through access entries. Default: none. */
+    clusterAdmins?: string[];
     /** Tags for every AWS resource. Default: none. */
     tags?: Record<string, string>;
 }
@@ -46,6 +49,7 @@ export class MigrationCluster extends pulumi.ComponentResource {
     public readonly privateSubnetIds: pulumi.Output<string[]>;
     public readonly nodeRole: aws.iam.Role;
     public readonly kubeProxyAddon?: aws.eks.Addon;
+    public readonly admins?: ClusterAdmins;
 
     constructor(name: string, args: MigrationClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-cilium-migration:index:MigrationCluster", name, {}, opts);
@@ -79,10 +83,14 @@ export class MigrationCluster extends pulumi.ComponentResource {
         this.eksClusterName = this.cluster.eksCluster.name;
         this.oidcProviderArn = this.cluster.oidcProviderArn;
         this.oidcProviderUrl = this.cluster.oidcProviderUrl;
+        this.admins = (args.clusterAdmins ?? []).length > 0
+            ? new ClusterAdmins(`${name}-admins`, { clusterName: this.eksClusterName, principalArns: args.clusterAdmins ?? [], tags }, { parent: this })
+            : undefined;
+        // Kubernetes resources wait for the access entries: the principal running this update may be one of them.
         this.provider = new k8s.Provider(`${name}-k8s`, {
             kubeconfig: this.kubeconfig,
             enableServerSideApply: true,
-        }, { parent: this });
+        }, { parent: this, dependsOn: this.admins ? [this.admins] : [] });
 
         if (args.kubeProxyAddonEnabled) {
             this.kubeProxyAddon = eksAddon(`${name}-kube-proxy`, { clusterName: this.eksClusterName, addonName: "kube-proxy", tags }, { parent: this });

@@ -44,6 +44,19 @@ export function parseDeploymentsConfig(raw: Partial<Record<keyof DeploymentsConf
     return raw as DeploymentsConfig;
 }
 
+/**
+ * Deployments runs the update as `awsRoleArn`, and EKS admits only principals with an access entry. The role gets one
+ * from the migration stack's `clusterAdmins`, or already has one (it created the cluster, or the cluster's owner gave
+ * it one) — which this project cannot see, so a role missing from `clusterAdmins` is a warning, not an error. Without
+ * access, an update stops at its entry gate, before it changes anything.
+ */
+export function clusterAdminWarning(c: DeploymentsConfig, clusterAdmins: string[], stackFile: string): string | undefined {
+    if (clusterAdmins.includes(c.awsRoleArn)) return undefined;
+    return `\`awsRoleArn\` ${c.awsRoleArn} is not in \`clusterAdmins\` of ${stackFile}. Unless it already has an EKS access ` +
+        "entry (it created the cluster, or the cluster's owner gave it one), add it there: otherwise every update stops " +
+        "at its entry gate, unable to reach the cluster.";
+}
+
 export function stackFilePath(c: DeploymentsConfig): string {
     return c.repoDir === "." ? `Pulumi.${c.stack}.yaml` : `${c.repoDir.replace(/\/$/, "")}/Pulumi.${c.stack}.yaml`;
 }

@@ -20,7 +20,7 @@ export type RawConfig = Record<string, string | undefined>;
 
 export const CONFIG_KEYS = [
     "phase", "clusterName", "kubernetesVersion", "vpc", "legacyNodeGroup", "ciliumNodeGroup", "nodeLabels", "cilium",
-    "goldpinger", "drain", "gate", "allowPhaseSkip", "allowUnsafeRollback",
+    "goldpinger", "drain", "gate", "clusterAdmins", "allowPhaseSkip", "allowUnsafeRollback",
 ] as const;
 
 const NODE_GROUP_KEYS = ["name", "instanceTypes", "desiredSize", "minSize", "maxSize"] as const;
@@ -84,6 +84,7 @@ export function parseConfig(raw: RawConfig, unknownKeys: string[] = []): Migrati
         goldpinger: parseGoldpinger(p, decode(p, "goldpinger", raw.goldpinger, "object")),
         drain: parseDrain(p, decode(p, "drain", raw.drain, "object")),
         gate: parseGate(p, decode(p, "gate", raw.gate, "object")),
+        clusterAdmins: parseClusterAdmins(p, decode(p, "clusterAdmins", raw.clusterAdmins, "object")),
         allowPhaseSkip: bool(p, "allowPhaseSkip", decode(p, "allowPhaseSkip", raw.allowPhaseSkip, "boolean") ?? false) as boolean,
         allowUnsafeRollback: bool(p, "allowUnsafeRollback", decode(p, "allowUnsafeRollback", raw.allowUnsafeRollback, "boolean") ?? false) as boolean,
     };
@@ -169,12 +170,38 @@ function parseNodeLabels(p: Problems, value: unknown): NodeLabels {
 function parseCilium(p: Problems, value: unknown): MigrationConfig["cilium"] {
     const v = objectOrDefault(p, "cilium", value);
     if (!v) return undefined as unknown as MigrationConfig["cilium"];
-    noUnknownKeys(p, "cilium", v, ["chartVersion", "values"]);
+    noUnknownKeys(p, "cilium", v, ["chartVersion", "values", "timeout"]);
     const chartVersion = matching(p, "cilium.chartVersion", v.chartVersion ?? pins.CILIUM_CHART_VERSION, /^1\.(1[6-9]|[2-9][0-9])\.[0-9]+$/,
         'an exact Cilium chart version from 1.16 on, such as "1.19.6" (kubeProxyReplacement is true/false only from 1.16)') as string;
     const values = v.values ?? {};
     if (!isPlainObject(values)) p.add(`\`cilium.values\` is ${JSON.stringify(values)}; it must be an object of Helm values.`);
-    return { chartVersion, values: isPlainObject(values) ? values : {} };
+    const timeout = v.timeout === undefined ? undefined
+        : matching(p, "cilium.timeout", v.timeout, DURATION, 'a duration such as "45m" or "1h30m" (leave it unset to size it from the Cilium pool)');
+    return { chartVersion, values: isPlainObject(values) ? values : {}, ...(timeout === undefined ? {} : { timeout }) };
+}
+
+/** An IAM principal EKS accepts in an access entry: a role or a user, not an STS session. */
+const IAM_PRINCIPAL = /^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)\/[A-Za-z0-9+=,.@_/-]+$/;
+
+function parseClusterAdmins(p: Problems, value: unknown): string[] {
+    if (value === undefined) return [];
+    if (value === INVALID) return undefined as unknown as string[];
+    if (!Array.isArray(value)) {
+        p.add(`\`clusterAdmins\` is ${JSON.stringify(value)}; it must be a list of IAM role or user ARNs.`);
+        return undefined as unknown as string[];
+    }
+    value.forEach((arn, i) => {
+        if (typeof arn === "string" && /^arn:aws[a-z-]*:sts::[0-9]{12}:assumed-role\/([^/]+)\//.test(arn)) {
+            const role = /assumed-role\/([^/]+)\//.exec(arn)?.[1];
+            p.add(`\`clusterAdmins[${i}]\` is ${JSON.stringify(arn)}, an STS session; EKS access entries take the role itself, ` +
+                `e.g. "arn:aws:iam::${arn.split(":")[4]}:role/${role}".`);
+        } else if (typeof arn !== "string" || !IAM_PRINCIPAL.test(arn)) {
+            p.add(`\`clusterAdmins[${i}]\` is ${JSON.stringify(arn)}; it must be an IAM role or user ARN such as "arn:aws:iam::123456789012:role/ci-deployer".`);
+        }
+    });
+    const duplicates = value.filter((arn, i) => value.indexOf(arn) !== i);
+    if (duplicates.length > 0) p.add(`\`clusterAdmins\` lists ${JSON.stringify(duplicates[0])} more than once; EKS has one access entry per principal.`);
+    return value as string[];
 }
 
 function parseGoldpinger(p: Problems, value: unknown): GoldpingerConfig {

@@ -33,6 +33,8 @@ export interface CiliumConfig {
     chartVersion: string;
     /** User Helm value overrides, deep-merged last (protected keys refused before phase 8). */
     values: Record<string, unknown>;
+    /** How long Helm waits for the release (e.g. "45m"); unset: grows with the Cilium pool (ciliumHelmTimeoutSeconds). */
+    timeout?: string;
 }
 
 export interface GoldpingerConfig {
@@ -66,6 +68,8 @@ export interface MigrationConfig {
     goldpinger: GoldpingerConfig;
     drain: DrainConfig;
     gate: GateConfig;
+    /** IAM role or user ARNs given cluster-admin through EKS access entries (CI, Pulumi Deployments, operators). */
+    clusterAdmins: string[];
     allowPhaseSkip: boolean;
     allowUnsafeRollback: boolean;
 }

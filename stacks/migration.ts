@@ -7,6 +7,7 @@
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { ciliumHelmTimeoutSeconds } from "../cilium/timeout";
 import { assertOverridesAllowed } from "../cilium/values";
 import { AwsNodeAffinity } from "../components/awsNodeAffinity";
 import { CiliumNodeGroup } from "../components/ciliumNodeGroup";
@@ -17,6 +18,7 @@ import { Gate } from "../components/gate";
 import { KubeProxyLifecycle } from "../components/kubeProxyLifecycle";
 import { LegacyNodeGroup } from "../components/legacyNodeGroup";
 import { MigrationCluster } from "../components/migrationCluster";
+import { parseDuration } from "../gates/duration";
 import { gateChecks } from "../gates/phaseGates";
 import { DEFAULT_GATE_CLI } from "../steps/scripts";
 import { MigrationConfig } from "./configTypes";
@@ -58,6 +60,7 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         kubernetesVersion: config.kubernetesVersion,
         vpc: config.vpc,
         kubeProxyAddonEnabled: !phases.kubeProxyReplaced(phase),
+        clusterAdmins: config.clusterAdmins,
         tags,
     });
     const kubeconfig = cluster.kubeconfig;
@@ -145,6 +148,7 @@ function declareCilium(config: MigrationConfig, cluster: MigrationCluster, depen
         chartVersion: config.cilium.chartVersion,
         labels: config.nodeLabels,
         overrides: config.cilium.values,
+        timeoutSeconds: ciliumTimeoutSeconds(config),
         tags: tagsOf(config),
         dependsOn,
     });
@@ -179,6 +183,12 @@ function declareLegacyPool(config: MigrationConfig, cluster: MigrationCluster, w
         stepsDependOn: wiring.stepsDependOn,
         tags: tagsOf(config),
     });
+}
+
+/** `cilium.timeout` if set, else a budget that grows with the most nodes the Cilium pool may have. */
+export function ciliumTimeoutSeconds(config: MigrationConfig): number {
+    const configured = config.cilium.timeout === undefined ? undefined : parseDuration(config.cilium.timeout);
+    return configured !== undefined ? configured / 1000 : ciliumHelmTimeoutSeconds(config.ciliumNodeGroup.maxSize, config.cilium.values);
 }
 
 const tagsOf = (config: MigrationConfig) => ({ "eks-cilium-migration/cluster": config.clusterName });

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
 import * as YAML from "yaml";
+import { CHART_AGENT_MAX_UNAVAILABLE, ciliumHelmTimeoutSeconds } from "../cilium/timeout";
 import { CiliumValuesInput, apiServerHost, ciliumValues, valuePaths } from "../cilium/values";
 import { isPlainObject } from "../stacks/validate";
 import { DEFAULT_NODE_LABELS } from "../stacks/config";
@@ -134,5 +135,29 @@ describe("Cilium Helm values", () => {
         assert.strictEqual(release.atomic, true);
         assert.deepStrictEqual(release.values, ciliumValues({ ...input(2), clusterName: "prod-eu-1", operatorRoleArn: "arn:aws:iam::123456789012:role/cilium-operator-role",
             clusterEndpoint: "https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com" }));
+    });
+});
+
+describe("Cilium Helm timeout", () => {
+    it("the chart's own agent maxUnavailable is the one the default assumes, in every vendored chart", () => {
+        for (const version of CILIUM_CHART_VERSIONS_VENDORED) {
+            assert.strictEqual(chart(version).defaults.updateStrategy.rollingUpdate.maxUnavailable, CHART_AGENT_MAX_UNAVAILABLE, version);
+        }
+    });
+
+    it("grows with the pool: 15m up to 6 nodes, 5m + 3m per batch of maxUnavailable agents beyond", () => {
+        assert.strictEqual(ciliumHelmTimeoutSeconds(6, {}), 900);
+        assert.strictEqual(ciliumHelmTimeoutSeconds(60, {}), 300 + 30 * 180);
+        assert.strictEqual(ciliumHelmTimeoutSeconds(60, { updateStrategy: { rollingUpdate: { maxUnavailable: 10 } } }), 300 + 6 * 180);
+        assert.strictEqual(ciliumHelmTimeoutSeconds(100, { updateStrategy: { rollingUpdate: { maxUnavailable: "10%" } } }), 300 + 10 * 180);
+    });
+
+    it("the release carries it, sized from ciliumNodeGroup.maxSize, or cilium.timeout when set", async () => {
+        const sized = find(await runPhase(2, { ciliumNodeGroup: { name: "ng-cilium", instanceTypes: ["m6i.large"], desiredSize: 40, minSize: 40, maxSize: 80 } }),
+            "kubernetes:helm.sh/v3:Release", "cilium-release").inputs;
+        assert.strictEqual(sized.timeout, 300 + 40 * 180);
+        const set = find(await runPhase(2, { cilium: { timeout: "1h30m" } }), "kubernetes:helm.sh/v3:Release", "cilium-release").inputs;
+        assert.strictEqual(set.timeout, 5400);
+        assert.strictEqual(set.atomic, true);
     });
 });

@@ -1,5 +1,6 @@
 // The cluster: EKS settings the migration relies on, the addons, the Kubernetes provider, goldpinger.
 import * as assert from "assert";
+import { principalSlug } from "../components/clusterAdmins";
 import { find, runPhase } from "./mocks";
 
 describe("MigrationCluster and ConnectivityCheck", () => {
@@ -72,5 +73,35 @@ describe("MigrationCluster and ConnectivityCheck", () => {
         const e = await runPhase(3, { goldpinger: { enabled: false } });
         assert.ok(!e.resources.some((r) => r.name.startsWith("goldpinger")));
         assert.deepStrictEqual(e.outputs.gate, ["cilium-ready"]);
+    });
+});
+
+describe("clusterAdmins", () => {
+    const ADMINS = ["arn:aws:iam::123456789012:role/github-actions-eks-migration", "arn:aws-cn:iam::123456789012:user/platform/alice"];
+
+    it("gives each principal an access entry with the cluster-admin policy at cluster scope, in its partition", async () => {
+        const e = await runPhase(0, { clusterAdmins: ADMINS });
+        const entries = e.resources.filter((r) => r.type === "aws:eks/accessEntry:AccessEntry");
+        assert.deepStrictEqual(entries.map((r) => [r.name, r.inputs.principalArn, r.inputs.type, r.inputs.clusterName]), [
+            [`cluster-admins-${principalSlug(ADMINS[0])}`, ADMINS[0], "STANDARD", "prod-eu-1"],
+            [`cluster-admins-${principalSlug(ADMINS[1])}`, ADMINS[1], "STANDARD", "prod-eu-1"],
+        ]);
+        const policies = e.resources.filter((r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+        assert.deepStrictEqual(policies.map((r) => [r.inputs.principalArn, r.inputs.policyArn, r.inputs.accessScope]), [
+            [ADMINS[0], "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", { type: "cluster" }],
+            [ADMINS[1], "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", { type: "cluster" }],
+        ]);
+        for (const p of policies) assert.ok(p.dependencies.some((d) => d.startsWith("aws:eks/accessEntry:AccessEntry::")), "the policy waits for its entry");
+        // The principal running the update may be one of them: Kubernetes resources wait for the entries.
+        const provider = find(e, "pulumi:providers:kubernetes", "cluster-k8s");
+        for (const entry of entries) assert.ok(provider.dependencies.includes(`aws:eks/accessEntry:AccessEntry::${entry.name}`));
+    });
+
+    it("names entries after the principal, so reordering the list replaces nothing; none by default", async () => {
+        assert.strictEqual(principalSlug(ADMINS[0]), `github-actions-eks-migration-${principalSlug(ADMINS[0]).slice(-8)}`);
+        const reordered = await runPhase(0, { clusterAdmins: [...ADMINS].reverse() });
+        const names = (e: { resources: { type: string; name: string }[] }) => e.resources.filter((r) => r.type.startsWith("aws:eks/access")).map((r) => r.name).sort();
+        assert.deepStrictEqual(names(reordered), names(await runPhase(0, { clusterAdmins: ADMINS })));
+        assert.deepStrictEqual(names(await runPhase(0)), []);
     });
 });

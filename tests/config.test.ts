@@ -79,6 +79,13 @@ describe("config", () => {
         ["drain batch", { drain: { batchSize: 0 } }, "`drain.batchSize` is 0; it must be a whole number from 1 to 50."],
         ["gate timeout", { gate: { timeout: "soon" } }, "`gate.timeout` is \"soon\"; it must be a duration such as \"15m\"."],
         ["allowPhaseSkip", { allowPhaseSkip: "\"yes\"" }, "`allowPhaseSkip` is \"yes\"; it must be true or false."],
+        ["cilium timeout", { cilium: { timeout: "an hour" } }, "`cilium.timeout` is \"an hour\"; it must be a duration such as \"45m\" or \"1h30m\" (leave it unset to size it from the Cilium pool)."],
+        ["cluster admins not a list", { clusterAdmins: { role: "ci" } }, "`clusterAdmins` is {\"role\":\"ci\"}; it must be a list of IAM role or user ARNs."],
+        ["cluster admin not an IAM ARN", { clusterAdmins: ["ci-deployer"] }, "`clusterAdmins[0]` is \"ci-deployer\"; it must be an IAM role or user ARN such as \"arn:aws:iam::123456789012:role/ci-deployer\"."],
+        ["cluster admin given as an STS session", { clusterAdmins: ["arn:aws:sts::123456789012:assumed-role/ci-deployer/gha-1234"] },
+            "`clusterAdmins[0]` is \"arn:aws:sts::123456789012:assumed-role/ci-deployer/gha-1234\", an STS session; EKS access entries take the role itself, e.g. \"arn:aws:iam::123456789012:role/ci-deployer\"."],
+        ["cluster admin listed twice", { clusterAdmins: ["arn:aws:iam::123456789012:role/ci", "arn:aws:iam::123456789012:role/ci"] },
+            "`clusterAdmins` lists \"arn:aws:iam::123456789012:role/ci\" more than once; EKS has one access entry per principal."],
     ];
     for (const [what, extra, message] of cases) {
         it(`refuses ${what}`, () => assert.strictEqual(errorOf(extra), message));
@@ -86,7 +93,7 @@ describe("config", () => {
 
     it("refuses unknown keys of the namespace", () => {
         assert.strictEqual(errorOf({}, ["phsae"]),
-            "`phsae` is not a known config key of eks-cilium-migration; known keys: phase, clusterName, kubernetesVersion, vpc, legacyNodeGroup, ciliumNodeGroup, nodeLabels, cilium, goldpinger, drain, gate, allowPhaseSkip, allowUnsafeRollback.");
+            "`phsae` is not a known config key of eks-cilium-migration; known keys: phase, clusterName, kubernetesVersion, vpc, legacyNodeGroup, ciliumNodeGroup, nodeLabels, cilium, goldpinger, drain, gate, clusterAdmins, allowPhaseSkip, allowUnsafeRollback.");
     });
 
     it("reports every problem at once", () => {

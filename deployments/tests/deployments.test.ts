@@ -2,21 +2,36 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { RecordingMocks, promiseOf } from "../../plan/mockRuntime";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { stackConfig } from "../../tests/mocks";
 import { deploymentsProgram } from "../program";
 import { DeploymentsConfigError } from "../settings";
 
 const NS = "eks-cilium-migration-deployments";
 
-async function run(config: Record<string, string>): Promise<RecordingMocks> {
+const BASE = { organization: "acme", stack: "prod", repository: "acme/platform", awsRoleArn: "arn:aws:iam::123456789012:role/pulumi-deployments" };
+
+/** A migration program folder holding Pulumi.prod.yaml with these cluster admins. */
+function programDir(clusterAdmins: string[]): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "deployments-"));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), YAML.stringify({ config: { ...stackConfig(0), "eks-cilium-migration:clusterAdmins": clusterAdmins } }));
+    return dir;
+}
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+async function run(config: Record<string, string>, dir = programDir([BASE.awsRoleArn])): Promise<RecordingMocks> {
     const mocks = new RecordingMocks();
     await pulumi.runtime.setMocks(mocks, NS, "ops", false, "acme");
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${NS}:${k}`, v])));
-    const out = deploymentsProgram();
+    const out = deploymentsProgram(dir, () => undefined);
     await promiseOf(out.settingsId);
     return mocks;
 }
-
-const BASE = { organization: "acme", stack: "prod", repository: "acme/platform", awsRoleArn: "arn:aws:iam::123456789012:role/pulumi-deployments" };
 
 describe("Pulumi Deployments program", () => {
     it("declares preview on pull requests, deploy on merge, AWS OIDC and the pre-run npm ci for the stack", async () => {
@@ -41,11 +56,25 @@ describe("Pulumi Deployments program", () => {
         assert.deepStrictEqual(s.github.paths, ["infra/migration/Pulumi.prod.yaml"]);
     });
 
+    it("warns when the role is not one of the migration stack's clusterAdmins, and not when it is", async () => {
+        const warnings: string[] = [];
+        const runWith = async (admins: string[]) => {
+            await pulumi.runtime.setMocks(new RecordingMocks(), NS, "ops", false, "acme");
+            pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(BASE).map(([k, v]) => [`${NS}:${k}`, v])));
+            await promiseOf(deploymentsProgram(programDir(admins), (m) => warnings.push(m)).settingsId);
+        };
+        await runWith([BASE.awsRoleArn]);
+        assert.deepStrictEqual(warnings, []);
+        await runWith(["arn:aws:iam::123456789012:role/someone-else"]);
+        assert.strictEqual(warnings.length, 1);
+        assert.match(warnings[0], /^`awsRoleArn` arn:aws:iam::123456789012:role\/pulumi-deployments is not in `clusterAdmins` of \S*Pulumi\.prod\.yaml\. Unless it already has an EKS access entry/);
+    });
+
     it("stops before declaring anything on missing or bad config, naming each key", async () => {
         const mocks = new RecordingMocks();
         await pulumi.runtime.setMocks(mocks, NS, "ops", false, "acme");
         pulumi.runtime.setAllConfig({ [`${NS}:organization`]: "acme", [`${NS}:repository`]: "platform", [`${NS}:awsRoleArn`]: BASE.awsRoleArn });
-        assert.throws(() => deploymentsProgram(), (err: Error) => err instanceof DeploymentsConfigError &&
+        assert.throws(() => deploymentsProgram(programDir([])), (err: Error) => err instanceof DeploymentsConfigError &&
             err.message === "`stack` is not set; it must be a stack name such as prod.\n`repository` is \"platform\"; it must be a GitHub repository as owner/name.");
         assert.deepStrictEqual(mocks.resources, []);
     });
