@@ -84,6 +84,38 @@ describe("gate checks", () => {
             assert.strictEqual(connectivity(s, ctx).pass, true);
         });
 
+        it("sees terminating pods as goldpinger does: counted as peers, not required to answer, their failed pings ignored", () => {
+            // Mid-rollout (phase 4 restarts the Deployment): one old pod is being deleted, still in phase Running,
+            // so every pinger still lists it (goldpinger selects status.phase=Running) and the ping to it fails.
+            const s = at(4);
+            const leaving = s.pods.items.find((p) => name(p).startsWith("goldpinger-6f8d9c7b5-")) as Pod;
+            leaving.metadata = { ...leaving.metadata, deletionTimestamp: "2026-11-22T10:00:00Z" };
+            delete s.goldpinger.responses?.[name(leaving)];
+            for (const r of Object.values(s.goldpinger.responses ?? {})) {
+                Object.assign(r.response?.podResults?.[name(leaving)] ?? {}, { OK: false, error: "connection refused", "status-code": 0 });
+            }
+            const v = connectivity(s, ctx);
+            assert.strictEqual(v.pass, true, v.reason);
+            assert.deepStrictEqual(v.findings.slice(0, 3), [
+                "connectivity: 7/7 running goldpinger pods answered",
+                `connectivity: 1 terminating goldpinger pod ignored: ${name(leaving)}`,
+                "connectivity: 49/56 pings OK (7 failed to or from terminating pods, ignored)",
+            ]);
+            // A failed ping between two pods that are staying is still a failure.
+            const [a, b] = Object.keys(s.goldpinger.responses ?? {});
+            Object.assign(s.goldpinger.responses?.[a].response?.podResults?.[b] ?? {}, { OK: false, error: "timeout" });
+            assert.match(connectivity(s, ctx).reason, new RegExp(`^ping from ${a} .* to ${b} .* failed: timeout$`));
+        });
+
+        it("does not count pods goldpinger does not see yet (Pending, no IP)", () => {
+            const s = at(3);
+            const pending = copy(podNamed(s, "goldpinger-6f8d9c7b5-"));
+            pending.metadata = { ...pending.metadata, name: "goldpinger-6f8d9c7b5-new" };
+            pending.status = { phase: "Pending" };
+            s.pods.items.push(pending);
+            assert.strictEqual(connectivity(s, ctx).pass, true);
+        });
+
         it("fails with no running goldpinger pod", () => {
             const s = at(3);
             s.pods.items = s.pods.items.filter((p) => p.metadata?.namespace !== "goldpinger");

@@ -1,8 +1,13 @@
 /**
  * connectivity: goldpinger's `/check_all`. goldpinger never fills the top-level OK, and `/cluster_health` only
  * checks that every pod answered, so this check requires, itself: every running goldpinger pod answered, every
- * ping it made succeeded, each pod pinged as many peers as there are goldpinger pods, and — while both pools have
- * nodes — answering pods on both pools, so old↔new traffic was really exercised.
+ * ping it made succeeded, each pod pinged as many peers as goldpinger sees, and — while both pools have nodes —
+ * answering pods on both pools, so old↔new traffic was really exercised.
+ *
+ * goldpinger's peers are the pods with its label and `status.phase=Running` (its pod list uses that field selector,
+ * bloomberg/goldpinger pkg/goldpinger/k8s.go `GetAllPods`), which includes pods being deleted. So the peer count is
+ * taken the same way; a terminating pod need not answer, and what it reports or what fails towards it is shown but
+ * is not a failure: during a rollout (phase 4 restarts the Deployment) it is on its way out.
  */
 import { ClusterSnapshot, GoldpingerCheckAll, List, Node, Pod } from "../k8sTypes";
 import { isPodRunning, nameOf, nodesMatching, plural, podsWithLabel } from "../objects";
@@ -12,7 +17,10 @@ import { GOLDPINGER_POD_LABEL } from "../wellKnown";
 
 export function connectivity(snapshot: Required<Pick<ClusterSnapshot, "nodes" | "pods" | "goldpinger">>, ctx: GateContext): Verdict {
     const f = new Findings("connectivity");
-    const pods = podsWithLabel(snapshot.pods, ...GOLDPINGER_POD_LABEL).filter(isPodRunning);
+    // What goldpinger itself pings: its pods in phase Running, terminating ones included.
+    const peersSeen = podsWithLabel(snapshot.pods, ...GOLDPINGER_POD_LABEL).filter((p) => p.status?.phase === "Running");
+    const pods = peersSeen.filter(isPodRunning);
+    const terminating = new Set(peersSeen.filter((p) => !isPodRunning(p)).map(nameOf));
     const body: GoldpingerCheckAll = snapshot.goldpinger;
     const responses = body.responses ?? {};
     if (pods.length === 0) {
@@ -26,22 +34,26 @@ export function connectivity(snapshot: Required<Pick<ClusterSnapshot, "nodes" | 
         if (!responses[nameOf(pod)]) f.problem(`goldpinger pod ${nameOf(pod)} on node ${pod.spec?.nodeName ?? "?"} did not answer /check_all`);
     }
     f.ok(`${answered.length}/${pods.length} running goldpinger pods answered`);
+    if (terminating.size > 0) f.ok(`${plural(terminating.size, "terminating goldpinger pod")} ignored: ${[...terminating].join(", ")}`);
 
     let pings = 0;
     let okPings = 0;
+    let ignored = 0;
     for (const [podName, result] of Object.entries(responses)) {
-        if (!result.OK) f.problem(`goldpinger pod ${podName} (${result.PodIP ?? "?"}) could not run its checks: ${result.error ?? "not OK"}`);
+        const fromTerminating = terminating.has(podName);
+        if (!result.OK && !fromTerminating) f.problem(`goldpinger pod ${podName} (${result.PodIP ?? "?"}) could not run its checks: ${result.error ?? "not OK"}`);
         const peers = Object.entries(result.response?.podResults ?? {});
-        if (result.OK && peers.length !== pods.length) {
-            f.problem(`goldpinger pod ${podName} pinged ${plural(peers.length, "peer")}, but ${plural(pods.length, "goldpinger pod")} are running`);
+        if (result.OK && !fromTerminating && peers.length !== peersSeen.length) {
+            f.problem(`goldpinger pod ${podName} pinged ${plural(peers.length, "peer")}, but ${plural(peersSeen.length, "goldpinger pod")} are running`);
         }
         for (const [peer, ping] of peers) {
             pings++;
             if (ping.OK) okPings++;
+            else if (fromTerminating || terminating.has(peer)) ignored++;
             else f.problem(`ping from ${podName} (${result.PodIP ?? "?"}) to ${peer} (${ping.PodIP ?? "?"}) failed: ${ping.error ?? `status ${ping["status-code"] ?? "?"}`}`);
         }
     }
-    f.ok(`${okPings}/${pings} pings OK`);
+    f.ok(`${okPings}/${pings} pings OK${ignored > 0 ? ` (${ignored} failed to or from terminating pods, ignored)` : ""}`);
     crossPool(f, snapshot.nodes, answered, ctx);
     return f.verdict(`${pods.length} goldpinger pods, ${pings} pings, all OK`);
 }
