@@ -23,8 +23,6 @@ export interface KubeProxyLifecycleArgs {
     kubeconfig: pulumi.Input<string>;
     gateCli: string;
     labels: NodeLabels;
-    /** Image of the per-node iptables cleanup (needs bash and iptables; the Cilium agent image is already on every node). */
-    cleanupImage: string;
     /** Bound for the rollout waits, e.g. "15m". */
     timeout: string;
     /** "keep": the kube-proxy addon; "replace": the Cilium release and the previous gate. */
@@ -53,7 +51,7 @@ export class KubeProxyLifecycle extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: args.dependsOn });
             this.cleanupStep = clusterStep(`${name}-iptables-cleanup`, {
                 kubeconfig: args.kubeconfig,
-                create: iptablesCleanupScript({ image: args.cleanupImage, timeout: args.timeout }),
+                create: iptablesCleanupScript({ timeout: args.timeout }),
             }, { parent: this, dependsOn: [this.removalStep] });
         }
         this.registerOutputs({});

@@ -23,7 +23,6 @@ import { gateChecks } from "../gates/phaseGates";
 import { DEFAULT_GATE_CLI } from "../steps/scripts";
 import { MigrationConfig } from "./configTypes";
 import * as phases from "./phases";
-import { iptablesCleanupImage } from "./pins";
 
 export interface MigrationOptions {
     /** The gate CLI command line, run from the project root. Default: the project's own `gates/cli.ts`. */
@@ -90,7 +89,7 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     });
     const nodePrerequisites = present(awsNode.vpcCniAddon, cluster.kubeProxyAddon);
 
-    const kubeProxyArgs = { kubeconfig, gateCli, labels, cleanupImage: iptablesCleanupImage(config.cilium.chartVersion), timeout: config.gate.timeout };
+    const kubeProxyArgs = { kubeconfig, gateCli, labels, timeout: config.gate.timeout };
     // Kept (0–8): proven ready before Cilium changes, so the way back from 9 restores kube-proxy first.
     const keptKubeProxy = phases.kubeProxyReplaced(phase) ? undefined
         : new KubeProxyLifecycle("kube-proxy", { ...kubeProxyArgs, mode: "keep", dependsOn: present(cluster.kubeProxyAddon) });

@@ -12,12 +12,6 @@ export const CILIUM_CHART_VERSION = "1.19.6";
 export const CILIUM_CHART_VERSIONS_VENDORED = ["1.18.12", "1.19.6"] as const;
 
 export const GOLDPINGER_IMAGE = "bloomberg/goldpinger:3.10.2";
-/**
- * Image for the kube-proxy iptables cleanup (phase 9): the Cilium agent image of the installed chart version, already
- * on every node, with bash and iptables.
- */
-export const iptablesCleanupImage = (ciliumChartVersion: string): string => `quay.io/cilium/cilium:v${ciliumChartVersion}`;
-
 export const DEFAULT_KUBERNETES_VERSION = "1.33";
 export const DEFAULT_CLUSTER_NAME = "cilium-migration";
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
