@@ -59,7 +59,12 @@ function realIptablesUnavailable(): string | undefined {
     }
 }
 
+/** Temp directories written by these tests, removed after them whether they passed or not. */
+const cleanups: string[] = [];
+
 describe("phase 9: kube-proxy-free", () => {
+    after(() => cleanups.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
     it("runs in order: Cilium upgraded → kube-proxy removed (pre-checked) → iptables cleaned → gate", async () => {
         const e = await runPhase(9);
         waitsFor(e, "kubernetes:helm.sh/v3:Release", "cilium-release", `${CMD}::gate-phase-8-check`);
@@ -129,6 +134,7 @@ describe("phase 9: kube-proxy-free", () => {
             }
             for (const mode of ["legacy", "nft"]) {
                 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iptables-"));
+                cleanups.push(dir);
                 fs.writeFileSync(path.join(dir, "initial.rules"), kubeRules("initial"));
                 fs.writeFileSync(path.join(dir, "expected.rules"), kubeRules("expected"));
                 fs.writeFileSync(path.join(dir, "cleanup.sh"), NODE_CLEANUP_SCRIPT);
@@ -150,7 +156,6 @@ describe("phase 9: kube-proxy-free", () => {
                     `node ip-10-0-64-4: iptables-${mode}: removed 28 kube-proxy chain(s) and 9 rule(s) jumping into them`,
                     `node ip-10-0-64-4: ip6tables-${mode}: removed 0 kube-proxy chain(s) and 0 rule(s) jumping into them`,
                     "node ip-10-0-64-4: done, 28 kube-proxy chain(s) removed", ""].join("\n"));
-                fs.rmSync(dir, { recursive: true });
             }
         });
 
