@@ -65,7 +65,7 @@ export class CiliumRelease extends pulumi.ComponentResource {
         const policy = new aws.iam.RolePolicy(`${name}-operator-policy`, {
             role: this.operatorRole.name,
             policy: pulumi.all([args.vpcId, args.clusterName]).apply(([vpcId, clusterName]) =>
-                JSON.stringify(ciliumOperatorPolicy({ vpcId, clusterName }))),
+                JSON.stringify(ciliumOperatorPolicy({ vpcId, clusterName, values: overrides }))),
         }, { parent: this.operatorRole });
 
         this.release = new k8s.helm.v3.Release(`${name}-release`, {

@@ -145,7 +145,9 @@ export async function policyProblems(doc: PolicyDocument, opts: { trust?: boolea
                 }
             }
         }
-        if (!opts.trust) {
+        // Unknown actions are reported already; their resources cannot be judged.
+        const allResolved = (await Promise.all(list(statement.Action).map(resolveAction))).every((a) => a !== undefined);
+        if (!opts.trust && allResolved) {
             for (const p of resources) if (!matchedPatterns.has(p)) problems.push(`${where}: Resource ${p} matches no resource type of its actions`);
         }
         for (const { op, key } of conditionKeys) {
