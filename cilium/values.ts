@@ -5,9 +5,12 @@
 import { NodeLabels } from "../stacks/configTypes";
 import { Phase, cnisCoexist, kubeProxyReplaced, phaseName } from "../stacks/phases";
 import { isPlainObject } from "../stacks/validate";
+import { CHART_DAEMONSETS, keepOffValues } from "./daemonSets";
 
 export interface CiliumValuesInput {
     phase: Phase;
+    /** Exact chart version, e.g. "1.19.6": which per-node workloads the chart can deploy. */
+    chartVersion: string;
     clusterName: string;
     operatorRoleArn: string;
     nodeLabels: NodeLabels;
@@ -35,7 +38,11 @@ export const ALWAYS_PROTECTED: Record<string, string> = {
 /** Keys the migration depends on while both CNIs coexist; an override may change them from phase 8 (finalize). */
 export const MIGRATION_PROTECTED: Record<string, string> = {
     "operator.unmanagedPodWatcher.restart": "it would restart pods aws-node still manages",
-    "affinity": "it keeps the Cilium agent off aws-node's nodes",
+    ...Object.fromEntries(CHART_DAEMONSETS.flatMap((ds) => [
+        ...(ds.affinity ? [[ds.affinity, `it keeps ${ds.template.split("/")[0]} off aws-node's nodes`]] : []),
+        ...(ds.affinityRenderedWhen ? [[ds.affinityRenderedWhen.key, `the chart renders the agent's affinity (which keeps it off aws-node's nodes) only when it is "${ds.affinityRenderedWhen.equals}"`]] : []),
+        ...(ds.disabledBy ? [[ds.disabledBy, `${ds.template.split("/")[0]} could not be kept off aws-node's nodes`]] : []),
+    ])),
 };
 
 const HUBBLE_METRICS = ["dns", "drop", "tcp", "flow", "icmp", "httpV2"];
@@ -45,23 +52,6 @@ export class CiliumValuesError extends Error {
         super(message);
         this.name = "CiliumValuesError";
     }
-}
-
-export function ciliumAgentAffinity(labels: NodeLabels) {
-    return {
-        // The chart's default: one agent per node.
-        podAntiAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: [
-                { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { "k8s-app": "cilium" } } },
-            ],
-        },
-        // A Cilium ENI agent on an aws-node node takes IPs from the same ENIs and deletes aws-node's SNAT chains.
-        nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [{ matchExpressions: [{ key: labels.key, operator: "NotIn", values: [labels.legacyValue] }] }],
-            },
-        },
-    };
 }
 
 export function apiServerHost(endpoint: string): string {
@@ -86,14 +76,13 @@ export function ciliumValues(input: CiliumValuesInput): HelmValues {
         operator: { rollOutPods: true, unmanagedPodWatcher: { restart: !coexist } },
         kubeProxyReplacement: kubeProxyReplaced(input.phase),
     };
-    if (coexist) base.affinity = ciliumAgentAffinity(input.nodeLabels);
-    else base.hubble = { enabled: true, relay: { enabled: true }, metrics: { enabled: HUBBLE_METRICS } };
+    if (!coexist) base.hubble = { enabled: true, relay: { enabled: true }, metrics: { enabled: HUBBLE_METRICS } };
     if (kubeProxyReplaced(input.phase)) {
         if (!input.clusterEndpoint) throw new CiliumValuesError(`phase ${input.phase} needs the cluster endpoint for \`k8sServiceHost\`.`);
         base.k8sServiceHost = apiServerHost(input.clusterEndpoint);
         base.k8sServicePort = 443;
     }
-    return deepMerge(base, input.overrides);
+    return deepMerge(deepMerge(base, keepOffValues(input.nodeLabels, coexist, input.chartVersion)), input.overrides);
 }
 
 /** Dotted paths of every leaf and object in `values` (`a`, `a.b`, `a.b.c`). */

@@ -75,7 +75,7 @@ export class CiliumRelease extends pulumi.ComponentResource {
             repositoryOpts: { repo: CILIUM_CHART_REPO },
             namespace: CILIUM_NAMESPACE,
             values: pulumi.all([args.clusterName, this.operatorRole.arn, args.clusterEndpoint]).apply(([clusterName, roleArn, endpoint]) =>
-                ciliumValues({ phase: args.phase, clusterName, operatorRoleArn: roleArn, nodeLabels: args.labels, clusterEndpoint: endpoint, overrides })),
+                ciliumValues({ phase: args.phase, chartVersion: args.chartVersion, clusterName, operatorRoleArn: roleArn, nodeLabels: args.labels, clusterEndpoint: endpoint, overrides })),
             atomic: true,
             timeout: args.timeoutSeconds ?? 900,
         }, { parent: this, provider: args.provider, dependsOn: [this.operatorRole, policy, ...(args.dependsOn ?? [])] });

@@ -8,7 +8,7 @@ export const CONFIG_NAMESPACE = "eks-cilium-migration";
 export const CILIUM_CHART_REPO = "https://helm.cilium.io";
 export const CILIUM_CHART_NAME = "cilium";
 export const CILIUM_CHART_VERSION = "1.19.6";
-/** Chart versions whose values.yaml / values.schema.json are vendored under tests/fixtures/cilium-chart. */
+/** Chart versions whose values.yaml / values.schema.json are vendored under tests/fixtures/real/cilium-chart. */
 export const CILIUM_CHART_VERSIONS_VENDORED = ["1.18.12", "1.19.6"] as const;
 
 export const GOLDPINGER_IMAGE = "bloomberg/goldpinger:3.10.2";

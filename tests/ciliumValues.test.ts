@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
 import * as YAML from "yaml";
+import { CHART_DAEMONSETS } from "../cilium/daemonSets";
 import { CHART_AGENT_MAX_UNAVAILABLE, ciliumHelmTimeoutSeconds } from "../cilium/timeout";
 import { CiliumValuesInput, apiServerHost, ciliumValues, valuePaths } from "../cilium/values";
 import { isPlainObject } from "../stacks/validate";
@@ -12,12 +13,12 @@ import { PHASES, Phase } from "../stacks/phases";
 import { CILIUM_CHART_VERSION, CILIUM_CHART_VERSIONS_VENDORED } from "../stacks/pins";
 import { find, runPhase } from "./mocks";
 
-const CHART_DIR = path.join(__dirname, "fixtures", "cilium-chart");
+const CHART_DIR = path.join(__dirname, "fixtures", "real", "cilium-chart");
 /** Kubernetes objects the chart renders verbatim (toYaml): their inner keys are not in values.yaml. */
-const VERBATIM = ["affinity"];
+const VERBATIM = CHART_DAEMONSETS.flatMap((d) => (d.affinity ? [d.affinity] : []));
 
-const input = (phase: Phase, overrides: Record<string, unknown> = {}): CiliumValuesInput => ({
-    phase, clusterName: "prod-eu-1", operatorRoleArn: "arn:aws:iam::123456789012:role/cilium-operator",
+const input = (phase: Phase, overrides: Record<string, unknown> = {}, chartVersion: string = CILIUM_CHART_VERSION): CiliumValuesInput => ({
+    phase, chartVersion, clusterName: "prod-eu-1", operatorRoleArn: "arn:aws:iam::123456789012:role/cilium-operator",
     nodeLabels: DEFAULT_NODE_LABELS, clusterEndpoint: "https://ABCDEF.gr7.eu-west-1.eks.amazonaws.com", overrides,
 });
 
@@ -47,7 +48,7 @@ describe("Cilium Helm values", () => {
         const { validate, defaults } = chart(version);
         for (const phase of PHASES.filter((p) => p.number >= 2)) {
             it(`phase ${phase.number} validates against the ${version} chart schema and uses only its keys`, () => {
-                const values = ciliumValues(input(phase.number));
+                const values = ciliumValues(input(phase.number, {}, version));
                 assert.ok(validate(values), JSON.stringify(validate.errors));
                 assert.deepStrictEqual(unknownKeys(values, defaults), []);
             });
@@ -70,22 +71,23 @@ describe("Cilium Helm values", () => {
         }
     });
 
-    it("while both CNIs coexist (2–7): watcher restart off, agents kept off cni=aws-cni nodes", () => {
+    it("while both CNIs coexist (2–7): watcher restart off, agents kept off cni=aws-cni nodes (and off Fargate, hybrid, Auto Mode)", () => {
         for (let phase = 2; phase <= 7; phase++) {
             const v = ciliumValues(input(phase as Phase)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
             assert.strictEqual(v.operator.unmanagedPodWatcher.restart, false);
             assert.deepStrictEqual(v.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms,
-                [{ matchExpressions: [{ key: "cni", operator: "NotIn", values: ["aws-cni"] }] }]);
+                [{ matchExpressions: [{ key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate", "hybrid", "auto"] }, { key: "cni", operator: "NotIn", values: ["aws-cni"] }] }]);
             assert.ok(v.affinity.podAntiAffinity, "the chart's one-agent-per-node anti-affinity is kept");
             assert.strictEqual(v.kubeProxyReplacement, false);
             assert.strictEqual(v.hubble, undefined);
         }
     });
 
-    it("phase 8 is the steady state: watcher on, affinity dropped, Hubble relay and metrics on", () => {
+    it("phase 8 is the steady state: watcher on, the legacy-node exclusion dropped (not the compute-type one), Hubble relay and metrics on", () => {
         const v = ciliumValues(input(8)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
         assert.strictEqual(v.operator.unmanagedPodWatcher.restart, true);
-        assert.strictEqual(v.affinity, undefined);
+        assert.deepStrictEqual(v.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms,
+            [{ matchExpressions: [{ key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate", "hybrid", "auto"] }] }]);
         assert.strictEqual(v.hubble.relay.enabled, true);
         assert.deepStrictEqual(v.hubble.metrics.enabled, ["dns", "drop", "tcp", "flow", "icmp", "httpV2"]);
         assert.strictEqual(v.kubeProxyReplacement, false);
