@@ -1,8 +1,11 @@
 /**
  * aws-node's node affinity. A custom affinity replaces the default one (vpc-cni addon and DaemonSet alike), so the
- * default terms are kept and `<key> In [<legacyValue>]` is added to the same term (AND), which keeps aws-node off
- * every node that is not a legacy node — including Cilium nodes, whose taint aws-node would tolerate
- * (`tolerations: [{operator: Exists}]`, see docs/field-notes.md "Why the pools must stay apart").
+ * chart's default terms of the version that runs are kept and `<key> In [<legacyValue>]` is added to the same term
+ * (AND), which keeps aws-node off every node that is not a legacy node — including Cilium nodes, whose taint
+ * aws-node would tolerate (`tolerations: [{operator: Exists}]`, field notes "Why the pools must stay apart").
+ *
+ * The default terms changed at vpc-cni v1.19.0: from then on Fargate, EKS hybrid and Auto Mode nodes are excluded,
+ * before only Fargate (charts/aws-vpc-cni/values.yaml; tests/fixtures/real/amazon-vpc-cni holds both).
  */
 import { NodeLabels } from "../stacks/configTypes";
 
@@ -12,34 +15,44 @@ export interface NodeSelectorRequirement {
     values?: string[];
 }
 
-/** The terms the vpc-cni addon and the aws-node DaemonSet ship with. */
-export const DEFAULT_AWS_NODE_MATCH_EXPRESSIONS: readonly NodeSelectorRequirement[] = [
+const OS_AND_ARCH: readonly NodeSelectorRequirement[] = [
     { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
     { key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] },
-    { key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate"] },
 ];
 
-export function awsNodePinnedAffinity(labels: NodeLabels) {
-    return {
-        nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [{
-                    matchExpressions: [
-                        ...DEFAULT_AWS_NODE_MATCH_EXPRESSIONS.map((e) => ({ ...e, values: [...(e.values ?? [])] })),
-                        { key: labels.key, operator: "In", values: [labels.legacyValue] },
-                    ],
-                }],
-            },
-        },
-    };
+/** The chart's default terms up to v1.18. */
+export const TERMS_BEFORE_1_19: readonly NodeSelectorRequirement[] = [...OS_AND_ARCH, { key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate"] }];
+/** The chart's default terms from v1.19.0. */
+export const TERMS_FROM_1_19: readonly NodeSelectorRequirement[] = [...OS_AND_ARCH, { key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate", "hybrid", "auto"] }];
+
+/**
+ * The default aws-node terms of a vpc-cni version ("v1.18.6", "v1.19.2-eksbuild.1"). Unknown or unset: the newer
+ * terms, which also suit an older aws-node (it has no business on hybrid or Auto Mode nodes either).
+ */
+export function defaultAwsNodeTerms(vpcCniVersion?: string): readonly NodeSelectorRequirement[] {
+    const match = /^v?1\.([0-9]+)\./.exec(vpcCniVersion ?? "");
+    return match && Number(match[1]) < 19 ? TERMS_BEFORE_1_19 : TERMS_FROM_1_19;
 }
 
-/** `configurationValues` of the vpc-cni EKS addon (JSON text, as the EKS API takes it) — or undefined for the default. */
-export function vpcCniAddonConfiguration(pinned: boolean, labels: NodeLabels): string | undefined {
-    return pinned ? JSON.stringify({ affinity: awsNodePinnedAffinity(labels) }) : undefined;
+const copy = (terms: readonly NodeSelectorRequirement[]) => terms.map((e) => ({ ...e, values: [...(e.values ?? [])] }));
+
+/** aws-node's affinity: the default terms, plus the legacy label when pinned. */
+export function awsNodeAffinity(pinned: boolean, labels: NodeLabels, vpcCniVersion?: string) {
+    const expressions = copy(defaultAwsNodeTerms(vpcCniVersion));
+    if (pinned) expressions.push({ key: labels.key, operator: "In", values: [labels.legacyValue] });
+    return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expressions }] } } };
+}
+
+/**
+ * `configurationValues` of the vpc-cni EKS addon (JSON text, as the EKS API takes it). Always set, also unpinned:
+ * the value is optional and computed, so leaving it out on the way back from 1 to 0 would keep the pinned affinity
+ * on the addon (field notes); the default affinity is written back explicitly instead.
+ */
+export function vpcCniAddonConfiguration(pinned: boolean, labels: NodeLabels, vpcCniVersion?: string): string {
+    return JSON.stringify({ affinity: awsNodeAffinity(pinned, labels, vpcCniVersion) });
 }
 
 /** The server-side-apply patch body for a self-managed aws-node DaemonSet (everything but metadata). */
-export function awsNodeDaemonSetPatchSpec(labels: NodeLabels) {
-    return { template: { spec: { affinity: awsNodePinnedAffinity(labels) } } };
+export function awsNodeDaemonSetPatchSpec(labels: NodeLabels, vpcCniVersion?: string) {
+    return { template: { spec: { affinity: awsNodeAffinity(true, labels, vpcCniVersion) } } };
 }

@@ -5,7 +5,7 @@
  * - "daemonset-patch": a self-managed aws-node DaemonSet gets a server-side-apply patch from phase 1. The patch owns
  *   the whole `nodeSelectorTerms` list, and deleting it would relinquish the affinity entirely (aws-node would then
  *   land on Cilium nodes), so it is `retainOnDelete`.
- * Either way the default os/arch/non-fargate terms are kept (awsnode/affinity.ts).
+ * Either way the chart's default terms of the running vpc-cni version are kept (awsnode/affinity.ts).
  *
  * `remove` (phase 6) drops the addon and deletes the DaemonSet through a step that first re-checks, right before
  * it acts, that the legacy nodes are drained and that no aws-node pod runs off them, and fails closed otherwise.
@@ -33,6 +33,8 @@ export interface AwsNodeAffinityArgs {
     /** Kubernetes provider for the patch. */
     provider: k8s.Provider;
     labels: NodeLabels;
+    /** The vpc-cni version that runs (e.g. "v1.19.2-eksbuild.1"), whose default affinity terms are kept. Default: the newest. */
+    vpcCniVersion?: string;
     /** Add the `<key> In [<legacyValue>]` affinity (phases 1–5). */
     pinned: boolean;
     /** Remove aws-node (phase 6 on). */
@@ -61,14 +63,14 @@ export class AwsNodeAffinity extends pulumi.ComponentResource {
             this.vpcCniAddon = eksAddon(`${name}-vpc-cni`, {
                 clusterName: args.clusterName,
                 addonName: "vpc-cni",
-                configurationValues: vpcCniAddonConfiguration(args.pinned, args.labels),
+                configurationValues: vpcCniAddonConfiguration(args.pinned, args.labels, args.vpcCniVersion),
                 tags: args.tags,
             }, after);
         }
         if (args.route === "daemonset-patch" && args.pinned) {
             this.daemonSetPatch = new k8s.apps.v1.DaemonSetPatch(`${name}-affinity`, {
                 metadata: { name: "aws-node", namespace: "kube-system", annotations: { "pulumi.com/patchForce": "true" } },
-                spec: awsNodeDaemonSetPatchSpec(args.labels),
+                spec: awsNodeDaemonSetPatchSpec(args.labels, args.vpcCniVersion),
             }, { ...after, provider: args.provider, retainOnDelete: true });
         }
         if (args.remove) {

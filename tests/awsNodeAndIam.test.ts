@@ -2,39 +2,51 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_AWS_NODE_MATCH_EXPRESSIONS, awsNodeDaemonSetPatchSpec, vpcCniAddonConfiguration } from "../awsnode/affinity";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { awsNodeAffinity, awsNodeDaemonSetPatchSpec, vpcCniAddonConfiguration } from "../awsnode/affinity";
 import { ciliumOperatorPolicy, policyActions } from "../cilium/iamPolicy";
 import { AwsNodeAffinity } from "../components/awsNodeAffinity";
 import { RecordingMocks, attachParents, promiseOf, recordDependencies, settled } from "../plan/mockRuntime";
 import { DEFAULT_NODE_LABELS } from "../stacks/config";
 import { find, runPhase } from "./mocks";
 
-const PINNED_TERMS = [
-    { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
-    { key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] },
-    { key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate"] },
-    { key: "cni", operator: "In", values: ["aws-cni"] },
-];
+const VPC_CNI = path.join(__dirname, "fixtures", "real", "amazon-vpc-cni");
+/** The default aws-node terms of a vendored amazon-vpc-cni chart release. */
+const chartTerms = (tag: string) => YAML.parse(fs.readFileSync(path.join(VPC_CNI, tag, "values.yaml"), "utf8"))
+    .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+const termsOf = (affinity: ReturnType<typeof awsNodeAffinity>) => affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+const LEGACY = { key: "cni", operator: "In", values: ["aws-cni"] };
 
 describe("aws-node affinity", () => {
-    it("addon route: configurationValues keep the default terms and add cni In [aws-cni]", () => {
-        const config = JSON.parse(vpcCniAddonConfiguration(true, DEFAULT_NODE_LABELS) as string);
-        assert.deepStrictEqual(Object.keys(config), ["affinity"]);
-        assert.deepStrictEqual(config.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [{ matchExpressions: PINNED_TERMS }]);
-        assert.strictEqual(vpcCniAddonConfiguration(false, DEFAULT_NODE_LABELS), undefined);
-        assert.strictEqual(DEFAULT_AWS_NODE_MATCH_EXPRESSIONS.length, 3);
+    it("keeps the real chart's default terms of the version that runs (before and from v1.19.0, and the newest)", () => {
+        for (const [tag, addonVersion] of [["v1.18.6", "v1.18.6-eksbuild.2"], ["v1.19.0", "v1.19.0-eksbuild.1"], ["v1.23.0", "v1.23.0-eksbuild.1"]]) {
+            assert.deepStrictEqual(termsOf(awsNodeAffinity(false, DEFAULT_NODE_LABELS, addonVersion)), chartTerms(tag), tag);
+            assert.deepStrictEqual(termsOf(awsNodeAffinity(true, DEFAULT_NODE_LABELS, addonVersion)), [{ matchExpressions: [...chartTerms(tag)[0].matchExpressions, LEGACY] }], tag);
+        }
+        assert.deepStrictEqual(termsOf(awsNodeAffinity(false, DEFAULT_NODE_LABELS)), chartTerms("v1.23.0"), "unknown version: the newest terms");
+        assert.deepStrictEqual(chartTerms("v1.18.6")[0].matchExpressions[2].values, ["fargate"], "the older chart really excluded only Fargate");
+    });
+
+    it("addon route: configurationValues carry the affinity, pinned or not (the default is written back explicitly on 1 → 0)", () => {
+        const pinned = JSON.parse(vpcCniAddonConfiguration(true, DEFAULT_NODE_LABELS));
+        assert.deepStrictEqual(Object.keys(pinned), ["affinity"]);
+        assert.deepStrictEqual(termsOf(pinned.affinity), [{ matchExpressions: [...chartTerms("v1.23.0")[0].matchExpressions, LEGACY] }]);
+        assert.deepStrictEqual(termsOf(JSON.parse(vpcCniAddonConfiguration(false, DEFAULT_NODE_LABELS)).affinity), chartTerms("v1.23.0"));
     });
 
     it("patch route: the DaemonSet patch carries the same single term", () => {
-        assert.deepStrictEqual(awsNodeDaemonSetPatchSpec(DEFAULT_NODE_LABELS).template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms,
-            [{ matchExpressions: PINNED_TERMS }]);
+        assert.deepStrictEqual(termsOf(awsNodeDaemonSetPatchSpec(DEFAULT_NODE_LABELS).template.spec.affinity), [{ matchExpressions: [...chartTerms("v1.23.0")[0].matchExpressions, LEGACY] }]);
     });
 
-    it("the program pins aws-node through the vpc-cni addon in phases 1–5 and removes the addon from 6", async () => {
+    it("the program pins aws-node through the vpc-cni addon in phases 1–5, writes the default back at 0, and removes the addon from 6", async () => {
         for (const phase of [1, 5]) {
             const addon = find(await runPhase(phase), "aws:eks/addon:Addon", "aws-node-vpc-cni").inputs;
-            assert.deepStrictEqual(JSON.parse(addon.configurationValues as string), { affinity: awsNodeDaemonSetPatchSpec(DEFAULT_NODE_LABELS).template.spec.affinity });
+            assert.deepStrictEqual(JSON.parse(addon.configurationValues as string), { affinity: awsNodeAffinity(true, DEFAULT_NODE_LABELS) });
         }
+        const back = find(await runPhase(0, {}, 1), "aws:eks/addon:Addon", "aws-node-vpc-cni").inputs;
+        assert.deepStrictEqual(JSON.parse(back.configurationValues as string), { affinity: awsNodeAffinity(false, DEFAULT_NODE_LABELS) });
         const six = await runPhase(6);
         assert.ok(!six.resources.some((r) => r.name === "aws-node-vpc-cni"));
     });

@@ -24,7 +24,7 @@ describe("MigrationCluster and ConnectivityCheck", () => {
             assert.strictEqual(a.inputs.resolveConflictsOnUpdate, "OVERWRITE");
             assert.strictEqual(a.inputs.clusterName, "prod-eu-1");
         }
-        assert.strictEqual(find(e, "aws:eks/addon:Addon", "aws-node-vpc-cni").inputs.configurationValues, undefined, "phase 0 keeps the default affinity");
+        assert.match(find(e, "aws:eks/addon:Addon", "aws-node-vpc-cni").inputs.configurationValues as string, /^{"affinity":/, "phase 0 states the default affinity explicitly");
     });
 
     it("protects the VPC, the cluster and the node role, and nothing the migration later removes", async () => {
