@@ -12,7 +12,7 @@ import { execFileSync } from "child_process";
 import * as os from "os";
 import { CHECKS } from "../gates/registry";
 import { DEFAULT_CONTEXT } from "../gates/selectors";
-import { CheckName, CHECK_NAMES } from "../gates/phaseGates";
+import { CheckName, CHECK_NAMES } from "../migration/phases";
 import { ClusterSnapshot } from "../gates/k8sTypes";
 import { buildCluster } from "../tests/fixtures/clusterBuilder";
 

@@ -9,7 +9,7 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import { StackFileError, stackConfigFromText } from "../plan/stackFile";
+import { StackFileError, stackConfigFromText } from "../stacks/stackFile";
 import { CONFIG_NAMESPACE } from "../stacks/pins";
 
 export { StackFileError };

@@ -6,7 +6,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as service from "@pulumi/pulumiservice";
-import { migrationConfigOf, readStackFile } from "../plan/stackFile";
+import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { clusterAdminWarning, deploymentSettingsArgs, parseDeploymentsConfig } from "./settings";
 
 export function deploymentsProgram(programDir = path.join(__dirname, ".."), warn: (message: string) => void = (m) => { void pulumi.log.warn(m); }): { settingsId: pulumi.Output<string> } {

@@ -5,13 +5,13 @@
  */
 import { parseDuration, formatDuration } from "./duration";
 import { ClusterSnapshot, SnapshotPart } from "./k8sTypes";
-import { CheckName } from "./phaseGates";
+import { CheckName } from "../migration/phases";
 import { VALID_CHECKS, partsNeeded, resolveCheck, runChecks } from "./registry";
 import { ClusterAccessError } from "./retry";
 import { DEFAULT_CONTEXT, GateContext, parseSelector } from "./selectors";
 import { InputError, readSnapshot } from "./snapshot";
 import { Verdict } from "./verdict";
-import { GOLDPINGER } from "./wellKnown";
+import { GOLDPINGER } from "../migration/names";
 
 export const USAGE = "usage: npm run gate -- CHECK [--snapshot DIR | --kubeconfig PATH] [--wait DURATION] [--interval DURATION]\n" +
     "       [--legacy-label KEY=VALUE] [--cilium-label KEY=VALUE] [--goldpinger-namespace NS]\n" +

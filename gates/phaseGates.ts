@@ -1,5 +1,5 @@
 /** Which checks prove each phase (design.md, phase table). Pure and shared by the program, the planner and the CLI. */
-import { Phase } from "../stacks/phases";
+import { Phase } from "../migration/phases";
 
 export const CHECK_NAMES = [
     "connectivity", "aws-node-pinned", "cilium-operator-ready", "cilium-ready", "legacy-cordoned", "legacy-drained",

@@ -1,12 +1,12 @@
 /** Every check by name, the snapshot parts it needs, and `phase-N` (the checks of phase N's gate). */
-import { Phase, isPhase } from "../stacks/phases";
+import { Phase, isPhase } from "../migration/phases";
 import { awsNodePinned, awsNodeRemoved } from "./checks/awsNode";
 import { ciliumManaged, ciliumOperatorReady, ciliumReady } from "./checks/cilium";
 import { connectivity } from "./checks/connectivity";
 import { ciliumKubeProxyReplacement, kubeProxyRemoved } from "./checks/kubeProxy";
 import { legacyCordoned, legacyDrained, legacyRetired } from "./checks/legacy";
 import { ClusterSnapshot, SnapshotPart } from "./k8sTypes";
-import { CHECK_NAMES, CheckName, PHASE_GATES } from "./phaseGates";
+import { CHECK_NAMES, CheckName, PHASE_GATES } from "../migration/phases";
 import { GateContext } from "./selectors";
 import { Verdict } from "./verdict";
 

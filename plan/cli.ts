@@ -3,13 +3,13 @@
  * Exit 0 on success, 1 on invalid config (the message names the key), 2 on bad usage.
  */
 import * as path from "path";
-import { CiliumValuesError } from "../cilium/values";
+import { CiliumValuesError } from "../components/cilium/values";
 import { ConfigError } from "../stacks/config";
 import { PhaseTransitionError } from "../stacks/guard";
-import { LAST_PHASE, Phase, isPhase } from "../stacks/phases";
+import { LAST_PHASE, Phase, isPhase } from "../migration/phases";
 import { planJson, planMarkdown, planText } from "./format";
 import { buildPlan } from "./plan";
-import { StackFileError, migrationConfigOf, readStackFile } from "./stackFile";
+import { StackFileError, migrationConfigOf, readStackFile } from "../stacks/stackFile";
 
 export const USAGE = "usage: npm run plan -- [--stack NAME | --config-file PATH] [--from N] [--to M] [--format text|markdown|json]\n" +
     "       --from 5 --to 4 plans a rollback: each phase below 5 reached one step back.";

@@ -4,12 +4,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "../stacks/pins";
 import { ProgramOptions, migrationProgram } from "../stacks/program";
+import { StackConfig } from "../stacks/stackFile";
 import { RecordedResource, RecordingMocks, attachParents, recordDependencies, settled } from "./mockRuntime";
 
 export const PROJECT = "eks-cilium-migration";
 
-/** Stack config as Pulumi keeps it: full key (`namespace:key`) → string (objects as JSON text). */
-export type StackConfig = Record<string, string>;
+export type { StackConfig } from "../stacks/stackFile";
 
 export interface Evaluation {
     resources: RecordedResource[];

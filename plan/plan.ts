@@ -3,9 +3,9 @@
  * Forward (`from` ≤ `to`): phases from..to, each after the previous one. Backward (`from` > `to`, a rollback):
  * phases from-1 down to to, each one step back from the one above, as the guard allows.
  */
-import { gateChecks } from "../gates/phaseGates";
+import { gateChecks } from "../migration/phases";
 import { MigrationConfig } from "../stacks/configTypes";
-import { Phase, phaseName, phaseSummary } from "../stacks/phases";
+import { Phase, phaseName, phaseSummary } from "../migration/phases";
 import { Change, diffPhases } from "./diff";
 import { StackConfig, evaluate } from "./evaluate";
 import { RecordedResource } from "./mockRuntime";

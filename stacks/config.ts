@@ -8,7 +8,7 @@ import {
     CiliumNodeGroupConfig, DrainConfig, GateConfig, GoldpingerConfig, MigrationConfig, NodeGroupConfig, NodeLabels,
     TaintEffect, VpcConfig,
 } from "./configTypes";
-import { Phase } from "./phases";
+import { Phase } from "../migration/phases";
 import * as pins from "./pins";
 import { DURATION, INVALID, Problems, bool, isPlainObject, matching, noUnknownKeys, oneOf, stringList, wholeNumber } from "./validate";
 

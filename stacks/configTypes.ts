@@ -1,33 +1,18 @@
-/** The typed, validated stack configuration. Produced only by `parseConfig` / `loadConfig`. */
-import { Phase } from "./phases";
+/**
+ * The typed, validated stack configuration. Produced only by `parseConfig` / `loadConfig`. Where a key is a
+ * component's argument as it stands, its type is the component's own.
+ */
+import { NetworkSpec } from "../components/cluster/migrationCluster";
+import { DrainOptions } from "../components/clusterSteps/scripts";
+import { CiliumNodeGroupSpec, NodeGroupSpec, TaintEffect } from "../components/nodePools/nodePool";
+import { NodeLabels } from "../migration/names";
+import { Phase } from "../migration/phases";
 
-export type VpcConfig =
-    | { kind: "new"; cidrBlock: string; availabilityZoneCount: number }
-    | { kind: "existing"; vpcId: string; privateSubnetIds: string[]; publicSubnetIds: string[] };
-
-export interface NodeGroupConfig {
-    name: string;
-    instanceTypes: string[];
-    desiredSize: number;
-    minSize: number;
-    maxSize: number;
-}
-
-export type TaintEffect = "NoExecute" | "NoSchedule";
-
-export interface CiliumNodeGroupConfig extends NodeGroupConfig {
-    /** Effect of the `node.cilium.io/agent-not-ready=true` startup taint. */
-    startupTaintEffect: TaintEffect;
-}
-
-export interface NodeLabels {
-    /** Label key shared by both pools (`cni`). */
-    key: string;
-    /** Value on legacy (aws-node) nodes (`aws-cni`). */
-    legacyValue: string;
-    /** Value on Cilium nodes (`cilium`). */
-    ciliumValue: string;
-}
+export type { NodeLabels, TaintEffect };
+export type VpcConfig = NetworkSpec;
+export type NodeGroupConfig = NodeGroupSpec;
+export type CiliumNodeGroupConfig = CiliumNodeGroupSpec;
+export type DrainConfig = DrainOptions;
 
 export interface CiliumConfig {
     chartVersion: string;
@@ -40,15 +25,6 @@ export interface CiliumConfig {
 export interface GoldpingerConfig {
     enabled: boolean;
     image: string;
-}
-
-export interface DrainConfig {
-    /** `kubectl drain --timeout`, per node. */
-    timeout: string;
-    /** Allow evicting pods that use emptyDir volumes (their data is lost). */
-    deleteEmptyDirData: boolean;
-    /** How many legacy nodes are drained at once. */
-    batchSize: number;
 }
 
 export interface GateConfig {

@@ -2,7 +2,7 @@
  * The transition guard: decides, before any resource is registered, whether moving from the last applied phase to
  * the requested one is allowed. Pure: the caller reads the applied phase (from this stack's own outputs) and config.
  */
-import { FIRST_IRREVERSIBLE_PHASE, Phase, isPhase, phaseName } from "./phases";
+import { FIRST_IRREVERSIBLE_PHASE, Phase, isPhase, phaseName } from "../migration/phases";
 
 export interface TransitionRequest {
     /** The `phase` config value. */

@@ -7,22 +7,22 @@
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { ciliumHelmTimeoutSeconds } from "../cilium/timeout";
-import { assertOverridesAllowed } from "../cilium/values";
-import { AwsNodeAffinity } from "../components/awsNodeAffinity";
-import { CiliumNodeGroup } from "../components/ciliumNodeGroup";
-import { CiliumRelease } from "../components/ciliumRelease";
-import { ClusterDns } from "../components/clusterDns";
-import { ConnectivityCheck } from "../components/connectivityCheck";
-import { Gate } from "../components/gate";
-import { KubeProxyLifecycle } from "../components/kubeProxyLifecycle";
-import { LegacyNodeGroup } from "../components/legacyNodeGroup";
-import { MigrationCluster } from "../components/migrationCluster";
+import { ciliumHelmTimeoutSeconds } from "../components/cilium/timeout";
+import { AwsNodeAffinity } from "../components/awsNode/awsNodeAffinity";
+import { CiliumNodeGroup } from "../components/nodePools/ciliumNodeGroup";
+import { CiliumRelease } from "../components/cilium/ciliumRelease";
+import { ClusterDns } from "../components/cluster/clusterDns";
+import { ConnectivityCheck } from "../components/connectivity/connectivityCheck";
+import { Gate } from "../components/gate/gate";
+import { KubeProxyLifecycle } from "../components/kubeProxy/kubeProxyLifecycle";
+import { LegacyNodeGroup } from "../components/nodePools/legacyNodeGroup";
+import { MigrationCluster } from "../components/cluster/migrationCluster";
 import { parseDuration } from "../gates/duration";
-import { gateChecks } from "../gates/phaseGates";
-import { DEFAULT_GATE_CLI } from "../steps/scripts";
+import { gateChecks } from "../migration/phases";
+import { DEFAULT_GATE_CLI } from "../components/clusterSteps/scripts";
+import { assertCiliumOverridesAllowed, ciliumDecisions } from "./ciliumOverrides";
 import { MigrationConfig } from "./configTypes";
-import * as phases from "./phases";
+import * as phases from "../migration/phases";
 
 export interface MigrationOptions {
     /** The gate CLI command line, run from the project root. Default: the project's own `gates/cli.ts`. */
@@ -52,7 +52,7 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     const gateCli = options.gateCli ?? DEFAULT_GATE_CLI;
     const tags = tagsOf(config);
     // Refuse protected Helm overrides before anything is declared, not halfway through.
-    assertOverridesAllowed(phase, config.cilium.values);
+    assertCiliumOverridesAllowed(phase, config.cilium.values);
 
     const cluster = new MigrationCluster("cluster", {
         clusterName: config.clusterName,
@@ -137,7 +137,7 @@ const present = (...items: (pulumi.Resource | undefined)[]): pulumi.Resource[] =
 
 function declareCilium(config: MigrationConfig, cluster: MigrationCluster, dependsOn: pulumi.Resource[]): CiliumRelease {
     return new CiliumRelease("cilium", {
-        phase: config.phase,
+        ...ciliumDecisions(config.phase),
         provider: cluster.provider,
         clusterName: cluster.eksClusterName,
         clusterEndpoint: cluster.endpoint,

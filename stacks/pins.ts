@@ -1,17 +1,12 @@
 /**
- * Pinned versions and defaults, in one visible place (cdk-eks-blueprints `defaultProps` style).
- * Bump them here, deliberately, and re-run `npm test`: the Helm values tests validate against the vendored chart
- * schema of `CILIUM_CHART_VERSION`.
+ * The stack config's namespace and the defaults of the demo cluster, in one visible place. The components' own
+ * pinned defaults (the Cilium chart, the goldpinger image) live with them and are re-exported here for the config.
  */
 export const CONFIG_NAMESPACE = "eks-cilium-migration";
 
-export const CILIUM_CHART_REPO = "https://helm.cilium.io";
-export const CILIUM_CHART_NAME = "cilium";
-export const CILIUM_CHART_VERSION = "1.19.6";
-/** Chart versions whose values.yaml / values.schema.json are vendored under tests/fixtures/real/cilium-chart. */
-export const CILIUM_CHART_VERSIONS_VENDORED = ["1.18.12", "1.19.6"] as const;
+export { CILIUM_CHART_VERSION } from "../components/cilium/pins";
+export { GOLDPINGER_IMAGE } from "../components/connectivity/connectivityCheck";
 
-export const GOLDPINGER_IMAGE = "bloomberg/goldpinger:3.10.2";
 export const DEFAULT_KUBERNETES_VERSION = "1.33";
 export const DEFAULT_CLUSTER_NAME = "cilium-migration";
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config";
 import { assertTransitionAllowed } from "./guard";
 import { buildMigration, MigrationOptions } from "./migration";
-import { phaseName } from "./phases";
+import { phaseName } from "../migration/phases";
 
 export const APPLIED_PHASE_OUTPUT = "appliedPhase";
 

@@ -6,11 +6,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CHART_DAEMONSETS, CHART_DEFAULT_NODE_EXPRESSIONS, ChartDaemonSet, NOT_CILIUM_COMPUTE, inChart } from "../cilium/daemonSets";
-import { ciliumValues } from "../cilium/values";
+import { CHART_DAEMONSETS, CHART_DEFAULT_NODE_EXPRESSIONS, ChartDaemonSet, NOT_CILIUM_COMPUTE, inChart } from "../components/cilium/daemonSets";
+import { ciliumValues } from "../components/cilium/values";
 import { DEFAULT_NODE_LABELS } from "../stacks/config";
-import { PHASES, Phase, cnisCoexist } from "../stacks/phases";
-import { CILIUM_CHART_VERSIONS_VENDORED } from "../stacks/pins";
+import { PHASES, Phase, cnisCoexist } from "../migration/phases";
+import { CILIUM_CHART_VERSIONS_VENDORED } from "../components/cilium/pins";
+import { assertCiliumOverridesAllowed, ciliumDecisions } from "../stacks/ciliumOverrides";
 
 const CHARTS = path.join(__dirname, "fixtures", "real", "cilium-chart");
 
@@ -57,10 +58,10 @@ type Term = { matchExpressions?: { key: string; operator: string; values?: strin
 const requiredTerms = (affinity: unknown): Term[] => (at(affinity, "nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms") as Term[] | undefined) ?? [];
 const excludes = (term: Term, key: string, value: string) => (term.matchExpressions ?? []).some((e) => e.key === key && e.operator === "NotIn" && (e.values ?? []).includes(value));
 
-const valuesFor = (phase: Phase, version: string, overrides: Record<string, unknown> = {}) => ciliumValues({
-    phase, chartVersion: version, clusterName: "prod-eu-1", operatorRoleArn: "arn:aws:iam::123456789012:role/cilium-operator",
+const valuesFor = (phase: Phase, version: string, overrides: Record<string, unknown> = {}) => (assertCiliumOverridesAllowed(phase, overrides), ciliumValues({
+    ...ciliumDecisions(phase), chartVersion: version, clusterName: "prod-eu-1", operatorRoleArn: "arn:aws:iam::123456789012:role/cilium-operator",
     nodeLabels: DEFAULT_NODE_LABELS, clusterEndpoint: "https://ABCDEF.gr7.eu-west-1.eks.amazonaws.com", overrides,
-});
+}));
 
 /** DaemonSet templates of a chart the program has no keep-off rule for (and rules for templates the chart lacks). */
 function unhandled(templatesDir: string, version: string): { unknown: string[]; missing: string[] } {

@@ -4,13 +4,15 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
 import * as YAML from "yaml";
-import { CHART_DAEMONSETS } from "../cilium/daemonSets";
-import { CHART_AGENT_MAX_UNAVAILABLE, ciliumHelmTimeoutSeconds } from "../cilium/timeout";
-import { CiliumValuesInput, apiServerHost, ciliumValues, valuePaths } from "../cilium/values";
+import { CHART_DAEMONSETS } from "../components/cilium/daemonSets";
+import { CHART_AGENT_MAX_UNAVAILABLE, ciliumHelmTimeoutSeconds } from "../components/cilium/timeout";
+import { valuePaths } from "../components/cilium/overrides";
+import { CILIUM_CHART_VERSION, CILIUM_CHART_VERSIONS_VENDORED } from "../components/cilium/pins";
+import { CiliumValuesInput, apiServerHost, ciliumValues } from "../components/cilium/values";
+import { assertCiliumOverridesAllowed, ciliumDecisions } from "../stacks/ciliumOverrides";
 import { isPlainObject } from "../stacks/validate";
 import { DEFAULT_NODE_LABELS } from "../stacks/config";
-import { PHASES, Phase } from "../stacks/phases";
-import { CILIUM_CHART_VERSION, CILIUM_CHART_VERSIONS_VENDORED } from "../stacks/pins";
+import { PHASES, Phase } from "../migration/phases";
 import { find, runPhase } from "./mocks";
 
 const CHART_DIR = path.join(__dirname, "fixtures", "real", "cilium-chart");
@@ -18,7 +20,7 @@ const CHART_DIR = path.join(__dirname, "fixtures", "real", "cilium-chart");
 const VERBATIM = CHART_DAEMONSETS.flatMap((d) => (d.affinity ? [d.affinity] : []));
 
 const input = (phase: Phase, overrides: Record<string, unknown> = {}, chartVersion: string = CILIUM_CHART_VERSION): CiliumValuesInput => ({
-    phase, chartVersion, clusterName: "prod-eu-1", operatorRoleArn: "arn:aws:iam::123456789012:role/cilium-operator",
+    ...ciliumDecisions(phase), chartVersion, clusterName: "prod-eu-1", operatorRoleArn: "arn:aws:iam::123456789012:role/cilium-operator",
     nodeLabels: DEFAULT_NODE_LABELS, clusterEndpoint: "https://ABCDEF.gr7.eu-west-1.eks.amazonaws.com", overrides,
 });
 
@@ -110,22 +112,31 @@ describe("Cilium Helm values", () => {
         assert.deepStrictEqual(v.bpf, { masquerade: true });
     });
 
+    /** The stack's check (worded in phases) and then the values, as the program runs them. */
+    const atPhase = (phase: Phase, overrides: Record<string, unknown>) => {
+        assertCiliumOverridesAllowed(phase, overrides);
+        return ciliumValues(input(phase, overrides));
+    };
+
     it("refuses an override of a migration key before phase 8, accepts it from 8", () => {
         const override = { operator: { unmanagedPodWatcher: { restart: true } } };
-        assert.throws(() => ciliumValues(input(5, override)),
+        assert.throws(() => atPhase(5, override),
             { message: "`cilium.values.operator.unmanagedPodWatcher.restart` cannot be overridden before phase 8 (finalize) — phase is 5 (drain-legacy): it would restart pods aws-node still manages. Remove it from `cilium.values` until phase 8." });
-        assert.throws(() => ciliumValues(input(7, { affinity: {} })), /`cilium.values.affinity` cannot be overridden before phase 8/);
-        assert.throws(() => ciliumValues(input(4, { operator: { unmanagedPodWatcher: null } })), /`cilium.values.operator.unmanagedPodWatcher.restart` cannot be overridden/,
+        assert.throws(() => atPhase(7, { affinity: {} }), /`cilium.values.affinity` cannot be overridden before phase 8/);
+        assert.throws(() => atPhase(4, { operator: { unmanagedPodWatcher: null } }), /`cilium.values.operator.unmanagedPodWatcher.restart` cannot be overridden/,
             "replacing a parent with a scalar counts as touching the key");
-        assert.strictEqual((ciliumValues(input(8, override)).operator as Record<string, any>).unmanagedPodWatcher.restart, true); // eslint-disable-line @typescript-eslint/no-explicit-any
-        assert.ok(ciliumValues(input(9, { affinity: { nodeAffinity: {} } })).affinity);
+        assert.strictEqual((atPhase(8, override).operator as Record<string, any>).unmanagedPodWatcher.restart, true); // eslint-disable-line @typescript-eslint/no-explicit-any
+        assert.ok(atPhase(9, { affinity: { nodeAffinity: {} } }).affinity);
+        // The component checks on its own too, in its own words (it knows decisions, not phases).
+        assert.throws(() => ciliumValues(input(5, override)),
+            { message: "`cilium.values.operator.unmanagedPodWatcher.restart` cannot be overridden before both CNIs stop running side by side: it would restart pods aws-node still manages. Remove it from `cilium.values` until then." });
     });
 
     it("always refuses overrides of the ENI-mode keys and of `tunnel`", () => {
-        assert.throws(() => ciliumValues(input(9, { ipam: { mode: "cluster-pool" } })),
+        assert.throws(() => atPhase(9, { ipam: { mode: "cluster-pool" } }),
             { message: "`cilium.values.ipam.mode` cannot be overridden: ENI mode is what this program installs. Remove it from `cilium.values`." });
-        assert.throws(() => ciliumValues(input(8, { tunnel: "disabled" })), /`cilium.values.tunnel` cannot be overridden: `tunnel` was removed in Cilium 1.15/);
-        assert.throws(() => ciliumValues(input(2, { kubeProxyReplacement: "strict" })), /`cilium.values.kubeProxyReplacement` cannot be overridden/);
+        assert.throws(() => atPhase(8, { tunnel: "disabled" }), /`cilium.values.tunnel` cannot be overridden: `tunnel` was removed in Cilium 1.15/);
+        assert.throws(() => atPhase(2, { kubeProxyReplacement: "strict" }), /`cilium.values.kubeProxyReplacement` cannot be overridden/);
     });
 
     it("the release the program declares carries these values, the pinned chart and repository", async () => {

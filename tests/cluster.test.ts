@@ -1,6 +1,6 @@
 // The cluster: EKS settings the migration relies on, the addons, the Kubernetes provider, goldpinger.
 import * as assert from "assert";
-import { principalSlug } from "../components/clusterAdmins";
+import { principalSlug } from "../components/cluster/clusterAdmins";
 import { find, runPhase } from "./mocks";
 
 describe("MigrationCluster and ConnectivityCheck", () => {

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { RecordingMocks } from "../plan/mockRuntime";
-import { migrationConfigOf, readStackFile } from "../plan/stackFile";
+import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { CONFIG_KEYS, parseConfig } from "../stacks/config";
 
 const ROOT = path.join(__dirname, "..");

@@ -1,8 +1,8 @@
 // The Gate component as the program declares it at the end of each phase.
 import * as assert from "assert";
-import { PHASE_GATES } from "../gates/phaseGates";
+import { PHASE_GATES } from "../migration/phases";
 import { DEFAULT_NODE_LABELS } from "../stacks/config";
-import { DEFAULT_GATE_CLI, gateScript } from "../steps/scripts";
+import { DEFAULT_GATE_CLI, gateScript } from "../components/clusterSteps/scripts";
 import { find, runPhase } from "./mocks";
 
 const CMD = "command:local:Command";

@@ -3,7 +3,7 @@ import * as assert from "assert";
 import { evaluate } from "../plan/evaluate";
 import { RecordingMocks } from "../plan/mockRuntime";
 import { decideTransition, TransitionRequest } from "../stacks/guard";
-import { Phase } from "../stacks/phases";
+import { Phase } from "../migration/phases";
 import { stackConfig } from "./mocks";
 
 const req = (requested: Phase, applied: unknown, extra: Partial<TransitionRequest> = {}): TransitionRequest =>

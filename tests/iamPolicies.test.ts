@@ -5,8 +5,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ALWAYS_REQUIRED, CONDITIONALLY_REQUIRED, INSTANCE_CLUSTER_TAGS, ciliumOperatorPolicy, operatorActions, policyActions } from "../cilium/iamPolicy";
-import { PHASES } from "../stacks/phases";
+import { ALWAYS_REQUIRED, CONDITIONALLY_REQUIRED, INSTANCE_CLUSTER_TAGS, ciliumOperatorPolicy, operatorActions, policyActions } from "../components/cilium/iamPolicy";
+import { PHASES } from "../migration/phases";
 import { runPhase } from "./mocks";
 import { PolicyDocument, policyProblems, requiredResourceTypes, unauthorized } from "./support/iamReference";
 

@@ -1,6 +1,6 @@
 // Per phase, the full set of (type, name) pairs: a phase bump that renamed a resource would replace it.
 import * as assert from "assert";
-import { PHASES } from "../stacks/phases";
+import { PHASES } from "../migration/phases";
 import { key, runPhase } from "./mocks";
 
 const T = {

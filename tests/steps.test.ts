@@ -5,10 +5,10 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { AWS_NODE_REMOVAL_PRECHECKS } from "../components/awsNodeAffinity";
+import { AWS_NODE_REMOVAL_PRECHECKS } from "../components/awsNode/awsNodeAffinity";
 import { Evaluation } from "../plan/evaluate";
 import { DEFAULT_DRAIN, DEFAULT_NODE_LABELS } from "../stacks/config";
-import { cordonScript, drainScript, gateScript, removeDaemonSetScript, shellQuote, uncordonScript, withKubeconfig } from "../steps/scripts";
+import { cordonScript, drainScript, gateScript, removeDaemonSetScript, shellQuote, uncordonScript, withKubeconfig } from "../components/clusterSteps/scripts";
 import { find, runPhase } from "./mocks";
 
 const CMD = "command:local:Command";

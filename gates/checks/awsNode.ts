@@ -7,7 +7,7 @@ import { ClusterSnapshot, DaemonSet } from "../k8sTypes";
 import { findNamed, isPodReady, nameOf, nodesMatching, plural, podsWithLabel } from "../objects";
 import { GateContext, LabelSelector, matches } from "../selectors";
 import { Findings, Verdict } from "../verdict";
-import { AWS_NODE, KUBE_SYSTEM } from "../wellKnown";
+import { AWS_NODE, KUBE_SYSTEM } from "../../migration/names";
 import { daemonSetRemoved } from "./removed";
 
 export function awsNodePinned(snapshot: Required<Pick<ClusterSnapshot, "nodes" | "pods" | "daemonsets">>, ctx: GateContext): Verdict {

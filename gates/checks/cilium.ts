@@ -10,7 +10,7 @@ import {
 } from "../objects";
 import { GateContext, matches } from "../selectors";
 import { Findings, Verdict } from "../verdict";
-import { CILIUM_AGENT, CILIUM_OPERATOR, CILIUM_STARTUP_TAINT, KUBE_SYSTEM } from "../wellKnown";
+import { CILIUM_AGENT, CILIUM_OPERATOR, CILIUM_STARTUP_TAINT, KUBE_SYSTEM } from "../../migration/names";
 
 function noAgentOnLegacyNodes(f: Findings, nodes: List<Node>, pods: List<Pod>, ctx: GateContext): void {
     const legacy = new Set(nodesMatching(nodes, ctx.legacy).map(nameOf));

@@ -13,7 +13,7 @@ import { ClusterSnapshot, GoldpingerCheckAll, List, Node, Pod } from "../k8sType
 import { isPodRunning, nameOf, nodesMatching, plural, podsWithLabel } from "../objects";
 import { GateContext, matches } from "../selectors";
 import { Findings, Verdict } from "../verdict";
-import { GOLDPINGER_POD_LABEL } from "../wellKnown";
+import { GOLDPINGER_POD_LABEL } from "../../migration/names";
 
 export function connectivity(snapshot: Required<Pick<ClusterSnapshot, "nodes" | "pods" | "goldpinger">>, ctx: GateContext): Verdict {
     const f = new Findings("connectivity");

@@ -3,7 +3,7 @@ import { daemonSetRemoved } from "./removed";
 import { ClusterSnapshot } from "../k8sTypes";
 import { daemonSetRolledOut, findNamed } from "../objects";
 import { Findings, Verdict } from "../verdict";
-import { CILIUM_AGENT, CILIUM_CONFIG, CILIUM_CONFIG_CHECKSUM, KUBE_PROXY, KUBE_SYSTEM } from "../wellKnown";
+import { CILIUM_AGENT, CILIUM_CONFIG, CILIUM_CONFIG_CHECKSUM, KUBE_PROXY, KUBE_SYSTEM } from "../../migration/names";
 
 export function kubeProxyRemoved(snapshot: Required<Pick<ClusterSnapshot, "pods" | "daemonsets">>): Verdict {
     return daemonSetRemoved("kube-proxy-removed", KUBE_PROXY, snapshot);

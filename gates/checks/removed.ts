@@ -2,7 +2,7 @@
 import { ClusterSnapshot } from "../k8sTypes";
 import { findNamed, nameOf, podsWithLabel } from "../objects";
 import { Findings, Verdict } from "../verdict";
-import { KUBE_SYSTEM } from "../wellKnown";
+import { KUBE_SYSTEM } from "../../migration/names";
 
 export function daemonSetRemoved(check: string, target: { daemonSet: string; podLabel: readonly [string, string] },
     snapshot: Required<Pick<ClusterSnapshot, "pods" | "daemonsets">>): Verdict {

@@ -6,7 +6,17 @@
  * - `set -euo pipefail`: any failed check stops the step, and the step fails the update (fail closed);
  * - every step says what it did, and is idempotent (running it twice is harmless).
  */
-import { DrainConfig, NodeLabels } from "../stacks/configTypes";
+import { NodeLabels } from "../../migration/names";
+
+/** How the legacy nodes are drained (`kubectl drain`). */
+export interface DrainOptions {
+    /** `kubectl drain --timeout`, per batch of nodes. */
+    timeout: string;
+    /** Allow evicting pods that use emptyDir volumes (their data is lost). */
+    deleteEmptyDirData: boolean;
+    /** How many legacy nodes are drained at once. */
+    batchSize: number;
+}
 
 /** Runs the gate CLI relative to the project root (Pulumi runs programs there). */
 export const DEFAULT_GATE_CLI = "node_modules/.bin/ts-node --transpile-only gates/cli.ts";
@@ -72,7 +82,7 @@ kubectl -n ${ns} rollout status ${target} --timeout=${timeout}
 echo "restart: ${namespace}/${name} rolled out again"`);
 }
 
-export function drainArgs(drain: DrainConfig): string[] {
+export function drainArgs(drain: DrainOptions): string[] {
     return [
         "--ignore-daemonsets", // DaemonSet pods (aws-node, kube-proxy, goldpinger) stay until the node goes
         ...(drain.deleteEmptyDirData ? ["--delete-emptydir-data"] : []),
@@ -108,7 +118,7 @@ ${preCheckLines(pre)}
 echo "${before}: pre-checks passed (${pre.checks.join(", ")})"`);
 }
 
-export function drainScript(labels: NodeLabels, drain: DrainConfig, pre: PreChecks): string {
+export function drainScript(labels: NodeLabels, drain: DrainOptions, pre: PreChecks): string {
     const selector = selectorOf(labels, labels.legacyValue);
     return withKubeconfig(`
 ${preCheckLines(pre)}

@@ -11,7 +11,7 @@
  * Fargate, hybrid and EKS Auto Mode nodes run no Cilium at all: the agent tolerates every taint, so without an
  * exclusion its pods would be created for those nodes and never run.
  */
-import { NodeLabels } from "../stacks/configTypes";
+import { NodeLabels } from "../../migration/names";
 
 export interface ChartDaemonSet {
     /** Template path under the chart's `templates/`. */

@@ -5,7 +5,7 @@
  * half-way, so the default grows with the pool: a base for the operator and the first batch, plus a budget per batch.
  * `cilium.timeout` overrides it.
  */
-import { isPlainObject } from "../stacks/validate";
+import { isPlainObject } from "./overrides";
 
 /** The chart's `updateStrategy.rollingUpdate.maxUnavailable` for the agent (tested against each vendored chart). */
 export const CHART_AGENT_MAX_UNAVAILABLE = 2;

@@ -1,7 +1,23 @@
 /** What both managed node pools share: their args and how the EKS managed node group is declared. */
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
-import { NodeGroupConfig } from "../stacks/configTypes";
+
+/** Name, instance types and sizes of a managed node group. */
+export interface NodeGroupSpec {
+    name: string;
+    instanceTypes: string[];
+    desiredSize: number;
+    minSize: number;
+    maxSize: number;
+}
+
+/** Kubernetes spelling of the startup taint's effect. */
+export type TaintEffect = "NoExecute" | "NoSchedule";
+
+export interface CiliumNodeGroupSpec extends NodeGroupSpec {
+    /** Effect of the `node.cilium.io/agent-not-ready=true` startup taint. */
+    startupTaintEffect: TaintEffect;
+}
 
 export interface NodePoolArgs {
     /** The EKS cluster (an `eks.Cluster` or its core data). */
@@ -18,14 +34,14 @@ export interface NodePoolArgs {
  * pulumi-eks default (2/1/2) would never let a pool be born empty. `ignoreScalingChanges` is never set: it would
  * swallow the phase 3 scale-up and the phase 7 scale-down.
  */
-export function nodeGroupScaling(group: NodeGroupConfig, size: "zero" | "configured") {
+export function nodeGroupScaling(group: NodeGroupSpec, size: "zero" | "configured") {
     return size === "zero"
         ? { minSize: 0, desiredSize: 0, maxSize: group.maxSize }
         : { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize };
 }
 
 export function managedNodeGroup(name: string, args: NodePoolArgs & {
-    group: NodeGroupConfig;
+    group: NodeGroupSpec;
     size: "zero" | "configured";
     labels: Record<string, string>;
     taints?: { key: string; value: string; effect: string }[];

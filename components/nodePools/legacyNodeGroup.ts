@@ -13,14 +13,14 @@
  */
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
-import { DrainConfig, NodeGroupConfig, NodeLabels } from "../stacks/configTypes";
-import { cordonScript, drainScript, preCheckScript, restartDeploymentScript, uncordonScript } from "../steps/scripts";
-import { clusterStep } from "./clusterStep";
-import { NodePoolArgs, managedNodeGroup } from "./nodePool";
+import { NodeLabels } from "../../migration/names";
+import { DrainOptions, cordonScript, drainScript, preCheckScript, restartDeploymentScript, uncordonScript } from "../clusterSteps/scripts";
+import { clusterStep } from "../clusterSteps/clusterStep";
+import { NodeGroupSpec, NodePoolArgs, managedNodeGroup } from "./nodePool";
 
 export interface LegacyNodeGroupArgs extends NodePoolArgs {
     /** Name, instance types and sizes of the pool. */
-    nodeGroup: NodeGroupConfig;
+    nodeGroup: NodeGroupSpec;
     /** The pool's nodes carry `<key>=<legacyValue>`. */
     labels: NodeLabels;
     /** The kubeconfig the steps use (secret). */
@@ -31,7 +31,7 @@ export interface LegacyNodeGroupArgs extends NodePoolArgs {
     restartAfterCordon?: { namespace: string; name: string }[];
     /** Drain every legacy node (requires `cordon`). */
     drain: boolean;
-    drainOptions: DrainConfig;
+    drainOptions: DrainOptions;
     /** Gate checks re-run right before the drain (e.g. the new pool is ready to take the pods). */
     drainPreChecks: string[];
     /** The gate CLI command line the pre-checks run. */

@@ -1,10 +1,12 @@
 /** Reads a Pulumi stack file (`Pulumi.<stack>.yaml`) into config as Pulumi hands it to a program. */
 import * as fs from "fs";
 import * as YAML from "yaml";
-import { CONFIG_NAMESPACE } from "../stacks/pins";
-import { ConfigError, CONFIG_KEYS, RawConfig, parseConfig } from "../stacks/config";
-import { MigrationConfig } from "../stacks/configTypes";
-import { StackConfig } from "./evaluate";
+import { ConfigError, CONFIG_KEYS, RawConfig, parseConfig } from "./config";
+import { MigrationConfig } from "./configTypes";
+import { CONFIG_NAMESPACE } from "./pins";
+
+/** Stack config as Pulumi keeps it: full key (`namespace:key`) → string (objects as JSON text). */
+export type StackConfig = Record<string, string>;
 
 export class StackFileError extends Error {
     constructor(message: string, public readonly kind: "missing" | "invalid") {

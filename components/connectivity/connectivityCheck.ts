@@ -9,8 +9,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GOLDPINGER, GOLDPINGER_POD_LABEL } from "../gates/wellKnown";
+import { GOLDPINGER, GOLDPINGER_POD_LABEL } from "../../migration/names";
 
+
+/** The goldpinger image used unless told otherwise: pinned, never `latest`. */
+export const GOLDPINGER_IMAGE = "bloomberg/goldpinger:3.10.2";
 
 export interface ConnectivityCheckArgs {
     provider: k8s.Provider;

@@ -10,10 +10,10 @@
  * Removing kube-proxy resets existing service connections that kube-proxy's rules were carrying: see the README.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { NodeLabels } from "../stacks/configTypes";
-import { iptablesCleanupScript, kubeProxyReadyScript } from "../steps/iptablesCleanup";
-import { removeDaemonSetScript } from "../steps/scripts";
-import { clusterStep } from "./clusterStep";
+import { NodeLabels } from "../../migration/names";
+import { iptablesCleanupScript, kubeProxyReadyScript } from "../clusterSteps/iptablesCleanup";
+import { removeDaemonSetScript } from "../clusterSteps/scripts";
+import { clusterStep } from "../clusterSteps/clusterStep";
 
 /** Gate checks the kube-proxy removal re-runs right before it deletes. */
 export const KUBE_PROXY_REMOVAL_PRECHECKS = ["cilium-kube-proxy-replacement", "cilium-ready"];

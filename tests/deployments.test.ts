@@ -1,14 +1,14 @@
 // The Deployments program under the SDK's mock runtime: the settings it declares, and its config errors.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { RecordingMocks, promiseOf } from "../../plan/mockRuntime";
+import { RecordingMocks, promiseOf } from "../plan/mockRuntime";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { stackConfig } from "../../tests/mocks";
-import { deploymentsProgram } from "../program";
-import { DeploymentsConfigError } from "../settings";
+import { stackConfig } from "./mocks";
+import { deploymentsProgram } from "../deployments/program";
+import { DeploymentsConfigError } from "../deployments/settings";
 
 const NS = "eks-cilium-migration-deployments";
 

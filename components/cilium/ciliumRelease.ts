@@ -1,26 +1,29 @@
 /**
- * Cilium in ENI mode: cilium-operator's own IAM role through IRSA with a least-privilege policy
- * (cilium/iamPolicy.ts), and a real Helm release (`helm.v3.Release`: hooks run, `helm` sees it) of the pinned
- * chart. Values come from `ciliumValues(phase, …)` (cilium/values.ts). `atomic`: a failed upgrade rolls back
- * instead of leaving half-rolled agents.
+ * Cilium in ENI mode: cilium-operator's own IAM role through IRSA with a least-privilege policy (iamPolicy.ts),
+ * and a real Helm release (`helm.v3.Release`: hooks run, `helm` sees it) of the pinned chart. Values come from
+ * `ciliumValues` (values.ts), given the caller's decisions: whether both CNIs run, whether Cilium replaces
+ * kube-proxy. `atomic`: a failed upgrade rolls back instead of leaving half-rolled agents.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ciliumOperatorPolicy } from "../cilium/iamPolicy";
-import { assertOverridesAllowed, ciliumValues } from "../cilium/values";
-import { NodeLabels } from "../stacks/configTypes";
-import { Phase } from "../stacks/phases";
-import { CILIUM_CHART_NAME, CILIUM_CHART_REPO } from "../stacks/pins";
+import { ciliumOperatorPolicy } from "./iamPolicy";
+import { assertOverridesAllowed } from "./overrides";
+import { CILIUM_CHART_NAME, CILIUM_CHART_REPO } from "./pins";
+import { ciliumValues } from "./values";
+import { NodeLabels } from "../../migration/names";
 
 export const CILIUM_NAMESPACE = "kube-system";
 export const CILIUM_OPERATOR_SERVICE_ACCOUNT = "cilium-operator";
 
 export interface CiliumReleaseArgs {
-    phase: Phase;
+    /** Both CNIs may run: migration-only values (agents off legacy nodes, watcher off). See CiliumValuesInput. */
+    bothCnisRun: boolean;
+    /** Cilium replaces kube-proxy (the endpoint's host becomes `k8sServiceHost`). */
+    kubeProxyReplacement: boolean;
     provider: k8s.Provider;
     clusterName: pulumi.Input<string>;
-    /** The API endpoint (`https://…`); its host becomes `k8sServiceHost` from phase 9. */
+    /** The API endpoint (`https://…`); its host becomes `k8sServiceHost` with kube-proxy replacement. */
     clusterEndpoint: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
     oidcProviderArn: pulumi.Input<string>;
@@ -49,7 +52,7 @@ export class CiliumRelease extends pulumi.ComponentResource {
         super("eks-cilium-migration:index:CiliumRelease", name, {}, opts);
         const overrides = args.overrides ?? {};
         try {
-            assertOverridesAllowed(args.phase, overrides);
+            assertOverridesAllowed(overrides, { bothCnisRun: args.bothCnisRun });
         } catch (err) {
             throw new pulumi.ResourceError((err as Error).message, this);
         }
@@ -75,7 +78,7 @@ export class CiliumRelease extends pulumi.ComponentResource {
             repositoryOpts: { repo: CILIUM_CHART_REPO },
             namespace: CILIUM_NAMESPACE,
             values: pulumi.all([args.clusterName, this.operatorRole.arn, args.clusterEndpoint]).apply(([clusterName, roleArn, endpoint]) =>
-                ciliumValues({ phase: args.phase, chartVersion: args.chartVersion, clusterName, operatorRoleArn: roleArn, nodeLabels: args.labels, clusterEndpoint: endpoint, overrides })),
+                ciliumValues({ bothCnisRun: args.bothCnisRun, kubeProxyReplacement: args.kubeProxyReplacement, chartVersion: args.chartVersion, clusterName, operatorRoleArn: roleArn, nodeLabels: args.labels, clusterEndpoint: endpoint, overrides })),
             atomic: true,
             timeout: args.timeoutSeconds ?? 900,
         }, { parent: this, provider: args.provider, dependsOn: [this.operatorRole, policy, ...(args.dependsOn ?? [])] });

@@ -1,7 +1,21 @@
 /**
- * Names the checks look for: what EKS, the Cilium chart and this project's goldpinger deploy. The components that
- * deploy them import these too (this module has no dependencies), so the gates can never look for something else.
+ * Names the program and the gates share: what EKS, the Cilium chart and this project's goldpinger deploy, and the
+ * node label that tells the pools apart. The components that deploy them import these too (this module has no
+ * dependencies), so the gates can never look for something else.
  */
+
+/** The label that tells the pools apart. */
+export interface NodeLabels {
+    /** Label key shared by both pools (`cni`). */
+    key: string;
+    /** Value on legacy (aws-node) nodes (`aws-cni`). */
+    legacyValue: string;
+    /** Value on Cilium nodes (`cilium`). */
+    ciliumValue: string;
+}
+
+export const DEFAULT_NODE_LABELS: NodeLabels = { key: "cni", legacyValue: "aws-cni", ciliumValue: "cilium" };
+
 export const KUBE_SYSTEM = "kube-system";
 export const AWS_NODE = { daemonSet: "aws-node", podLabel: ["k8s-app", "aws-node"] as const };
 export const KUBE_PROXY = { daemonSet: "kube-proxy", podLabel: ["k8s-app", "kube-proxy"] as const };

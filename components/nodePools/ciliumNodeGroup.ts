@@ -6,16 +6,16 @@
  */
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
-import { CILIUM_STARTUP_TAINT } from "../gates/wellKnown";
-import { CiliumNodeGroupConfig, NodeLabels, TaintEffect } from "../stacks/configTypes";
-import { NodePoolArgs, managedNodeGroup } from "./nodePool";
+import { CILIUM_STARTUP_TAINT } from "../../migration/names";
+import { NodeLabels } from "../../migration/names";
+import { CiliumNodeGroupSpec, NodePoolArgs, TaintEffect, managedNodeGroup } from "./nodePool";
 
 /** The EKS API spells taint effects differently from Kubernetes. */
 const EKS_TAINT_EFFECT: Record<TaintEffect, string> = { NoExecute: "NO_EXECUTE", NoSchedule: "NO_SCHEDULE" };
 
 export interface CiliumNodeGroupArgs extends NodePoolArgs {
     /** Name, instance types, sizes and startup taint effect of the pool. */
-    nodeGroup: CiliumNodeGroupConfig;
+    nodeGroup: CiliumNodeGroupSpec;
     /** The pool's nodes carry `<key>=<ciliumValue>`. */
     labels: NodeLabels;
     /** Configured size (true) or zero (false). */

@@ -5,7 +5,7 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { KUBECONFIG_ENV } from "../steps/scripts";
+import { KUBECONFIG_ENV } from "./scripts";
 
 export interface ClusterStepArgs {
     /** The kubeconfig (JSON or YAML text). Passed on as a secret. */

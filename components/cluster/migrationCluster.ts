@@ -18,8 +18,12 @@ import * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { VpcConfig } from "../stacks/configTypes";
 import { ClusterAdmins } from "./clusterAdmins";
+
+/** A new VPC (CIDR, AZ count), or an existing one (VPC id, private and public subnet ids). */
+export type NetworkSpec =
+    | { kind: "new"; cidrBlock: string; availabilityZoneCount: number }
+    | { kind: "existing"; vpcId: string; privateSubnetIds: string[]; publicSubnetIds: string[] };
 
 export interface MigrationClusterArgs {
     /** EKS cluster name. */
@@ -27,7 +31,7 @@ export interface MigrationClusterArgs {
     /** Kubernetes minor version, e.g. "1.33". */
     kubernetesVersion: string;
     /** A new VPC (CIDR, AZ count) or an existing one (VPC id, private and public subnet ids). */
-    vpc: VpcConfig;
+    vpc: NetworkSpec;
     /** Declare the kube-proxy addon (false from phase 9: Cilium replaces kube-proxy). */
     kubeProxyAddonEnabled: boolean;
     /** IAM principals, besides the creator, given cluster-admin through access entries. Default: none. */
@@ -109,7 +113,7 @@ interface Network {
     publicSubnetIds: pulumi.Output<string[]>;
 }
 
-function networkFor(name: string, vpc: VpcConfig, tags: Record<string, string>, parent: pulumi.Resource): Network {
+function networkFor(name: string, vpc: NetworkSpec, tags: Record<string, string>, parent: pulumi.Resource): Network {
     if (vpc.kind === "existing") {
         return {
             vpcId: pulumi.output(vpc.vpcId),

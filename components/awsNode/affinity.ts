@@ -7,7 +7,7 @@
  * The default terms changed at vpc-cni v1.19.0: from then on Fargate, EKS hybrid and Auto Mode nodes are excluded,
  * before only Fargate (charts/aws-vpc-cni/values.yaml; tests/fixtures/real/amazon-vpc-cni holds both).
  */
-import { NodeLabels } from "../stacks/configTypes";
+import { NodeLabels } from "../../migration/names";
 
 export interface NodeSelectorRequirement {
     key: string;

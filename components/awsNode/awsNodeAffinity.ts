@@ -14,11 +14,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { awsNodeDaemonSetPatchSpec, vpcCniAddonConfiguration } from "../awsnode/affinity";
-import { NodeLabels } from "../stacks/configTypes";
-import { removeDaemonSetScript } from "../steps/scripts";
-import { clusterStep } from "./clusterStep";
-import { eksAddon } from "./migrationCluster";
+import { awsNodeDaemonSetPatchSpec, vpcCniAddonConfiguration } from "./affinity";
+import { NodeLabels } from "../../migration/names";
+import { removeDaemonSetScript } from "../clusterSteps/scripts";
+import { clusterStep } from "../clusterSteps/clusterStep";
+import { eksAddon } from "../cluster/migrationCluster";
 
 export type AwsNodeRoute = "addon" | "daemonset-patch";
 

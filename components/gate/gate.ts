@@ -6,9 +6,9 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { NodeLabels } from "../stacks/configTypes";
-import { gateScript } from "../steps/scripts";
-import { clusterStep } from "./clusterStep";
+import { NodeLabels } from "../../migration/names";
+import { gateScript } from "../clusterSteps/scripts";
+import { clusterStep } from "../clusterSteps/clusterStep";
 
 export interface GateArgs {
     /** Check names, run in order (e.g. ["cilium-ready", "connectivity"]). None: the step only says so. */

@@ -1,0 +1,111 @@
+// The house has floors, and imports only go down (design.md, "Layout"):
+//   migration/ (the ground) ← components/, gates/ ← stacks/ ← plan/, ci/, deployments/ ← index.ts
+// A component can be read, reused and tested without the stack's config model; the gates without the program.
+// Folders on one floor do not import each other, and the concerns under components/ form no cycle.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+
+const ROOT = path.join(__dirname, "..");
+const FLOORS: Record<string, number> = { migration: 1, components: 2, gates: 2, stacks: 3, plan: 4, ci: 4, deployments: 4, "index.ts": 5 };
+/** Folders outside the house: they may import anything (and nothing of the house imports them). */
+const OUTSIDE = new Set(["tests", "bench"]);
+
+function sources(dir: string): string[] {
+    return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+        const rel = path.join(dir, e.name);
+        if (e.isDirectory()) return e.name === "node_modules" || e.name === "fixtures" ? [] : sources(rel);
+        return e.name.endsWith(".ts") ? [rel] : [];
+    });
+}
+
+/** Every relative import of a file, as a path from the project root (without extension). */
+export function importsOf(file: string, text = fs.readFileSync(path.join(ROOT, file), "utf8")): string[] {
+    const specs = [...text.matchAll(/(?:from\s+|import\(\s*|require\(\s*)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]);
+    return specs.map((s) => path.normalize(path.join(path.dirname(file), s)));
+}
+
+const topOf = (file: string) => file.split(path.sep)[0].replace(/\.ts$/, ".ts");
+const concernOf = (file: string) => file.split(path.sep).slice(0, 2).join("/");
+
+/** Import edges that break the floors: upwards, or sideways between two folders of one floor. */
+export function floorViolations(files: { file: string; imports: string[] }[]): string[] {
+    const out: string[] = [];
+    for (const { file, imports } of files) {
+        const from = topOf(file);
+        if (OUTSIDE.has(from)) continue;
+        for (const target of imports) {
+            const to = topOf(target);
+            if (to === from) continue;
+            if (OUTSIDE.has(to)) { out.push(`${file} imports ${target}: tests and benchmarks are outside the house`); continue; }
+            if (FLOORS[from] === undefined || FLOORS[to] === undefined) { out.push(`${file} imports ${target}: ${FLOORS[from] === undefined ? from : to} is on no floor`); continue; }
+            if (FLOORS[to] >= FLOORS[from]) out.push(`${file} (floor ${FLOORS[from]}) imports ${target} (floor ${FLOORS[to]})`);
+        }
+    }
+    return out;
+}
+
+/** Cycles between the concern folders of components/ (each reported once, as the folders on it). */
+export function concernCycles(files: { file: string; imports: string[] }[]): string[][] {
+    const edges = new Map<string, Set<string>>();
+    for (const { file, imports } of files.filter((f) => f.file.startsWith(`components${path.sep}`))) {
+        for (const t of imports.filter((i) => i.startsWith(`components${path.sep}`))) {
+            const [a, b] = [concernOf(file), concernOf(t)];
+            if (a !== b) edges.set(a, new Set([...(edges.get(a) ?? []), b]));
+        }
+    }
+    const cycles: string[][] = [];
+    const visit = (node: string, trail: string[]) => {
+        for (const next of edges.get(node) ?? []) {
+            if (next === trail[0]) { if (trail[0] === [...trail].sort()[0]) cycles.push(trail); continue; }
+            if (!trail.includes(next)) visit(next, [...trail, next]);
+        }
+    };
+    for (const start of edges.keys()) visit(start, [start]);
+    return cycles;
+}
+
+describe("the house: imports go down the floors", () => {
+    const files = [...Object.keys(FLOORS).filter((d) => d !== "index.ts").flatMap(sources), "index.ts", ...sources("tests"), ...sources("bench")]
+        .map((file) => ({ file, imports: importsOf(file) }));
+
+    it("no import goes up a floor or sideways across folders of one floor", () => {
+        assert.deepStrictEqual(floorViolations(files), []);
+    });
+
+    it("nothing under components/ imports stacks/ (components stand on their own)", () => {
+        const offenders = files.filter((f) => f.file.startsWith("components")).filter((f) => f.imports.some((i) => i.startsWith("stacks")));
+        assert.deepStrictEqual(offenders.map((f) => f.file), []);
+    });
+
+    it("the ground imports nothing of ours", () => {
+        for (const f of files.filter((x) => x.file.startsWith("migration"))) {
+            assert.deepStrictEqual(f.imports.filter((i) => !i.startsWith("migration")), [], f.file);
+        }
+    });
+
+    it("the concerns under components/ form no cycle", () => {
+        assert.deepStrictEqual(concernCycles(files), []);
+    });
+
+    it("the rule itself catches an upward import, a sideways one, and a cycle", () => {
+        assert.deepStrictEqual(floorViolations([
+            { file: "components/cilium/values.ts", imports: ["stacks/phases"] },
+            { file: "gates/registry.ts", imports: ["components/cilium/values"] },
+            { file: "stacks/migration.ts", imports: ["components/cilium/values", "migration/phases"] },
+        ]), [
+            "components/cilium/values.ts (floor 2) imports stacks/phases (floor 3)",
+            "gates/registry.ts (floor 2) imports components/cilium/values (floor 2)",
+        ]);
+        assert.deepStrictEqual(concernCycles([
+            { file: "components/a/x.ts", imports: ["components/b/y"] },
+            { file: "components/b/y.ts", imports: ["components/a/z"] },
+        ]), [["components/a", "components/b"]]);
+    });
+
+    it("every file stays under about 250 lines", () => {
+        const long = files.filter((f) => !f.file.startsWith("tests")).map((f) => ({ file: f.file, lines: fs.readFileSync(path.join(ROOT, f.file), "utf8").split("\n").length }))
+            .filter((f) => f.lines > 260);
+        assert.deepStrictEqual(long, []);
+    });
+});
