@@ -5,7 +5,7 @@ const tseslint = require("typescript-eslint");
 const pulumi = require("@pulumi/eslint-plugin");
 
 module.exports = tseslint.config(
-    { ignores: ["node_modules/", "bin/", "tests/fixtures/", "deployments/node_modules/"] },
+    { ignores: ["node_modules/", "bin/", ".build/", "tests/fixtures/", "deployments/node_modules/"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
@@ -22,7 +22,7 @@ module.exports = tseslint.config(
     },
     {
         files: ["**/*.js"],
-        languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly" } },
+        languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" } },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
 );

@@ -28,7 +28,22 @@ export interface EvaluateArgs {
     mocks?: RecordingMocks;
 }
 
+/**
+ * Runs the program once. While it runs, errors capture no stack frames (unless PLAN_STACK_TRACES is set): the SDK
+ * captures one for every resource and internal promise, nothing offline reads them, and capturing them was a large
+ * share of the time. Errors the program reports (config, guard) carry their message, not a stack.
+ */
 export async function evaluate(args: EvaluateArgs): Promise<Evaluation> {
+    const limit = Error.stackTraceLimit;
+    if (!process.env.PLAN_STACK_TRACES) Error.stackTraceLimit = 0;
+    try {
+        return await evaluateOnce(args);
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
+}
+
+async function evaluateOnce(args: EvaluateArgs): Promise<Evaluation> {
     const config = { ...args.config };
     if (args.phase !== undefined) config[`${CONFIG_NAMESPACE}:phase`] = String(args.phase);
     const mocks = args.mocks ?? new RecordingMocks(args.appliedPhase);

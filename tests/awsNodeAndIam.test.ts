@@ -11,8 +11,9 @@ import { AwsNodeAffinity } from "../components/awsNode/awsNodeAffinity";
 import { RecordingMocks, attachParents, promiseOf, recordDependencies, settled } from "../plan/mockRuntime";
 import { DEFAULT_NODE_LABELS } from "../stacks/config";
 import { find, runPhase } from "./mocks";
+import { FIXTURES } from "./support/paths";
 
-const VPC_CNI = path.join(__dirname, "fixtures", "real", "amazon-vpc-cni");
+const VPC_CNI = path.join(FIXTURES, "real", "amazon-vpc-cni");
 /** The default aws-node terms of a vendored amazon-vpc-cni chart release. */
 const chartTerms = (tag: string) => YAML.parse(fs.readFileSync(path.join(VPC_CNI, tag, "values.yaml"), "utf8"))
     .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;

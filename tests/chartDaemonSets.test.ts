@@ -12,8 +12,9 @@ import { DEFAULT_NODE_LABELS } from "../stacks/config";
 import { PHASES, Phase, cnisCoexist } from "../migration/phases";
 import { CILIUM_CHART_VERSIONS_VENDORED } from "../components/cilium/pins";
 import { assertCiliumOverridesAllowed, ciliumDecisions } from "../stacks/ciliumOverrides";
+import { FIXTURES } from "./support/paths";
 
-const CHARTS = path.join(__dirname, "fixtures", "real", "cilium-chart");
+const CHARTS = path.join(FIXTURES, "real", "cilium-chart");
 
 function templateFiles(dir: string, base = dir): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

@@ -6,9 +6,10 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { StackFileError, checkPhaseStep, main, phaseOf } from "../ci/phaseStep";
+import { FIXTURES, PROJECT_ROOT } from "./support/paths";
 
-const ROOT = path.join(__dirname, "..");
-const PAIRS = path.join(__dirname, "fixtures", "stack-pairs");
+const ROOT = PROJECT_ROOT;
+const PAIRS = path.join(FIXTURES, "stack-pairs");
 const stackFile = (name: string) => fs.readFileSync(path.join(PAIRS, `Pulumi.${name}.yaml`), "utf8");
 const workflow = (name: string) => YAML.parse(fs.readFileSync(path.join(ROOT, ".github", "workflows", name), "utf8"));
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -14,8 +14,9 @@ import { isPlainObject } from "../stacks/validate";
 import { DEFAULT_NODE_LABELS } from "../stacks/config";
 import { PHASES, Phase } from "../migration/phases";
 import { find, runPhase } from "./mocks";
+import { FIXTURES } from "./support/paths";
 
-const CHART_DIR = path.join(__dirname, "fixtures", "real", "cilium-chart");
+const CHART_DIR = path.join(FIXTURES, "real", "cilium-chart");
 /** Kubernetes objects the chart renders verbatim (toYaml): their inner keys are not in values.yaml. */
 const VERBATIM = CHART_DAEMONSETS.flatMap((d) => (d.affinity ? [d.affinity] : []));
 
@@ -24,11 +25,17 @@ const input = (phase: Phase, overrides: Record<string, unknown> = {}, chartVersi
     nodeLabels: DEFAULT_NODE_LABELS, clusterEndpoint: "https://ABCDEF.gr7.eu-west-1.eks.amazonaws.com", overrides,
 });
 
+const charts = new Map<string, { validate: ReturnType<Ajv["compile"]>; defaults: any }>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A vendored chart's schema validator and default values (parsed once: values.yaml is large). */
 function chart(version: string) {
-    const dir = path.join(CHART_DIR, version);
-    const schema = JSON.parse(fs.readFileSync(path.join(dir, "values.schema.json"), "utf8"));
-    const defaults = YAML.parse(fs.readFileSync(path.join(dir, "values.yaml"), "utf8"));
-    return { validate: new Ajv({ strict: false, allErrors: true }).compile(schema), defaults };
+    if (!charts.has(version)) {
+        const dir = path.join(CHART_DIR, version);
+        const schema = JSON.parse(fs.readFileSync(path.join(dir, "values.schema.json"), "utf8"));
+        const defaults = YAML.parse(fs.readFileSync(path.join(dir, "values.yaml"), "utf8"));
+        charts.set(version, { validate: new Ajv({ strict: false, allErrors: true }).compile(schema), defaults });
+    }
+    return charts.get(version) as { validate: ReturnType<Ajv["compile"]>; defaults: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 /** A key path is known when values.yaml has it, or when it lies inside a verbatim Kubernetes object. */

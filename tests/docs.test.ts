@@ -7,8 +7,9 @@ import * as YAML from "yaml";
 import { RecordingMocks } from "../plan/mockRuntime";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { CONFIG_KEYS, parseConfig } from "../stacks/config";
+import { PROJECT_ROOT } from "./support/paths";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = PROJECT_ROOT;
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 
 describe("documentation and shared mocks", () => {

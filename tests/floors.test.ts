@@ -5,8 +5,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { PROJECT_ROOT } from "./support/paths";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = PROJECT_ROOT;
 const FLOORS: Record<string, number> = { migration: 1, components: 2, gates: 2, stacks: 3, plan: 4, ci: 4, deployments: 4, "index.ts": 5 };
 /** Folders outside the house: they may import anything (and nothing of the house imports them). */
 const OUTSIDE = new Set(["tests", "bench"]);

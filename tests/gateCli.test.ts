@@ -8,6 +8,7 @@ import { GateArgs, main, parseArgs, runGate } from "../gates/cli";
 import { ClusterAccessError, classifyError, withRetry } from "../gates/retry";
 import { PHASE_SHAPES, buildCluster, copy } from "./fixtures/clusterBuilder";
 import { SNAPSHOT_DIR, snapshotFiles } from "./fixtures/writeSnapshots";
+import { FIXTURES } from "./support/paths";
 
 const snap = (name: string) => path.join(SNAPSHOT_DIR, name);
 
@@ -53,7 +54,7 @@ describe("gate CLI (npm run gate)", () => {
 
     const inputErrors: [string, string[], RegExp][] = [
         ["a missing snapshot file", ["connectivity", "--snapshot", snap("phase-3") + "-nope"], /^FAIL connectivity: snapshot directory .*phase-3-nope does not exist$/],
-        ["a file the check needs but does not find", ["kube-proxy-removed", "--snapshot", path.join(__dirname, "fixtures", "stacks")], /^FAIL kube-proxy-removed: .*stacks\/pods\.json is missing; this check needs it \(kubectl get pods -A -o json\)$/],
+        ["a file the check needs but does not find", ["kube-proxy-removed", "--snapshot", path.join(FIXTURES, "stacks")], /^FAIL kube-proxy-removed: .*stacks\/pods\.json is missing; this check needs it \(kubectl get pods -A -o json\)$/],
         ["a malformed file", ["legacy-retired", "--snapshot", snap("malformed")], /^FAIL legacy-retired: .*malformed\/nodes\.json is not valid JSON: /],
         ["a file of the wrong shape", ["legacy-retired", "--snapshot", snap("not-a-list")], /^FAIL legacy-retired: .*not-a-list\/nodes\.json has no `items` list: expected the output of kubectl get nodes -o json$/],
     ];

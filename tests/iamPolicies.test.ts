@@ -9,6 +9,7 @@ import { ALWAYS_REQUIRED, CONDITIONALLY_REQUIRED, INSTANCE_CLUSTER_TAGS, ciliumO
 import { PHASES } from "../migration/phases";
 import { runPhase } from "./mocks";
 import { PolicyDocument, policyProblems, requiredResourceTypes, unauthorized } from "./support/iamReference";
+import { FIXTURES } from "./support/paths";
 
 const VPC = "vpc-0123456789abcdef0";
 
@@ -103,7 +104,7 @@ describe("IAM policies against the Service Authorization Reference", () => {
 });
 
 describe("the operator's EC2 actions against Cilium's list", () => {
-    const doc = fs.readFileSync(path.join(__dirname, "fixtures", "real", "cilium-docs", "eni-required-privileges.rst"), "utf8");
+    const doc = fs.readFileSync(path.join(FIXTURES, "real", "cilium-docs", "eni-required-privileges.rst"), "utf8");
     const sections = doc.split(/\n(?=If )/);
     const listed = (text: string) => [...text.matchAll(/^ \* ``([A-Za-z0-9]+)``$/gm)].map((m) => `ec2:${m[1]}`);
 

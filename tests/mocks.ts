@@ -20,9 +20,26 @@ export function stackConfig(phase: number, extra: Record<string, unknown> = {}):
     return out;
 }
 
-/** Runs the program at `phase` as the update right after `phase - 1` (none for phase 0). */
+/** Evaluations already made, by their arguments: many tests look at the same phase of the same stack. */
+const evaluations = new Map<string, Promise<Evaluation>>();
+
+/**
+ * Runs the program at `phase` as the update right after `phase - 1` (none for phase 0). The same arguments give the
+ * same evaluation, made once and shared; it is frozen, so a test that tried to change it would fail, not leak.
+ */
 export function runPhase(phase: number, extra: Record<string, unknown> = {}, appliedPhase: number | undefined = phase === 0 ? undefined : phase - 1): Promise<Evaluation> {
-    return evaluate({ config: stackConfig(phase, extra), appliedPhase });
+    const args = { config: stackConfig(phase, extra), appliedPhase };
+    const id = JSON.stringify(args);
+    if (!evaluations.has(id)) evaluations.set(id, evaluate(args).then(deepFreeze));
+    return evaluations.get(id) as Promise<Evaluation>;
+}
+
+function deepFreeze<T>(value: T): T {
+    if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+    }
+    return value;
 }
 
 export const key = (r: { type: string; name: string }): string => `${r.type}::${r.name}`;

@@ -12,6 +12,7 @@ import { shellQuote } from "../components/clusterSteps/scripts";
 import { Evaluation } from "../plan/evaluate";
 import { PHASE_SHAPES, buildCluster, copy } from "./fixtures/clusterBuilder";
 import { find, runPhase } from "./mocks";
+import { FIXTURES } from "./support/paths";
 
 const CMD = "command:local:Command";
 const waitsFor = (e: Evaluation, type: string, name: string, on: string) =>
@@ -19,7 +20,7 @@ const waitsFor = (e: Evaluation, type: string, name: string, on: string) =>
 
 /** Kubernetes' TestCleanupLeftovers fixture, written as iptables-save prints rules (see tests/fixtures/real/kubernetes/README.md). */
 function kubeRules(which: "initial" | "expected"): string {
-    return fs.readFileSync(path.join(__dirname, "fixtures", "real", "kubernetes", `cleanup-leftovers.${which}.rules`), "utf8")
+    return fs.readFileSync(path.join(FIXTURES, "real", "kubernetes", `cleanup-leftovers.${which}.rules`), "utf8")
         .replace(/--comment (kubernetes (health check service ports|externally-visible service portals|forwarding rules|service portals|postrouting rules)) -/g, '--comment "$1" -')
         .replace(/-m tcp -p tcp/g, "-p tcp -m tcp");
 }

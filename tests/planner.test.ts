@@ -1,9 +1,11 @@
 // The offline planner (`npm run plan`), driven through its CLI entry in-process.
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as path from "path";
 import { main } from "../plan/cli";
+import { FIXTURES, PROJECT_ROOT } from "./support/paths";
 
-const FIXTURES = path.join(__dirname, "fixtures", "stacks");
+const STACKS = path.join(FIXTURES, "stacks");
 
 async function plan(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = "";
@@ -77,19 +79,19 @@ describe("planner (npm run plan)", () => {
     });
 
     it("exits 1 on invalid config, naming the key", async () => {
-        const { code, stderr } = await plan("--config-file", path.join(FIXTURES, "Pulumi.bad-config.yaml"));
+        const { code, stderr } = await plan("--config-file", path.join(STACKS, "Pulumi.bad-config.yaml"));
         assert.strictEqual(code, 1);
         assert.match(stderr, /`drain.batchSize` is 0; it must be a whole number from 1 to 50\./);
     });
 
     it("exits 1 on a protected Helm override, naming the key", async () => {
-        const { code, stderr } = await plan("--config-file", path.join(FIXTURES, "Pulumi.protected-override.yaml"));
+        const { code, stderr } = await plan("--config-file", path.join(STACKS, "Pulumi.protected-override.yaml"));
         assert.strictEqual(code, 1);
         assert.match(stderr, /`cilium.values.operator.unmanagedPodWatcher.restart` cannot be overridden before phase 8/);
     });
 
     it("exits 1 on a malformed stack file, naming it", async () => {
-        const { code, stderr } = await plan("--config-file", path.join(FIXTURES, "Pulumi.malformed.yaml"));
+        const { code, stderr } = await plan("--config-file", path.join(STACKS, "Pulumi.malformed.yaml"));
         assert.strictEqual(code, 1);
         assert.match(stderr, /Pulumi\.malformed\.yaml is not valid YAML/);
     });
@@ -109,4 +111,18 @@ describe("planner (npm run plan)", () => {
             assert.match(stderr, message);
         });
     }
+});
+
+describe("npm run plan (plan/launch.js)", () => {
+    it("compiles what changed into .build/ and runs the planner from there: exit 0, the contract's JSON", () => {
+        const out = execFileSync(process.execPath, [path.join(PROJECT_ROOT, "plan", "launch.js"), "--from", "3", "--to", "3", "--format", "json"],
+            { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+        const plan = JSON.parse(out);
+        assert.deepStrictEqual(plan.phases.map((p: { number: number; name: string }) => [p.number, p.name]), [[3, "scale-up-cilium"]]);
+    });
+
+    it("exits 2 on bad usage, as the CLI does", () => {
+        assert.throws(() => execFileSync(process.execPath, [path.join(PROJECT_ROOT, "plan", "launch.js"), "--from", "x"], { cwd: PROJECT_ROOT, stdio: "pipe" }),
+            (err: { status: number }) => err.status === 2);
+    });
 });
