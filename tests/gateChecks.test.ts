@@ -2,7 +2,6 @@
 import * as assert from "assert";
 import { awsNodePinned, awsNodeRemoved } from "../gates/checks/awsNode";
 import { ciliumManaged, ciliumOperatorReady, ciliumReady } from "../gates/checks/cilium";
-import { connectivity } from "../gates/checks/connectivity";
 import { kubeProxyRemoved } from "../gates/checks/kubeProxy";
 import { legacyCordoned, legacyDrained, legacyRetired } from "../gates/checks/legacy";
 import { ClusterSnapshot, Node, Pod } from "../gates/k8sTypes";
@@ -14,115 +13,9 @@ type Snapshot = Required<ClusterSnapshot>;
 const at = (phase: number): Snapshot => copy(buildCluster(PHASE_SHAPES[phase]));
 const podNamed = (s: Snapshot, prefix: string): Pod => s.pods.items.find((p) => p.metadata?.name?.startsWith(prefix)) as Pod;
 const nodesOf = (s: Snapshot, pool: string): Node[] => s.nodes.items.filter((n) => n.metadata?.labels?.cni === pool);
-const goldpingerOn = (s: Snapshot, pool: string): Pod[] => {
-    const names = new Set(nodesOf(s, pool).map((n) => n.metadata?.name));
-    return s.pods.items.filter((p) => p.metadata?.labels?.["app.kubernetes.io/name"] === "goldpinger" && names.has(p.spec?.nodeName));
-};
 const name = (o: { metadata?: { name?: string } }) => o.metadata?.name as string;
 
 describe("gate checks", () => {
-    describe("connectivity", () => {
-        it("passes when every pod answered, every ping is OK, and pods on both pools answered", () => {
-            const v = connectivity(at(3), ctx);
-            assert.strictEqual(v.pass, true, v.reason);
-            assert.deepStrictEqual(v.findings, [
-                "connectivity: 8/8 running goldpinger pods answered",
-                "connectivity: 64/64 pings OK",
-                "connectivity: answering pods: 5 on cni=aws-cni nodes, 3 on cni=cilium nodes",
-            ]);
-        });
-
-        it("fails on one failed cross-pool ping, naming both pods", () => {
-            const s = at(3);
-            const from = name(goldpingerOn(s, "aws-cni")[0]);
-            const to = name(goldpingerOn(s, "cilium")[0]);
-            Object.assign(s.goldpinger.responses?.[from].response?.podResults?.[to] ?? {}, { OK: false, error: "Get http://10.0.128.4:8080/ping: context deadline exceeded", "status-code": 504 });
-            const v = connectivity(s, ctx);
-            assert.strictEqual(v.pass, false);
-            assert.match(v.reason, new RegExp(`^ping from ${from} \\(10\\.0\\.128\\.\\d+\\) to ${to} \\(10\\.0\\.128\\.\\d+\\) failed: Get http://10.0.128.4:8080/ping: context deadline exceeded$`));
-        });
-
-        it("fails when a running goldpinger pod did not answer", () => {
-            const s = at(3);
-            const missing = goldpingerOn(s, "cilium")[1];
-            delete s.goldpinger.responses?.[name(missing)];
-            const v = connectivity(s, ctx);
-            assert.strictEqual(v.pass, false);
-            assert.strictEqual(v.reason, `goldpinger pod ${name(missing)} on node ${missing.spec?.nodeName} did not answer /check_all`);
-            assert.strictEqual(v.progress, "7/8 goldpinger pods answered");
-        });
-
-        it("fails when a pod pinged fewer peers than there are goldpinger pods", () => {
-            const s = at(4);
-            const pinger = name(goldpingerOn(s, "cilium")[0]);
-            const results = s.goldpinger.responses?.[pinger].response?.podResults ?? {};
-            delete results[Object.keys(results)[0]];
-            assert.strictEqual(connectivity(s, ctx).reason, `goldpinger pod ${pinger} pinged 7 peers, but 8 goldpinger pods are running`);
-        });
-
-        it("fails when a pod could not run its checks", () => {
-            const s = at(0);
-            const pinger = Object.keys(s.goldpinger.responses ?? {})[0];
-            Object.assign(s.goldpinger.responses?.[pinger] ?? {}, { OK: false, error: "connection refused" });
-            assert.match(connectivity(s, ctx).reason, new RegExp(`^goldpinger pod ${pinger} \\(.*\\) could not run its checks: connection refused$`));
-        });
-
-        it("fails while both pools have nodes but goldpinger answered from one pool only", () => {
-            const s = at(3);
-            const legacyPods = new Set(goldpingerOn(s, "aws-cni").map(name));
-            s.pods.items = s.pods.items.filter((p) => !legacyPods.has(name(p)));
-            for (const n of legacyPods) delete s.goldpinger.responses?.[n];
-            for (const r of Object.values(s.goldpinger.responses ?? {})) for (const n of legacyPods) delete r.response?.podResults?.[n];
-            const v = connectivity(s, ctx);
-            assert.strictEqual(v.pass, false);
-            assert.strictEqual(v.reason, "both pools have nodes but goldpinger answered from no cni=aws-cni node: traffic between the pools is untested");
-        });
-
-        it("does not require both pools once the legacy pool is gone, and ignores the never-filled top-level OK", () => {
-            const s = at(8);
-            s.goldpinger.OK = false;
-            assert.strictEqual(connectivity(s, ctx).pass, true);
-        });
-
-        it("sees terminating pods as goldpinger does: counted as peers, not required to answer, their failed pings ignored", () => {
-            // Mid-rollout (phase 4 restarts the Deployment): one old pod is being deleted, still in phase Running,
-            // so every pinger still lists it (goldpinger selects status.phase=Running) and the ping to it fails.
-            const s = at(4);
-            const leaving = s.pods.items.find((p) => name(p).startsWith("goldpinger-6f8d9c7b5-")) as Pod;
-            leaving.metadata = { ...leaving.metadata, deletionTimestamp: "2026-11-22T10:00:00Z" };
-            delete s.goldpinger.responses?.[name(leaving)];
-            for (const r of Object.values(s.goldpinger.responses ?? {})) {
-                Object.assign(r.response?.podResults?.[name(leaving)] ?? {}, { OK: false, error: "connection refused", "status-code": 0 });
-            }
-            const v = connectivity(s, ctx);
-            assert.strictEqual(v.pass, true, v.reason);
-            assert.deepStrictEqual(v.findings.slice(0, 3), [
-                "connectivity: 7/7 running goldpinger pods answered",
-                `connectivity: 1 terminating goldpinger pod ignored: ${name(leaving)}`,
-                "connectivity: 49/56 pings OK (7 failed to or from terminating pods, ignored)",
-            ]);
-            // A failed ping between two pods that are staying is still a failure.
-            const [a, b] = Object.keys(s.goldpinger.responses ?? {});
-            Object.assign(s.goldpinger.responses?.[a].response?.podResults?.[b] ?? {}, { OK: false, error: "timeout" });
-            assert.match(connectivity(s, ctx).reason, new RegExp(`^ping from ${a} .* to ${b} .* failed: timeout$`));
-        });
-
-        it("does not count pods goldpinger does not see yet (Pending, no IP)", () => {
-            const s = at(3);
-            const pending = copy(podNamed(s, "goldpinger-6f8d9c7b5-"));
-            pending.metadata = { ...pending.metadata, name: "goldpinger-6f8d9c7b5-new" };
-            pending.status = { phase: "Pending" };
-            s.pods.items.push(pending);
-            assert.strictEqual(connectivity(s, ctx).pass, true);
-        });
-
-        it("fails with no running goldpinger pod", () => {
-            const s = at(3);
-            s.pods.items = s.pods.items.filter((p) => p.metadata?.namespace !== "goldpinger");
-            assert.strictEqual(connectivity(s, ctx).reason, "no running goldpinger pod: nothing proves connectivity");
-        });
-    });
-
     describe("aws-node-pinned", () => {
         it("passes with aws-node ready on exactly the legacy nodes and the affinity on its DaemonSet", () => {
             const v = awsNodePinned(at(1), ctx);

@@ -3,6 +3,7 @@
 // the suite on the compiled JavaScript. Each one's output is printed whole when it ends; fails if any fails.
 "use strict";
 const { spawn } = require("child_process");
+const fs = require("fs");
 const path = require("path");
 
 const ROOT = path.join(__dirname, "..");
@@ -23,6 +24,8 @@ function run(label, command, args) {
 }
 
 (async () => {
+    // A fresh .build/: a test file renamed or removed must not run on from an old compiled copy.
+    fs.rmSync(path.join(ROOT, ".build"), { recursive: true, force: true });
     const lint = run("eslint", bin("eslint"), ["."]);
     const built = await run("tsc: type-check and compile to .build/", bin("tsc"), ["-p", "tsconfig.json"]);
     const tested = built === 0 ? await run("mocha (.build/tests)", bin("mocha"), []) : built;
