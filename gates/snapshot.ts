@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { GOLDPINGER_FILE, KUBECTL_FILES, SnapshotFile } from "../migration/snapshotFiles";
 import { ClusterSnapshot, SnapshotPart } from "./k8sTypes";
 
 export class InputError extends Error {
@@ -13,25 +14,13 @@ export class InputError extends Error {
     }
 }
 
-export const SNAPSHOT_FILES: Record<SnapshotPart, string> = {
-    nodes: "nodes.json",
-    pods: "pods.json",
-    daemonsets: "daemonsets.json",
-    deployments: "deployments.json",
-    ciliumendpoints: "ciliumendpoints.json",
-    goldpinger: "goldpinger.json",
-    configmaps: "configmaps.json",
+/** The files the checks read, from the snapshot directory's table (migration/snapshotFiles.ts). */
+const FILES: Record<SnapshotPart, SnapshotFile> = {
+    nodes: KUBECTL_FILES.nodes, pods: KUBECTL_FILES.pods, daemonsets: KUBECTL_FILES.daemonsets, deployments: KUBECTL_FILES.deployments,
+    ciliumendpoints: KUBECTL_FILES.ciliumendpoints, configmaps: KUBECTL_FILES.configmaps, goldpinger: GOLDPINGER_FILE,
 };
-
-const HOW: Record<SnapshotPart, string> = {
-    nodes: "kubectl get nodes -o json",
-    pods: "kubectl get pods -A -o json",
-    daemonsets: "kubectl get ds -A -o json",
-    deployments: "kubectl get deployments -A -o json",
-    ciliumendpoints: "kubectl get ciliumendpoints -A -o json",
-    goldpinger: "goldpinger's /check_all body",
-    configmaps: "kubectl get configmaps -n kube-system -o json",
-};
+export const SNAPSHOT_FILES = Object.fromEntries(Object.entries(FILES).map(([part, f]) => [part, f.file])) as Record<SnapshotPart, string>;
+const HOW = Object.fromEntries(Object.entries(FILES).map(([part, f]) => [part, f.writtenBy])) as Record<SnapshotPart, string>;
 
 export function readSnapshot(dir: string, parts: SnapshotPart[]): ClusterSnapshot {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError(`snapshot directory ${dir} does not exist`);

@@ -17,6 +17,8 @@ export interface NodeLabels {
 export const DEFAULT_NODE_LABELS: NodeLabels = { key: "cni", legacyValue: "aws-cni", ciliumValue: "cilium" };
 
 export const KUBE_SYSTEM = "kube-system";
+/** EKS labels every node of a managed node group with the group's name. */
+export const EKS_NODEGROUP_LABEL = "eks.amazonaws.com/nodegroup";
 export const AWS_NODE = { daemonSet: "aws-node", podLabel: ["k8s-app", "aws-node"] as const };
 export const KUBE_PROXY = { daemonSet: "kube-proxy", podLabel: ["k8s-app", "kube-proxy"] as const };
 export const CILIUM_AGENT = { daemonSet: "cilium", podLabel: ["k8s-app", "cilium"] as const };

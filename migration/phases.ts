@@ -16,17 +16,27 @@ export const CHECK_NAMES = [
 export type CheckName = (typeof CHECK_NAMES)[number];
 
 export const PHASES = [
-    { number: 0, name: "baseline", summary: "VPC, EKS cluster with its addons, ng-1 (aws-cni), empty tainted ng-cilium, goldpinger", gate: ["connectivity"] },
-    { number: 1, name: "pin-aws-node", summary: "aws-node may only run on cni=aws-cni nodes (node affinity)", gate: ["aws-node-pinned", "connectivity"] },
-    { number: 2, name: "install-cilium", summary: "cilium-operator IAM role (IRSA) and Cilium in ENI mode, kept off cni=aws-cni nodes", gate: ["cilium-operator-ready"] },
-    { number: 3, name: "scale-up-cilium", summary: "ng-cilium scaled to its configured size; Cilium takes the new nodes", gate: ["cilium-ready", "connectivity"] },
-    { number: 4, name: "cordon-legacy", summary: "every cni=aws-cni node cordoned; goldpinger Deployment restarted onto new nodes", gate: ["legacy-cordoned", "connectivity"] },
-    { number: 5, name: "drain-legacy", summary: "legacy nodes drained through the eviction API (PodDisruptionBudgets respected)", gate: ["legacy-drained", "cilium-managed", "connectivity"] },
-    { number: 6, name: "remove-aws-node", summary: "vpc-cni addon removed and the aws-node DaemonSet deleted, after a drained re-check", gate: ["aws-node-removed", "connectivity"] },
-    { number: 7, name: "retire-legacy", summary: "ng-1 scaled to zero (min 0, desired 0)", gate: ["legacy-retired"] },
-    { number: 8, name: "finalize", summary: "empty ng-1 deleted; Cilium steady state (pod watcher on, Hubble relay and metrics)", gate: ["cilium-ready", "connectivity"] },
-    { number: 9, name: "kube-proxy-free", summary: "Cilium replaces kube-proxy; kube-proxy addon, DaemonSet and iptables rules removed", gate: ["kube-proxy-removed", "cilium-ready", "connectivity"] },
-] as const satisfies readonly { number: number; name: string; summary: string; gate: readonly CheckName[] }[];
+    { number: 0, name: "baseline", summary: "VPC, EKS cluster with its addons, ng-1 (aws-cni), empty tainted ng-cilium, goldpinger",
+      existingSummary: "adopt the cluster's legacy node groups and add-ons as they are (import), empty tainted <group>-cilium twins, goldpinger", gate: ["connectivity"] },
+    { number: 1, name: "pin-aws-node", summary: "aws-node may only run on cni=aws-cni nodes (node affinity)",
+      existingSummary: "legacy node groups and their nodes labelled cni=aws-cni; aws-node may only run on them (affinity merged into vpc-cni's settings)", gate: ["aws-node-pinned", "connectivity"] },
+    { number: 2, name: "install-cilium", summary: "cilium-operator IAM role (IRSA) and Cilium in ENI mode, kept off cni=aws-cni nodes",
+      existingSummary: "cilium-operator IAM role (IRSA or Pod Identity) and Cilium in ENI mode, kept off cni=aws-cni nodes", gate: ["cilium-operator-ready"] },
+    { number: 3, name: "scale-up-cilium", summary: "ng-cilium scaled to its configured size; Cilium takes the new nodes",
+      existingSummary: "each twin scaled to its legacy group's size; Cilium takes the new nodes", gate: ["cilium-ready", "connectivity"] },
+    { number: 4, name: "cordon-legacy", summary: "every cni=aws-cni node cordoned; goldpinger Deployment restarted onto new nodes",
+      existingSummary: "every cni=aws-cni node cordoned; goldpinger Deployment restarted onto new nodes", gate: ["legacy-cordoned", "connectivity"] },
+    { number: 5, name: "drain-legacy", summary: "legacy nodes drained through the eviction API (PodDisruptionBudgets respected)",
+      existingSummary: "legacy nodes drained through the eviction API (PodDisruptionBudgets respected)", gate: ["legacy-drained", "cilium-managed", "connectivity"] },
+    { number: 6, name: "remove-aws-node", summary: "vpc-cni addon removed and the aws-node DaemonSet deleted, after a drained re-check",
+      existingSummary: "vpc-cni add-on (or self-managed aws-node) removed after a drained re-check", gate: ["aws-node-removed", "connectivity"] },
+    { number: 7, name: "retire-legacy", summary: "ng-1 scaled to zero (min 0, desired 0)",
+      existingSummary: "every legacy node group scaled to zero through the EKS API, after a drained re-check", gate: ["legacy-retired"] },
+    { number: 8, name: "finalize", summary: "empty ng-1 deleted; Cilium steady state (pod watcher on, Hubble relay and metrics)",
+      existingSummary: "legacy node groups deleted with deleteLegacyNodeGroups, else left at zero and no longer managed; Cilium steady state", gate: ["cilium-ready", "connectivity"] },
+    { number: 9, name: "kube-proxy-free", summary: "Cilium replaces kube-proxy; kube-proxy addon, DaemonSet and iptables rules removed",
+      existingSummary: "Cilium replaces kube-proxy; kube-proxy add-on, DaemonSet and iptables rules removed", gate: ["kube-proxy-removed", "cilium-ready", "connectivity"] },
+] as const satisfies readonly { number: number; name: string; summary: string; existingSummary: string; gate: readonly CheckName[] }[];
 
 export type Phase = (typeof PHASES)[number]["number"];
 export type PhaseName = (typeof PHASES)[number]["name"];
@@ -42,12 +52,18 @@ export function isPhase(value: unknown): value is Phase {
     return typeof value === "number" && Number.isInteger(value) && value >= FIRST_PHASE && value <= LAST_PHASE;
 }
 
+/** The phase after this one (the last is its own). */
+export function nextPhase(phase: Phase): Phase {
+    return Math.min(phase + 1, LAST_PHASE) as Phase;
+}
+
 export function phaseName(phase: Phase): PhaseName {
     return PHASES[phase].name;
 }
 
-export function phaseSummary(phase: Phase): string {
-    return PHASES[phase].summary;
+/** What a phase does: to the demo cluster, or (`existing`) to a cluster made elsewhere. */
+export function phaseSummary(phase: Phase, existing = false): string {
+    return existing ? PHASES[phase].existingSummary : PHASES[phase].summary;
 }
 
 /** Which checks prove each phase (design.md, phase table). */

@@ -4,13 +4,15 @@
  * and what is allowed. Defaults use `??`, never `||`, so a configured 0 or false is kept.
  */
 import * as pulumi from "@pulumi/pulumi";
-import {
-    CiliumNodeGroupConfig, DrainConfig, GateConfig, GoldpingerConfig, MigrationConfig, NodeGroupConfig, NodeLabels,
-    TaintEffect, VpcConfig,
-} from "./configTypes";
+import { MigrationConfig } from "./configTypes";
 import { Phase } from "../migration/phases";
+import {
+    CILIUM_CLUSTER_NAME, DEFAULT_CILIUM_NODE_GROUP, DEFAULT_LEGACY_NODE_GROUP, DEFAULT_TWINS, parseCilium,
+    parseCiliumNodeGroup, parseClusterAdmins, parseDrain, parseExistingCluster, parseGate, parseGoldpinger, parseNodeGroup,
+    parseNodeLabels, parseTwins, parseVpc,
+} from "./configParsers";
 import * as pins from "./pins";
-import { DURATION, INVALID, Problems, bool, isPlainObject, matching, noUnknownKeys, oneOf, stringList, wholeNumber } from "./validate";
+import { INVALID, Problems, bool, matching, wholeNumber } from "./validate";
 
 export * from "./configTypes";
 export { ConfigError } from "./validate";
@@ -19,29 +21,17 @@ export { ConfigError } from "./validate";
 export type RawConfig = Record<string, string | undefined>;
 
 export const CONFIG_KEYS = [
-    "phase", "clusterName", "kubernetesVersion", "vpc", "legacyNodeGroup", "ciliumNodeGroup", "nodeLabels", "cilium",
-    "goldpinger", "drain", "gate", "clusterAdmins", "allowPhaseSkip", "allowUnsafeRollback",
+    "phase", "existingCluster", "clusterName", "kubernetesVersion", "vpc", "legacyNodeGroup", "ciliumNodeGroup", "nodeLabels",
+    "cilium", "goldpinger", "drain", "gate", "clusterAdmins", "allowPhaseSkip", "allowUnsafeRollback",
 ] as const;
 
-const NODE_GROUP_KEYS = ["name", "instanceTypes", "desiredSize", "minSize", "maxSize"] as const;
-const NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-/** A tag (not `latest`) or a digest. */
-const PINNED_IMAGE = /^[a-z0-9.\-/:]+(:(?!latest$)[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})$/;
-/** Cilium's `cluster.name`: lowercase alphanumerics and '-', at most 32, alphanumeric at both ends (field notes). */
-export const CILIUM_CLUSTER_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
-const LABEL_PART = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+/** Keys that describe a cluster this program creates: refused for an existing cluster. */
+export const DEMO_ONLY_KEYS = ["vpc", "kubernetesVersion", "legacyNodeGroup"] as const;
 
-export const DEFAULT_LEGACY_NODE_GROUP: NodeGroupConfig = {
-    name: "ng-1", instanceTypes: pins.DEFAULT_INSTANCE_TYPES, desiredSize: 3, minSize: 3, maxSize: 6,
-};
-export const DEFAULT_CILIUM_NODE_GROUP: CiliumNodeGroupConfig = {
-    name: "ng-cilium", instanceTypes: pins.DEFAULT_INSTANCE_TYPES, desiredSize: 3, minSize: 3, maxSize: 6,
-    startupTaintEffect: "NoExecute",
-};
-export const DEFAULT_NODE_LABELS: NodeLabels = { key: "cni", legacyValue: "aws-cni", ciliumValue: "cilium" };
-export const DEFAULT_DRAIN: DrainConfig = { timeout: "10m", deleteEmptyDirData: false, batchSize: 1 };
-export const DEFAULT_GATE: GateConfig = { timeout: "15m" };
+export {
+    CILIUM_CLUSTER_NAME, DEFAULT_CILIUM_NODE_GROUP, DEFAULT_DRAIN, DEFAULT_GATE, DEFAULT_LEGACY_NODE_GROUP, DEFAULT_TWINS,
+} from "./configParsers";
+export { DEFAULT_NODE_LABELS } from "../migration/names";
 
 /** Reads the stack config through the Pulumi SDK. Throws ConfigError before anything is declared. */
 export function loadConfig(): MigrationConfig {
@@ -68,17 +58,29 @@ export function parseConfig(raw: RawConfig, unknownKeys: string[] = []): Migrati
     const phaseRaw = decode(p, "phase", raw.phase, "number");
     if (raw.phase === undefined) p.add("`phase` is not set; it is required: a whole number from 0 to 9 (`pulumi config set phase 0`).");
     const phase = raw.phase === undefined ? undefined : wholeNumber(p, "phase", phaseRaw, 0, 9);
-    const config = {
+    const existingCluster = parseExistingCluster(p, decode(p, "existingCluster", raw.existingCluster, "object"));
+    const existing = existingCluster !== undefined || (raw.existingCluster !== undefined);
+    for (const key of existing ? DEMO_ONLY_KEYS : []) {
+        if (raw[key] !== undefined) {
+            p.add(`\`${key}\` is set, but \`existingCluster\` is too: \`${key}\` describes a cluster this program creates; ` +
+                "an existing cluster's comes from AWS. Remove it.");
+        }
+    }
+    const ciliumNodeGroupRaw = decode(p, "ciliumNodeGroup", raw.ciliumNodeGroup, "object");
+    const config: MigrationConfig = {
         phase: phase as Phase,
-        // The name is both the EKS cluster's and Cilium's `cluster.name`; Cilium's rule is the narrower one.
-        clusterName: matching(p, "clusterName", raw.clusterName ?? pins.DEFAULT_CLUSTER_NAME, CILIUM_CLUSTER_NAME,
-            "1–32 lowercase letters, digits or '-', starting and ending with a letter or digit: it is also Cilium's " +
-            "`cluster.name`, which allows no more (EKS alone would allow 100 characters, upper case and '_')") as string,
-        kubernetesVersion: matching(p, "kubernetesVersion", raw.kubernetesVersion ?? pins.DEFAULT_KUBERNETES_VERSION,
+        ...(existingCluster ? { existingCluster } : {}),
+        twins: existing ? parseTwins(p, ciliumNodeGroupRaw) : DEFAULT_TWINS,
+        clusterName: existing ? existingClusterName(p, raw.clusterName, existingCluster)
+            // A created cluster's name is both the EKS cluster's and Cilium's `cluster.name`; Cilium's rule is narrower.
+            : matching(p, "clusterName", raw.clusterName ?? pins.DEFAULT_CLUSTER_NAME, CILIUM_CLUSTER_NAME,
+                "1–32 lowercase letters, digits or '-', starting and ending with a letter or digit: it is also Cilium's " +
+                "`cluster.name`, which allows no more (EKS alone would allow 100 characters, upper case and '_')") as string,
+        kubernetesVersion: existing ? pins.DEFAULT_KUBERNETES_VERSION : matching(p, "kubernetesVersion", raw.kubernetesVersion ?? pins.DEFAULT_KUBERNETES_VERSION,
             /^1\.[0-9]{2}$/, 'an EKS minor version such as "1.33"') as string,
-        vpc: parseVpc(p, decode(p, "vpc", raw.vpc, "object")),
-        legacyNodeGroup: parseNodeGroup(p, "legacyNodeGroup", decode(p, "legacyNodeGroup", raw.legacyNodeGroup, "object"), DEFAULT_LEGACY_NODE_GROUP, []),
-        ciliumNodeGroup: parseCiliumNodeGroup(p, decode(p, "ciliumNodeGroup", raw.ciliumNodeGroup, "object")),
+        vpc: parseVpc(p, existing ? undefined : decode(p, "vpc", raw.vpc, "object")),
+        legacyNodeGroup: parseNodeGroup(p, "legacyNodeGroup", existing ? undefined : decode(p, "legacyNodeGroup", raw.legacyNodeGroup, "object"), DEFAULT_LEGACY_NODE_GROUP, []),
+        ciliumNodeGroup: existing ? DEFAULT_CILIUM_NODE_GROUP : parseCiliumNodeGroup(p, ciliumNodeGroupRaw),
         nodeLabels: parseNodeLabels(p, decode(p, "nodeLabels", raw.nodeLabels, "object")),
         cilium: parseCilium(p, decode(p, "cilium", raw.cilium, "object")),
         goldpinger: parseGoldpinger(p, decode(p, "goldpinger", raw.goldpinger, "object")),
@@ -88,147 +90,20 @@ export function parseConfig(raw: RawConfig, unknownKeys: string[] = []): Migrati
         allowPhaseSkip: bool(p, "allowPhaseSkip", decode(p, "allowPhaseSkip", raw.allowPhaseSkip, "boolean") ?? false) as boolean,
         allowUnsafeRollback: bool(p, "allowUnsafeRollback", decode(p, "allowUnsafeRollback", raw.allowUnsafeRollback, "boolean") ?? false) as boolean,
     };
-    if (config.legacyNodeGroup && config.ciliumNodeGroup && config.legacyNodeGroup.name === config.ciliumNodeGroup.name) {
+    if (!existing && config.legacyNodeGroup && config.ciliumNodeGroup && config.legacyNodeGroup.name === config.ciliumNodeGroup.name) {
         p.add(`\`ciliumNodeGroup.name\` is ${JSON.stringify(config.ciliumNodeGroup.name)}, the same as \`legacyNodeGroup.name\`; the two pools need different names.`);
     }
     p.throwIfAny();
     return config;
 }
 
-function objectOrDefault(p: Problems, key: string, value: unknown): Record<string, unknown> | undefined {
-    if (value === undefined) return {};
-    if (value === INVALID) return undefined;
-    if (!isPlainObject(value)) {
-        p.add(`\`${key}\` is ${JSON.stringify(value)}; it must be an object.`);
-        return undefined;
+
+/** An existing cluster is named by `existingCluster.name`; `clusterName`, if given too, must agree. */
+function existingClusterName(p: Problems, clusterName: string | undefined, existing: MigrationConfig["existingCluster"]): string {
+    if (!existing) return undefined as unknown as string;
+    if (clusterName !== undefined && clusterName !== existing.name) {
+        p.add(`\`clusterName\` is ${JSON.stringify(clusterName)} but \`existingCluster.name\` is ${JSON.stringify(existing.name)}; ` +
+            "with an existing cluster, leave `clusterName` out or set it to the same name.");
     }
-    return value;
-}
-
-function parseVpc(p: Problems, value: unknown): VpcConfig {
-    const v = objectOrDefault(p, "vpc", value);
-    if (!v) return undefined as unknown as VpcConfig;
-    if (v.vpcId !== undefined) {
-        noUnknownKeys(p, "vpc", v, ["vpcId", "privateSubnetIds", "publicSubnetIds"]);
-        return {
-            kind: "existing",
-            vpcId: matching(p, "vpc.vpcId", v.vpcId, /^vpc-[0-9a-f]{8,17}$/, 'a VPC id such as "vpc-0123456789abcdef0"') as string,
-            privateSubnetIds: stringList(p, "vpc.privateSubnetIds", v.privateSubnetIds, /^subnet-[0-9a-f]{8,17}$/, "subnet ids") as string[],
-            publicSubnetIds: stringList(p, "vpc.publicSubnetIds", v.publicSubnetIds, /^subnet-[0-9a-f]{8,17}$/, "subnet ids") as string[],
-        };
-    }
-    noUnknownKeys(p, "vpc", v, ["cidrBlock", "availabilityZoneCount", "vpcId"]);
-    return {
-        kind: "new",
-        cidrBlock: matching(p, "vpc.cidrBlock", v.cidrBlock ?? pins.DEFAULT_VPC_CIDR, /^([0-9]{1,3}\.){3}[0-9]{1,3}\/(1[6-9]|2[0-4])$/,
-            'an IPv4 CIDR from /16 to /24, such as "10.0.0.0/16"') as string,
-        availabilityZoneCount: wholeNumber(p, "vpc.availabilityZoneCount", v.availabilityZoneCount ?? pins.DEFAULT_AZ_COUNT, 2, 6) as number,
-    };
-}
-
-function parseNodeGroup(p: Problems, key: string, value: unknown, defaults: NodeGroupConfig, extraKeys: string[]): NodeGroupConfig {
-    const v = objectOrDefault(p, key, value);
-    if (!v) return undefined as unknown as NodeGroupConfig;
-    noUnknownKeys(p, key, v, [...NODE_GROUP_KEYS, ...extraKeys]);
-    const group = {
-        name: matching(p, `${key}.name`, v.name ?? defaults.name, NAME, "1–63 letters, digits or '-', starting with a letter") as string,
-        instanceTypes: stringList(p, `${key}.instanceTypes`, v.instanceTypes ?? defaults.instanceTypes, INSTANCE_TYPE, 'EC2 instance types such as "m6i.large"') as string[],
-        desiredSize: wholeNumber(p, `${key}.desiredSize`, v.desiredSize ?? defaults.desiredSize, 1, 1000) as number,
-        minSize: wholeNumber(p, `${key}.minSize`, v.minSize ?? defaults.minSize, 0, 1000) as number,
-        maxSize: wholeNumber(p, `${key}.maxSize`, v.maxSize ?? defaults.maxSize, 1, 1000) as number,
-    };
-    if (group.minSize !== undefined && group.desiredSize !== undefined && group.maxSize !== undefined &&
-        !(group.minSize <= group.desiredSize && group.desiredSize <= group.maxSize)) {
-        p.add(`\`${key}\` sizes are min ${group.minSize}, desired ${group.desiredSize}, max ${group.maxSize}; they must satisfy min ≤ desired ≤ max.`);
-    }
-    return group;
-}
-
-function parseCiliumNodeGroup(p: Problems, value: unknown): CiliumNodeGroupConfig {
-    const group = parseNodeGroup(p, "ciliumNodeGroup", value, DEFAULT_CILIUM_NODE_GROUP, ["startupTaintEffect"]);
-    const v = isPlainObject(value) ? value : {};
-    const effect = oneOf<TaintEffect>(p, "ciliumNodeGroup.startupTaintEffect", v.startupTaintEffect ?? DEFAULT_CILIUM_NODE_GROUP.startupTaintEffect, ["NoExecute", "NoSchedule"]);
-    return group && { ...group, startupTaintEffect: effect as TaintEffect };
-}
-
-function parseNodeLabels(p: Problems, value: unknown): NodeLabels {
-    const v = objectOrDefault(p, "nodeLabels", value);
-    if (!v) return undefined as unknown as NodeLabels;
-    noUnknownKeys(p, "nodeLabels", v, ["key", "legacyValue", "ciliumValue"]);
-    const allowed = "a Kubernetes label name or value (1–63 letters, digits, '-', '_' or '.')";
-    const labels = {
-        key: matching(p, "nodeLabels.key", v.key ?? DEFAULT_NODE_LABELS.key, LABEL_PART, allowed) as string,
-        legacyValue: matching(p, "nodeLabels.legacyValue", v.legacyValue ?? DEFAULT_NODE_LABELS.legacyValue, LABEL_PART, allowed) as string,
-        ciliumValue: matching(p, "nodeLabels.ciliumValue", v.ciliumValue ?? DEFAULT_NODE_LABELS.ciliumValue, LABEL_PART, allowed) as string,
-    };
-    if (labels.legacyValue !== undefined && labels.legacyValue === labels.ciliumValue) {
-        p.add(`\`nodeLabels.ciliumValue\` is ${JSON.stringify(labels.ciliumValue)}, the same as \`nodeLabels.legacyValue\`; the pools must be told apart.`);
-    }
-    return labels;
-}
-
-function parseCilium(p: Problems, value: unknown): MigrationConfig["cilium"] {
-    const v = objectOrDefault(p, "cilium", value);
-    if (!v) return undefined as unknown as MigrationConfig["cilium"];
-    noUnknownKeys(p, "cilium", v, ["chartVersion", "values", "timeout"]);
-    const chartVersion = matching(p, "cilium.chartVersion", v.chartVersion ?? pins.CILIUM_CHART_VERSION, /^1\.(1[6-9]|[2-9][0-9])\.[0-9]+$/,
-        'an exact Cilium chart version from 1.16 on, such as "1.19.6" (kubeProxyReplacement is true/false only from 1.16)') as string;
-    const values = v.values ?? {};
-    if (!isPlainObject(values)) p.add(`\`cilium.values\` is ${JSON.stringify(values)}; it must be an object of Helm values.`);
-    const timeout = v.timeout === undefined ? undefined
-        : matching(p, "cilium.timeout", v.timeout, DURATION, 'a duration such as "45m" or "1h30m" (leave it unset to size it from the Cilium pool)');
-    return { chartVersion, values: isPlainObject(values) ? values : {}, ...(timeout === undefined ? {} : { timeout }) };
-}
-
-/** An IAM principal EKS accepts in an access entry: a role or a user, not an STS session. */
-const IAM_PRINCIPAL = /^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)\/[A-Za-z0-9+=,.@_/-]+$/;
-
-function parseClusterAdmins(p: Problems, value: unknown): string[] {
-    if (value === undefined) return [];
-    if (value === INVALID) return undefined as unknown as string[];
-    if (!Array.isArray(value)) {
-        p.add(`\`clusterAdmins\` is ${JSON.stringify(value)}; it must be a list of IAM role or user ARNs.`);
-        return undefined as unknown as string[];
-    }
-    value.forEach((arn, i) => {
-        if (typeof arn === "string" && /^arn:aws[a-z-]*:sts::[0-9]{12}:assumed-role\/([^/]+)\//.test(arn)) {
-            const role = /assumed-role\/([^/]+)\//.exec(arn)?.[1];
-            p.add(`\`clusterAdmins[${i}]\` is ${JSON.stringify(arn)}, an STS session; EKS access entries take the role itself, ` +
-                `e.g. "arn:aws:iam::${arn.split(":")[4]}:role/${role}".`);
-        } else if (typeof arn !== "string" || !IAM_PRINCIPAL.test(arn)) {
-            p.add(`\`clusterAdmins[${i}]\` is ${JSON.stringify(arn)}; it must be an IAM role or user ARN such as "arn:aws:iam::123456789012:role/ci-deployer".`);
-        }
-    });
-    const duplicates = value.filter((arn, i) => value.indexOf(arn) !== i);
-    if (duplicates.length > 0) p.add(`\`clusterAdmins\` lists ${JSON.stringify(duplicates[0])} more than once; EKS has one access entry per principal.`);
-    return value as string[];
-}
-
-function parseGoldpinger(p: Problems, value: unknown): GoldpingerConfig {
-    const v = objectOrDefault(p, "goldpinger", value);
-    if (!v) return undefined as unknown as GoldpingerConfig;
-    noUnknownKeys(p, "goldpinger", v, ["enabled", "image"]);
-    return {
-        enabled: bool(p, "goldpinger.enabled", v.enabled ?? true) as boolean,
-        image: matching(p, "goldpinger.image", v.image ?? pins.GOLDPINGER_IMAGE, PINNED_IMAGE,
-            'a pinned image reference with a tag or digest, such as "bloomberg/goldpinger:3.10.2" (never :latest)') as string,
-    };
-}
-
-function parseDrain(p: Problems, value: unknown): DrainConfig {
-    const v = objectOrDefault(p, "drain", value);
-    if (!v) return undefined as unknown as DrainConfig;
-    noUnknownKeys(p, "drain", v, ["timeout", "deleteEmptyDirData", "batchSize"]);
-    return {
-        timeout: matching(p, "drain.timeout", v.timeout ?? DEFAULT_DRAIN.timeout, DURATION, 'a duration such as "10m" or "1h30m"') as string,
-        deleteEmptyDirData: bool(p, "drain.deleteEmptyDirData", v.deleteEmptyDirData ?? DEFAULT_DRAIN.deleteEmptyDirData) as boolean,
-        batchSize: wholeNumber(p, "drain.batchSize", v.batchSize ?? DEFAULT_DRAIN.batchSize, 1, 50) as number,
-    };
-}
-
-function parseGate(p: Problems, value: unknown): GateConfig {
-    const v = objectOrDefault(p, "gate", value);
-    if (!v) return undefined as unknown as GateConfig;
-    noUnknownKeys(p, "gate", v, ["timeout"]);
-    return { timeout: matching(p, "gate.timeout", v.timeout ?? DEFAULT_GATE.timeout, DURATION, 'a duration such as "15m"') as string };
+    return existing.name;
 }

@@ -14,12 +14,38 @@ export type NodeGroupConfig = NodeGroupSpec;
 export type CiliumNodeGroupConfig = CiliumNodeGroupSpec;
 export type DrainConfig = DrainOptions;
 
+/** How cilium-operator gets its AWS credentials. */
+export type OperatorIdentity = "irsa" | "pod-identity";
+
 export interface CiliumConfig {
     chartVersion: string;
     /** User Helm value overrides, deep-merged last (protected keys refused before phase 8). */
     values: Record<string, unknown>;
     /** How long Helm waits for the release (e.g. "45m"); unset: grows with the Cilium pool (ciliumHelmTimeoutSeconds). */
     timeout?: string;
+    /** Cilium's `cluster.name`; unset: the EKS name (an existing cluster's made Cilium-valid, see ciliumClusterName). */
+    clusterName?: string;
+    /** IRSA (the cluster's OIDC provider) or EKS Pod Identity (needs the eks-pod-identity-agent add-on). */
+    operatorIdentity: OperatorIdentity;
+}
+
+/** A cluster made elsewhere (Terraform, eksctl, CDK, the console), migrated in place. */
+export interface ExistingClusterConfig {
+    /** The EKS cluster's name. */
+    name: string;
+    /** Managed node groups to migrate; unset: every Linux managed node group of the cluster. */
+    nodeGroups?: string[];
+    /** Phase 8 deletes the (empty) legacy node groups only when true; otherwise they stay, at zero. */
+    deleteLegacyNodeGroups: boolean;
+}
+
+/** Existing clusters: how each legacy node group's Cilium twin differs from it. */
+export interface TwinConfig {
+    /** The twin of group G is named G + nameSuffix. */
+    nameSuffix: string;
+    startupTaintEffect: TaintEffect;
+    /** Per legacy group: instance types or sizes its twin uses instead of the group's own. */
+    overrides: Record<string, Partial<Pick<NodeGroupSpec, "instanceTypes" | "desiredSize" | "minSize" | "maxSize">>>;
 }
 
 export interface GoldpingerConfig {
@@ -34,6 +60,11 @@ export interface GateConfig {
 
 export interface MigrationConfig {
     phase: Phase;
+    /** Set: migrate this existing cluster (the main path); unset: create the demo cluster below. */
+    existingCluster?: ExistingClusterConfig;
+    /** Existing clusters: the twins' rules (from `ciliumNodeGroup`). */
+    twins: TwinConfig;
+    /** The EKS cluster's name (the demo's; an existing cluster's is `existingCluster.name`). */
     clusterName: string;
     kubernetesVersion: string;
     vpc: VpcConfig;

@@ -1,44 +1,52 @@
 /**
- * Composes the components for one phase. Everything phase-dependent is decided by the predicates in phases.ts; the
- * order between phases is explicit: each phase's changes wait for the previous phase's gate (re-run at the start
- * of the update), and the phase's own gate waits for all of them.
+ * Composes the components for one phase, for the demo cluster or an existing one. Everything phase-dependent is
+ * decided by the predicates of the ground (migration/phases.ts); the order between phases is explicit: each phase's
+ * changes wait for the previous phase's gate (re-run at the start of the update), and the phase's own gate waits for
+ * all of them.
  *
- *   cluster ─► goldpinger ─► gate of phase N-1 ─► aws-node / Cilium / node pools / steps ─► gate of phase N
+ *   cluster ─► goldpinger ─► gate of phase N-1 ─► aws-node / Cilium / node groups / steps ─► gate of phase N
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { ciliumHelmTimeoutSeconds } from "../components/cilium/timeout";
 import { AwsNodeAffinity } from "../components/awsNode/awsNodeAffinity";
-import { CiliumNodeGroup } from "../components/nodePools/ciliumNodeGroup";
 import { CiliumRelease } from "../components/cilium/ciliumRelease";
-import { ClusterDns } from "../components/cluster/clusterDns";
+import { ciliumHelmTimeoutSeconds } from "../components/cilium/timeout";
+import { DEFAULT_GATE_CLI } from "../components/clusterSteps/scripts";
+import { ExistingCluster } from "../components/cluster/existingCluster";
+import { MigrationCluster } from "../components/cluster/migrationCluster";
 import { ConnectivityCheck } from "../components/connectivity/connectivityCheck";
 import { Gate } from "../components/gate/gate";
 import { KubeProxyLifecycle } from "../components/kubeProxy/kubeProxyLifecycle";
-import { LegacyNodeGroup } from "../components/nodePools/legacyNodeGroup";
-import { MigrationCluster } from "../components/cluster/migrationCluster";
 import { parseDuration } from "../gates/duration";
-import { gateChecks } from "../migration/phases";
-import { DEFAULT_GATE_CLI } from "../components/clusterSteps/scripts";
+import * as phases from "../migration/phases";
 import { assertCiliumOverridesAllowed, ciliumDecisions } from "./ciliumOverrides";
 import { MigrationConfig } from "./configTypes";
-import * as phases from "../migration/phases";
+import { declareDemoCluster, declareDemoPools } from "./demoParts";
+import { ExistingClusterFacts } from "./existingFacts";
+import { declareExistingCluster, declareExistingLegacy, declareExistingTwins } from "./existingParts";
+import { legacyStepDecisions } from "./legacyDecisions";
 
 export interface MigrationOptions {
     /** The gate CLI command line, run from the project root. Default: the project's own `gates/cli.ts`. */
     gateCli?: string;
 }
 
+/** How an existing cluster is migrated: what AWS said of it, and whether this update adopts it. */
+export interface ExistingClusterInput {
+    facts: ExistingClusterFacts;
+    /** The stack's first update: adopted resources are declared exactly as described. */
+    adoptingNow: boolean;
+}
+
 export interface Migration {
-    cluster: MigrationCluster;
+    cluster: MigrationCluster | ExistingCluster;
     connectivity?: ConnectivityCheck;
     entryGate?: Gate;
     awsNode: AwsNodeAffinity;
     cilium?: CiliumRelease;
-    ciliumPool: CiliumNodeGroup;
-    legacyPool?: LegacyNodeGroup;
     kubeProxy: KubeProxyLifecycle;
-    dns: ClusterDns;
+    /** The node groups and DNS, for the exit gate to wait for. */
+    nodes: pulumi.Resource[];
     exitGate: Gate;
 }
 
@@ -47,28 +55,21 @@ export function configFingerprint(config: MigrationConfig): string {
     return createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16);
 }
 
-export function buildMigration(config: MigrationConfig, options: MigrationOptions = {}): Migration {
+export function buildMigration(config: MigrationConfig, options: MigrationOptions = {}, existing?: ExistingClusterInput): Migration {
     const { phase, nodeLabels: labels } = config;
     const gateCli = options.gateCli ?? DEFAULT_GATE_CLI;
     const tags = tagsOf(config);
     // Refuse protected Helm overrides before anything is declared, not halfway through.
     assertCiliumOverridesAllowed(phase, config.cilium.values);
 
-    const cluster = new MigrationCluster("cluster", {
-        clusterName: config.clusterName,
-        kubernetesVersion: config.kubernetesVersion,
-        vpc: config.vpc,
-        kubeProxyAddonEnabled: !phases.kubeProxyReplaced(phase),
-        clusterAdmins: config.clusterAdmins,
-        tags,
-    });
+    const cluster = existing ? declareExistingCluster(config, existing.facts, existing.adoptingNow, tags) : declareDemoCluster(config, tags);
     const kubeconfig = cluster.kubeconfig;
     const connectivity = config.goldpinger.enabled
         ? new ConnectivityCheck("goldpinger", { provider: cluster.provider, image: config.goldpinger.image }, { dependsOn: [cluster] })
         : undefined;
 
     const gateArgs = (gatePhase: phases.Phase) => ({
-        checks: gateChecks(gatePhase, { goldpinger: config.goldpinger.enabled }),
+        checks: phases.gateChecks(gatePhase, { goldpinger: config.goldpinger.enabled }),
         kubeconfig, gateCli, timeout: config.gate.timeout, labels,
         triggers: [phase, configFingerprint(config)],
     });
@@ -76,70 +77,79 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         ? new Gate(`gate-phase-${phase - 1}`, { ...gateArgs((phase - 1) as phases.Phase), dependsOn: [cluster, ...present(connectivity)] })
         : undefined;
     const afterEntryGate = entryGate ? [entryGate] : [];
+    const steps = legacyStepDecisions(config, kubeconfig, gateCli, connectivity);
 
-    const awsNode = new AwsNodeAffinity("aws-node", {
-        route: "addon",
+    const awsNodeArgs = (dependsOn: pulumi.Resource[]) => ({
+        route: existing && !existing.facts.addons.vpcCni ? "daemonset-patch" as const : "addon" as const,
         clusterName: cluster.eksClusterName,
         provider: cluster.provider,
         labels,
+        vpcCniVersion: existing?.facts.addons.vpcCni?.version,
+        existingAddon: existing?.facts.addons.vpcCni
+            ? {
+                clusterName: existing.facts.name, description: existing.facts.addons.vpcCni, adoptingNow: existing.adoptingNow,
+                protect: !phases.awsNodeRemoved(phases.nextPhase(phase)),
+            } : undefined,
         pinned: phases.awsNodePinned(phase),
         remove: phases.awsNodeRemoved(phase),
         kubeconfig, gateCli, tags,
-        dependsOn: afterEntryGate,
+        dependsOn,
     });
-    const nodePrerequisites = present(awsNode.vpcCniAddon, cluster.kubeProxyAddon);
+
+    // The demo's aws-node comes first (its pools carry their labels from birth); an existing cluster's waits below.
+    const demoAwsNode = existing ? undefined : new AwsNodeAffinity("aws-node", awsNodeArgs(afterEntryGate));
 
     const kubeProxyArgs = { kubeconfig, gateCli, labels, timeout: config.gate.timeout };
     // Kept (0–8): proven ready before Cilium changes, so the way back from 9 restores kube-proxy first.
     const keptKubeProxy = phases.kubeProxyReplaced(phase) ? undefined
         : new KubeProxyLifecycle("kube-proxy", { ...kubeProxyArgs, mode: "keep", dependsOn: present(cluster.kubeProxyAddon) });
-
-    const cilium = phases.ciliumInstalled(phase)
-        ? declareCilium(config, cluster, [...afterEntryGate, ...present(keptKubeProxy)])
-        : undefined;
+    const cilium = phases.ciliumInstalled(phase) ? declareCilium(config, cluster, existing?.facts, [...afterEntryGate, ...present(keptKubeProxy)]) : undefined;
     // Replaced (9): removed only after Cilium runs with replacement on every node.
     const kubeProxy = keptKubeProxy ?? new KubeProxyLifecycle("kube-proxy", { ...kubeProxyArgs, mode: "replace", dependsOn: [...afterEntryGate, ...present(cilium)] });
 
-    const ciliumPool = new CiliumNodeGroup("cilium-pool", {
-        cluster: cluster.cluster,
-        nodeRoleArn: cluster.nodeRole.arn,
-        subnetIds: cluster.privateSubnetIds,
-        nodeGroup: config.ciliumNodeGroup,
-        labels,
-        scaledUp: phases.ciliumNodesScaledUp(phase),
-        // The pool only grows once Cilium is there to take its nodes.
-        scaleUpAfter: present(cilium),
-        dependsOn: [...nodePrerequisites, ...afterEntryGate],
-        tags,
-    });
+    if (!existing) {
+        const awsNode = demoAwsNode as AwsNodeAffinity;
+        const nodePrerequisites = present(awsNode.vpcCniAddon, (cluster as MigrationCluster).kubeProxyAddon);
+        const pools = declareDemoPools(config, cluster as MigrationCluster, {
+            steps, connectivity, nodePrerequisites, afterEntryGate, scaleUpAfter: present(cilium), scaleToZeroAfter: [awsNode], tags,
+        });
+        const nodes = [pools.ciliumPool, pools.dns, ...present(pools.legacyPool)];
+        return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes, gateArgs, afterEntryGate });
+    }
 
-    const legacyPool = phases.legacyPoolDeleted(phase) ? undefined : declareLegacyPool(config, cluster, {
-        gateCli, connectivity, nodePrerequisites,
-        // Nodes only go once aws-node is gone (and so cannot be left half-removed on them).
-        scaleToZeroAfter: [awsNode, ...afterEntryGate],
-        stepsDependOn: [...afterEntryGate, ciliumPool],
-    });
+    const twins = declareExistingTwins(config, existing.facts, { afterEntryGate, scaleUpAfter: present(cilium), tags });
+    // While aws-node is pinned, every legacy node must carry the label first, or the pin would take aws-node off it;
+    // once aws-node is removed, the legacy groups scale to zero only after that. Never both in one phase.
+    const legacyFirst = !phases.awsNodeRemoved(phase);
+    let legacy = legacyFirst ? declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [] }) : undefined;
+    const awsNode = new AwsNodeAffinity("aws-node", awsNodeArgs([...afterEntryGate, ...present(legacy?.labelStep)]));
+    if (!legacyFirst) legacy = declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [awsNode] });
+    return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes: [twins, ...present(legacy)], gateArgs, afterEntryGate });
+}
 
-    const dns = new ClusterDns("dns", {
-        clusterName: cluster.eksClusterName,
-        dependsOn: [legacyPool?.nodeGroup ?? ciliumPool.nodeGroup],
-        tags,
+function finish(parts: Omit<Migration, "exitGate"> & {
+    config: MigrationConfig;
+    gateArgs: (phase: phases.Phase) => ConstructorParameters<typeof Gate>[1];
+    afterEntryGate: pulumi.Resource[];
+}): Migration {
+    const { config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes } = parts;
+    const exitGate = new Gate(`gate-phase-${config.phase}`, {
+        ...parts.gateArgs(config.phase),
+        dependsOn: [cluster, awsNode, ...nodes, kubeProxy, ...parts.afterEntryGate, ...present(connectivity, cilium)],
     });
-
-    const exitGate = new Gate(`gate-phase-${phase}`, {
-        ...gateArgs(phase),
-        dependsOn: [cluster, awsNode, ciliumPool, dns, kubeProxy, ...afterEntryGate, ...present(connectivity, cilium, legacyPool)],
-    });
-    return { cluster, connectivity, entryGate, awsNode, cilium, ciliumPool, legacyPool, kubeProxy, dns, exitGate };
+    return { cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes, exitGate };
 }
 
 const present = (...items: (pulumi.Resource | undefined)[]): pulumi.Resource[] => items.filter((item): item is pulumi.Resource => item !== undefined);
 
-function declareCilium(config: MigrationConfig, cluster: MigrationCluster, dependsOn: pulumi.Resource[]): CiliumRelease {
+function declareCilium(config: MigrationConfig, cluster: MigrationCluster | ExistingCluster, facts: ExistingClusterFacts | undefined,
+    dependsOn: pulumi.Resource[]): CiliumRelease {
     return new CiliumRelease("cilium", {
         ...ciliumDecisions(config.phase),
         provider: cluster.provider,
         clusterName: cluster.eksClusterName,
+        ciliumClusterName: facts?.ciliumClusterName ?? config.cilium.clusterName,
+        operatorIdentity: config.cilium.operatorIdentity,
         clusterEndpoint: cluster.endpoint,
         vpcId: cluster.vpcId,
         oidcProviderArn: cluster.oidcProviderArn,
@@ -147,47 +157,19 @@ function declareCilium(config: MigrationConfig, cluster: MigrationCluster, depen
         chartVersion: config.cilium.chartVersion,
         labels: config.nodeLabels,
         overrides: config.cilium.values,
-        timeoutSeconds: ciliumTimeoutSeconds(config),
+        timeoutSeconds: ciliumTimeoutSeconds(config, facts),
         tags: tagsOf(config),
         dependsOn,
     });
 }
 
-function declareLegacyPool(config: MigrationConfig, cluster: MigrationCluster, wiring: {
-    gateCli: string;
-    connectivity?: ConnectivityCheck;
-    nodePrerequisites: pulumi.Resource[];
-    scaleToZeroAfter: pulumi.Resource[];
-    stepsDependOn: pulumi.Resource[];
-}): LegacyNodeGroup {
-    const { phase } = config;
-    return new LegacyNodeGroup("legacy-pool", {
-        cluster: cluster.cluster,
-        nodeRoleArn: cluster.nodeRole.arn,
-        subnetIds: cluster.privateSubnetIds,
-        nodeGroup: config.legacyNodeGroup,
-        labels: config.nodeLabels,
-        kubeconfig: cluster.kubeconfig,
-        cordon: phases.legacyCordoned(phase),
-        restartAfterCordon: wiring.connectivity ? [{ namespace: wiring.connectivity.namespace, name: wiring.connectivity.name }] : [],
-        drain: phases.legacyDrained(phase),
-        drainOptions: config.drain,
-        // Right before evicting: the pool is cordoned and the new pool is ready to take the pods.
-        drainPreChecks: ["legacy-cordoned", "cilium-ready"],
-        gateCli: wiring.gateCli,
-        scaleToZero: phases.legacyScaledToZero(phase),
-        scaleDownPreChecks: ["legacy-drained"],
-        scaleToZeroAfter: wiring.scaleToZeroAfter,
-        dependsOn: wiring.nodePrerequisites,
-        stepsDependOn: wiring.stepsDependOn,
-        tags: tagsOf(config),
-    });
-}
-
-/** `cilium.timeout` if set, else a budget that grows with the most nodes the Cilium pool may have. */
-export function ciliumTimeoutSeconds(config: MigrationConfig): number {
+/** `cilium.timeout` if set, else a budget that grows with the most nodes the Cilium pool (or the twins) may have. */
+export function ciliumTimeoutSeconds(config: MigrationConfig, facts?: ExistingClusterFacts): number {
     const configured = config.cilium.timeout === undefined ? undefined : parseDuration(config.cilium.timeout);
-    return configured !== undefined ? configured / 1000 : ciliumHelmTimeoutSeconds(config.ciliumNodeGroup.maxSize, config.cilium.values);
+    const maxNodes = facts
+        ? facts.twinSources.reduce((sum, g) => sum + (config.twins.overrides[g.name]?.maxSize ?? facts.originalScaling[g.name]?.maxSize ?? g.scaling.maxSize), 0)
+        : config.ciliumNodeGroup.maxSize;
+    return configured !== undefined ? configured / 1000 : ciliumHelmTimeoutSeconds(maxNodes, config.cilium.values);
 }
 
 const tagsOf = (config: MigrationConfig) => ({ "eks-cilium-migration/cluster": config.clusterName });

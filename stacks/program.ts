@@ -1,35 +1,64 @@
 /**
- * The program: config → transition guard → components → outputs. `index.ts` exports it; the planner and the tests
- * call it in-process under the SDK's mock runtime.
+ * The program: config → transition guard → (an existing cluster: its look-ups and checks) → components → outputs.
+ * `index.ts` exports it; the planner and the tests call it in-process under the SDK's mock runtime. Everything that
+ * can refuse the update (config, guard, the cluster as AWS describes it) does so before any resource is declared.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig } from "./config";
-import { assertTransitionAllowed } from "./guard";
-import { buildMigration, MigrationOptions } from "./migration";
 import { phaseName } from "../migration/phases";
+import { loadConfig } from "./config";
+import { MigrationConfig } from "./configTypes";
+import { RecordedProgress, existingClusterFacts } from "./existingFacts";
+import { Lookups, lookUpExistingCluster } from "./existingLookups";
+import { assertTransitionAllowed } from "./guard";
+import { ExistingClusterInput, buildMigration, MigrationOptions } from "./migration";
 
 export const APPLIED_PHASE_OUTPUT = "appliedPhase";
+/** An existing cluster's legacy node group sizes before the migration scaled them (live they read zero from 7). */
+export const LEGACY_SIZES_OUTPUT = "legacyNodeGroupSizes";
+/** An existing cluster's add-ons as adopted (vpc-cni, kube-proxy), to re-create one the migration removed on the way back. */
+export const ADOPTED_ADDONS_OUTPUT = "adoptedAddons";
 
 export interface ProgramOptions extends MigrationOptions {
     /** Where progress messages go. Default: the Pulumi log (shown by `pulumi up`). */
     log?: (message: string) => void;
+    /** Where what the user should know goes (e.g. of an existing cluster). Default: Pulumi warnings. */
+    note?: (message: string) => void;
+    /** How an existing cluster is looked up. Default: the AWS provider's data sources. */
+    lookups?: Lookups;
 }
 
-/**
- * The phase of this stack's last successful update, from its own outputs (a StackReference to itself), or
- * undefined on a first deployment.
- */
-export async function readAppliedPhase(): Promise<unknown> {
+/** This stack's own outputs of its last successful update (a StackReference to itself); none on a first deployment. */
+export async function readOwnOutputs(): Promise<{ appliedPhase: unknown } & RecordedProgress> {
     const self = new pulumi.StackReference("applied-phase", {
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
     });
-    const details = await self.getOutputDetails(APPLIED_PHASE_OUTPUT);
-    return details.value ?? details.secretValue;
+    const read = async (name: string) => {
+        const details = await self.getOutputDetails(name);
+        return details.value ?? details.secretValue;
+    };
+    const sizes = await read(LEGACY_SIZES_OUTPUT);
+    const addons = await read(ADOPTED_ADDONS_OUTPUT);
+    return {
+        appliedPhase: await read(APPLIED_PHASE_OUTPUT),
+        ...(sizes ? { legacyNodeGroupSizes: sizes as RecordedProgress["legacyNodeGroupSizes"] } : {}),
+        ...(addons ? { adoptedAddons: addons as RecordedProgress["adoptedAddons"] } : {}),
+    };
+}
+
+async function existingClusterInput(config: MigrationConfig, own: Awaited<ReturnType<typeof readOwnOutputs>>, options: ProgramOptions,
+    note: (message: string) => void): Promise<ExistingClusterInput | undefined> {
+    if (!config.existingCluster) return undefined;
+    const region = new pulumi.Config("aws").get("region");
+    const found = await lookUpExistingCluster(config, region, options.lookups);
+    const facts = existingClusterFacts(found, config, own);
+    for (const text of facts.notes) note(text);
+    return { facts, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null };
 }
 
 export async function migrationProgram(options: ProgramOptions = {}): Promise<Record<string, unknown>> {
     const config = loadConfig();
-    const applied = await readAppliedPhase();
+    const own = await readOwnOutputs();
+    const applied = own.appliedPhase;
     const decision = assertTransitionAllowed({
         requested: config.phase,
         applied,
@@ -38,8 +67,9 @@ export async function migrationProgram(options: ProgramOptions = {}): Promise<Re
     });
     const log = options.log ?? ((message: string) => pulumi.log.info(message));
     log(`eks-cilium-migration: ${decision.kind}, last applied phase ${applied ?? "none"} → phase ${config.phase} (${phaseName(config.phase)})`);
+    const existing = await existingClusterInput(config, own, options, options.note ?? ((message: string) => { void pulumi.log.warn(message); }));
 
-    const migration = buildMigration(config, options);
+    const migration = buildMigration(config, options, existing);
     return {
         // Only recorded once this phase's gate has passed: a failed update leaves the previous value, so the guard
         // never mistakes a half-applied phase for a proven one.
@@ -51,5 +81,6 @@ export async function migrationProgram(options: ProgramOptions = {}): Promise<Re
         oidcProviderArn: migration.cluster.oidcProviderArn,
         kubeconfig: migration.cluster.kubeconfig,
         ciliumOperatorRoleArn: migration.cilium?.operatorRole.arn,
+        ...(existing ? { [LEGACY_SIZES_OUTPUT]: existing.facts.originalScaling, [ADOPTED_ADDONS_OUTPUT]: existing.facts.adoptedAddons } : {}),
     };
 }

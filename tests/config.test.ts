@@ -31,7 +31,8 @@ describe("config", () => {
         assert.deepStrictEqual(c.legacyNodeGroup, { name: "ng-1", instanceTypes: ["m6i.large"], desiredSize: 3, minSize: 3, maxSize: 6 });
         assert.deepStrictEqual(c.ciliumNodeGroup, { name: "ng-cilium", instanceTypes: ["m6i.large"], desiredSize: 3, minSize: 3, maxSize: 6, startupTaintEffect: "NoExecute" });
         assert.deepStrictEqual(c.nodeLabels, { key: "cni", legacyValue: "aws-cni", ciliumValue: "cilium" });
-        assert.deepStrictEqual(c.cilium, { chartVersion: "1.19.6", values: {} });
+        assert.deepStrictEqual(c.cilium, { chartVersion: "1.19.6", values: {}, operatorIdentity: "irsa" });
+        assert.strictEqual(c.existingCluster, undefined, "no existing cluster: the demo cluster is created");
         assert.deepStrictEqual(c.goldpinger, { enabled: true, image: "bloomberg/goldpinger:3.10.2" });
         assert.deepStrictEqual(c.drain, { timeout: "10m", deleteEmptyDirData: false, batchSize: 1 });
         assert.deepStrictEqual(c.gate, { timeout: "15m" });
@@ -93,7 +94,7 @@ describe("config", () => {
 
     it("refuses unknown keys of the namespace", () => {
         assert.strictEqual(errorOf({}, ["phsae"]),
-            "`phsae` is not a known config key of eks-cilium-migration; known keys: phase, clusterName, kubernetesVersion, vpc, legacyNodeGroup, ciliumNodeGroup, nodeLabels, cilium, goldpinger, drain, gate, clusterAdmins, allowPhaseSkip, allowUnsafeRollback.");
+            "`phsae` is not a known config key of eks-cilium-migration; known keys: phase, existingCluster, clusterName, kubernetesVersion, vpc, legacyNodeGroup, ciliumNodeGroup, nodeLabels, cilium, goldpinger, drain, gate, clusterAdmins, allowPhaseSkip, allowUnsafeRollback.");
     });
 
     it("reports every problem at once", () => {

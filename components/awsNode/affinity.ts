@@ -7,6 +7,7 @@
  * The default terms changed at vpc-cni v1.19.0: from then on Fargate, EKS hybrid and Auto Mode nodes are excluded,
  * before only Fargate (charts/aws-vpc-cni/values.yaml; tests/fixtures/real/amazon-vpc-cni holds both).
  */
+import * as YAML from "yaml";
 import { NodeLabels } from "../../migration/names";
 
 export interface NodeSelectorRequirement {
@@ -56,3 +57,49 @@ export function vpcCniAddonConfiguration(pinned: boolean, labels: NodeLabels, vp
 export function awsNodeDaemonSetPatchSpec(labels: NodeLabels, vpcCniVersion?: string) {
     return { template: { spec: { affinity: awsNodeAffinity(true, labels, vpcCniVersion) } } };
 }
+
+type Term = { matchExpressions?: NodeSelectorRequirement[]; matchFields?: unknown[] };
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const requiredTermsOf = (affinity: unknown): Term[] | undefined => {
+    const terms = (affinity as { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: unknown } } } | undefined)
+        ?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    return Array.isArray(terms) ? terms as Term[] : undefined;
+};
+const isPin = (labels: NodeLabels) => (e: NodeSelectorRequirement) => e.key === labels.key && e.operator === "In";
+
+/**
+ * An existing vpc-cni add-on's `configurationValues` with aws-node pinned (or unpinned), every other setting kept.
+ * The add-on takes JSON or YAML (EKS accepts both); it is read as YAML (a superset of JSON) and written back as JSON.
+ * - Pinning adds `<key> In [<legacyValue>]` to each of the add-on's own node selector terms, or, without an affinity
+ *   of its own, to the chart's default terms of the running version.
+ * - Unpinning takes that requirement out again. Without it (nothing of ours to undo), the text is returned as it is,
+ *   so adopting the add-on changes nothing. When our requirement was the only change to the default, the default
+ *   affinity is written back explicitly: a value left out would keep ours (field notes).
+ */
+export function mergedVpcCniConfiguration(existing: string | undefined, pinned: boolean, labels: NodeLabels, vpcCniVersion?: string): string | undefined {
+    const parsed = existing === undefined || existing.trim() === "" ? {} : YAML.parse(existing);
+    if (!isObject(parsed)) throw new Error(`the vpc-cni add-on's configurationValues are not an object: ${JSON.stringify(existing)}`);
+    const terms = requiredTermsOf(parsed.affinity);
+    const ours = terms?.some((t) => (t.matchExpressions ?? []).some(isPin(labels))) ?? false;
+    if (!pinned && !ours) return existing;
+    // The add-on's own terms, without our requirement.
+    const own = terms?.map((t) => ({ ...t, matchExpressions: (t.matchExpressions ?? []).filter((e) => !isPin(labels)(e)) }));
+    const base = own ?? [];
+    const withTerms = (list: Term[]) => ({
+        ...(isObject(parsed.affinity) ? parsed.affinity : {}),
+        nodeAffinity: {
+            ...(isObject((parsed.affinity as Record<string, unknown> | undefined)?.nodeAffinity) ? (parsed.affinity as { nodeAffinity: Record<string, unknown> }).nodeAffinity : {}),
+            requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: list },
+        },
+    });
+    if (pinned) {
+        const pinnedTerms = base.length > 0
+            ? base.map((t) => ({ ...t, matchExpressions: [...(t.matchExpressions ?? []), { key: labels.key, operator: "In" as const, values: [labels.legacyValue] }] }))
+            : termsOf(awsNodeAffinity(true, labels, vpcCniVersion));
+        return JSON.stringify({ ...parsed, affinity: withTerms(pinnedTerms) });
+    }
+    const unpinned = base.length > 0 ? base : termsOf(awsNodeAffinity(false, labels, vpcCniVersion));
+    return JSON.stringify({ ...parsed, affinity: withTerms(unpinned) });
+}
+
+const termsOf = (affinity: ReturnType<typeof awsNodeAffinity>): Term[] => affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;

@@ -14,11 +14,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { awsNodeDaemonSetPatchSpec, vpcCniAddonConfiguration } from "./affinity";
+import { awsNodeDaemonSetPatchSpec, mergedVpcCniConfiguration, vpcCniAddonConfiguration } from "./affinity";
 import { NodeLabels } from "../../migration/names";
 import { removeDaemonSetScript } from "../clusterSteps/scripts";
 import { clusterStep } from "../clusterSteps/clusterStep";
-import { eksAddon } from "../cluster/migrationCluster";
+import { AddonDescription, eksAddon } from "../cluster/addon";
 
 export type AwsNodeRoute = "addon" | "daemonset-patch";
 
@@ -39,6 +39,11 @@ export interface AwsNodeAffinityArgs {
     pinned: boolean;
     /** Remove aws-node (phase 6 on). */
     remove: boolean;
+    /**
+     * Addon route, an existing cluster: adopt its vpc-cni add-on instead of creating one. Its own configuration
+     * values (prefix delegation, custom networking, env, resources…) are kept; only the affinity changes.
+     */
+    existingAddon?: { clusterName: string; description: AddonDescription; adoptingNow: boolean; protect: boolean };
     /** Kubeconfig for the removal step (secret). */
     kubeconfig: pulumi.Input<string>;
     /** The gate CLI command line the removal's pre-checks run. */
@@ -63,8 +68,11 @@ export class AwsNodeAffinity extends pulumi.ComponentResource {
             this.vpcCniAddon = eksAddon(`${name}-vpc-cni`, {
                 clusterName: args.clusterName,
                 addonName: "vpc-cni",
-                configurationValues: vpcCniAddonConfiguration(args.pinned, args.labels, args.vpcCniVersion),
+                configurationValues: args.existingAddon
+                    ? mergedVpcCniConfiguration(args.existingAddon.description.configurationValues, args.pinned, args.labels, args.vpcCniVersion)
+                    : vpcCniAddonConfiguration(args.pinned, args.labels, args.vpcCniVersion),
                 tags: args.tags,
+                adopt: args.existingAddon,
             }, after);
         }
         if (args.route === "daemonset-patch" && args.pinned) {

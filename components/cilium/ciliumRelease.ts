@@ -22,13 +22,19 @@ export interface CiliumReleaseArgs {
     /** Cilium replaces kube-proxy (the endpoint's host becomes `k8sServiceHost`). */
     kubeProxyReplacement: boolean;
     provider: k8s.Provider;
+    /** The EKS cluster's name (the instance tags the IAM policy scopes attachments by carry it). */
     clusterName: pulumi.Input<string>;
+    /** Cilium's `cluster.name` (at most 32 of [a-z0-9-]). Default: `clusterName`. */
+    ciliumClusterName?: pulumi.Input<string>;
+    /** How the operator gets AWS credentials. IRSA needs the OIDC provider; Pod Identity the agent add-on. */
+    operatorIdentity: "irsa" | "pod-identity";
     /** The API endpoint (`https://…`); its host becomes `k8sServiceHost` with kube-proxy replacement. */
     clusterEndpoint: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
-    oidcProviderArn: pulumi.Input<string>;
-    /** The issuer URL, with or without `https://`. */
-    oidcProviderUrl: pulumi.Input<string>;
+    /** IRSA: the IAM OIDC provider of the cluster's issuer. */
+    oidcProviderArn?: pulumi.Input<string>;
+    /** IRSA: the issuer URL, with or without `https://`. */
+    oidcProviderUrl?: pulumi.Input<string>;
     /** Exact chart version, e.g. "1.19.6". */
     chartVersion: string;
     labels: NodeLabels;
@@ -57,12 +63,21 @@ export class CiliumRelease extends pulumi.ComponentResource {
             throw new pulumi.ResourceError((err as Error).message, this);
         }
 
+        const podIdentity = args.operatorIdentity === "pod-identity";
         this.operatorRole = new aws.iam.Role(`${name}-operator-role`, {
-            description: "cilium-operator (ENI IPAM) through IRSA",
-            assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcProviderUrl]).apply(([arn, url]) =>
-                JSON.stringify(irsaTrustPolicy(arn, url, CILIUM_NAMESPACE, CILIUM_OPERATOR_SERVICE_ACCOUNT))),
+            description: `cilium-operator (ENI IPAM) through ${podIdentity ? "EKS Pod Identity" : "IRSA"}`,
+            assumeRolePolicy: podIdentity ? JSON.stringify(POD_IDENTITY_TRUST_POLICY)
+                : pulumi.all([args.oidcProviderArn, args.oidcProviderUrl]).apply(([arn, url]) => {
+                    if (!arn || !url) throw new pulumi.ResourceError("IRSA needs the cluster's OIDC provider (`oidcProviderArn`, `oidcProviderUrl`).", this);
+                    return JSON.stringify(irsaTrustPolicy(arn, url, CILIUM_NAMESPACE, CILIUM_OPERATOR_SERVICE_ACCOUNT));
+                }),
             tags: args.tags,
         }, { parent: this, dependsOn: args.dependsOn });
+        // Pod Identity: EKS hands the role to the operator's service account (the agent add-on must run).
+        const association = podIdentity ? new aws.eks.PodIdentityAssociation(`${name}-operator-identity`, {
+            clusterName: args.clusterName, namespace: CILIUM_NAMESPACE, serviceAccount: CILIUM_OPERATOR_SERVICE_ACCOUNT,
+            roleArn: this.operatorRole.arn, tags: args.tags,
+        }, { parent: this.operatorRole }) : undefined;
         // The release waits for the policy, not only the role: an operator started before its permissions are in
         // place fails its first ENI calls and backs off.
         const policy = new aws.iam.RolePolicy(`${name}-operator-policy`, {
@@ -77,14 +92,25 @@ export class CiliumRelease extends pulumi.ComponentResource {
             version: args.chartVersion,
             repositoryOpts: { repo: CILIUM_CHART_REPO },
             namespace: CILIUM_NAMESPACE,
-            values: pulumi.all([args.clusterName, this.operatorRole.arn, args.clusterEndpoint]).apply(([clusterName, roleArn, endpoint]) =>
-                ciliumValues({ bothCnisRun: args.bothCnisRun, kubeProxyReplacement: args.kubeProxyReplacement, chartVersion: args.chartVersion, clusterName, operatorRoleArn: roleArn, nodeLabels: args.labels, clusterEndpoint: endpoint, overrides })),
+            values: pulumi.all([args.ciliumClusterName ?? args.clusterName, this.operatorRole.arn, args.clusterEndpoint]).apply(([clusterName, roleArn, endpoint]) =>
+                ciliumValues({
+                    bothCnisRun: args.bothCnisRun, kubeProxyReplacement: args.kubeProxyReplacement, chartVersion: args.chartVersion, clusterName,
+                    // IRSA: the chart annotates the operator's service account with the role; Pod Identity needs no annotation.
+                    ...(podIdentity ? {} : { operatorRoleArn: roleArn }),
+                    nodeLabels: args.labels, clusterEndpoint: endpoint, overrides,
+                })),
             atomic: true,
             timeout: args.timeoutSeconds ?? 900,
-        }, { parent: this, provider: args.provider, dependsOn: [this.operatorRole, policy, ...(args.dependsOn ?? [])] });
+        }, { parent: this, provider: args.provider, dependsOn: [this.operatorRole, policy, ...(association ? [association] : []), ...(args.dependsOn ?? [])] });
         this.registerOutputs({ operatorRoleArn: this.operatorRole.arn });
     }
 }
+
+/** EKS Pod Identity's trust policy (the EKS Auth service assumes the role and tags the session). */
+export const POD_IDENTITY_TRUST_POLICY = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+};
 
 export function irsaTrustPolicy(oidcProviderArn: string, oidcProviderUrl: string, namespace: string, serviceAccount: string) {
     const issuer = oidcProviderUrl.replace(/^https:\/\//, "");

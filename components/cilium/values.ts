@@ -19,7 +19,8 @@ export interface CiliumValuesInput {
     /** Exact chart version, e.g. "1.19.6": which per-node workloads the chart can deploy. */
     chartVersion: string;
     clusterName: string;
-    operatorRoleArn: string;
+    /** IRSA: the operator's role, annotated on its service account (`eni.iamRole`). Absent with Pod Identity. */
+    operatorRoleArn?: string;
     nodeLabels: NodeLabels;
     /** The EKS API endpoint (`https://…`); only its host name is used, with kube-proxy replacement. */
     clusterEndpoint?: string;
@@ -44,7 +45,7 @@ export function ciliumValues(input: CiliumValuesInput): HelmValues {
     const coexist = input.bothCnisRun;
     const base: HelmValues = {
         cluster: { name: input.clusterName },
-        eni: { enabled: true, iamRole: input.operatorRoleArn },
+        eni: { enabled: true, ...(input.operatorRoleArn ? { iamRole: input.operatorRoleArn } : {}) },
         ipam: { mode: "eni" },
         routingMode: "native",
         // Agents and operator restart when their ConfigMap changes (phase 8, phase 9); otherwise new values would

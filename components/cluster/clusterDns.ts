@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { eksAddon } from "./migrationCluster";
+import { eksAddon } from "./addon";
 
 export interface ClusterDnsArgs {
     clusterName: pulumi.Input<string>;

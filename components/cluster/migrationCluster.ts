@@ -18,6 +18,7 @@ import * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { eksAddon } from "./addon";
 import { ClusterAdmins } from "./clusterAdmins";
 
 /** A new VPC (CIDR, AZ count), or an existing one (VPC id, private and public subnet ids). */
@@ -36,6 +37,8 @@ export interface MigrationClusterArgs {
     kubeProxyAddonEnabled: boolean;
     /** IAM principals, besides the creator, given cluster-admin through access entries. Default: none. */
     clusterAdmins?: string[];
+    /** Declare the eks-pod-identity-agent add-on (EKS Pod Identity needs it). Default: false. */
+    podIdentityAgent?: boolean;
     /** Tags for every AWS resource. Default: none. */
     tags?: Record<string, string>;
 }
@@ -53,6 +56,7 @@ export class MigrationCluster extends pulumi.ComponentResource {
     public readonly privateSubnetIds: pulumi.Output<string[]>;
     public readonly nodeRole: aws.iam.Role;
     public readonly kubeProxyAddon?: aws.eks.Addon;
+    public readonly podIdentityAgentAddon?: aws.eks.Addon;
     public readonly admins?: ClusterAdmins;
 
     constructor(name: string, args: MigrationClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -99,6 +103,9 @@ export class MigrationCluster extends pulumi.ComponentResource {
         if (args.kubeProxyAddonEnabled) {
             this.kubeProxyAddon = eksAddon(`${name}-kube-proxy`, { clusterName: this.eksClusterName, addonName: "kube-proxy", tags }, { parent: this });
         }
+        if (args.podIdentityAgent) {
+            this.podIdentityAgentAddon = eksAddon(`${name}-pod-identity-agent`, { clusterName: this.eksClusterName, addonName: "eks-pod-identity-agent", tags }, { parent: this });
+        }
 
         this.registerOutputs({
             endpoint: this.endpoint, eksClusterName: this.eksClusterName, kubeconfig: this.kubeconfig,
@@ -129,23 +136,6 @@ function networkFor(name: string, vpc: NetworkSpec, tags: Record<string, string>
         tags,
     }, { parent, protect: true });
     return { vpcId: created.vpcId, privateSubnetIds: created.privateSubnetIds, publicSubnetIds: created.publicSubnetIds };
-}
-
-/**
- * An EKS managed addon the migration owns. `preserve: true`: removing the addon must not take its DaemonSet with it
- * before the pre-checked removal step has run; OVERWRITE: the addon's configuration (aws-node's affinity) wins.
- */
-export function eksAddon(name: string, args: { clusterName: pulumi.Input<string>; addonName: string; configurationValues?: string; tags?: Record<string, string> },
-    opts: pulumi.CustomResourceOptions): aws.eks.Addon {
-    return new aws.eks.Addon(name, {
-        clusterName: args.clusterName,
-        addonName: args.addonName,
-        configurationValues: args.configurationValues,
-        resolveConflictsOnCreate: "OVERWRITE",
-        resolveConflictsOnUpdate: "OVERWRITE",
-        preserve: true,
-        tags: args.tags,
-    }, opts);
 }
 
 const NODE_POLICIES = {

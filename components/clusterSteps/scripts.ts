@@ -6,7 +6,7 @@
  * - `set -euo pipefail`: any failed check stops the step, and the step fails the update (fail closed);
  * - every step says what it did, and is idempotent (running it twice is harmless).
  */
-import { NodeLabels } from "../../migration/names";
+import { EKS_NODEGROUP_LABEL, NodeLabels } from "../../migration/names";
 
 /** How the legacy nodes are drained (`kubectl drain`). */
 export interface DrainOptions {
@@ -71,6 +71,20 @@ echo "${verb}: \${#nodes[@]} node(s) with ${selector} ${verb}ed"`);
 }
 
 export const cordonScript = (labels: NodeLabels): string => legacySchedulingScript(labels, "cordon");
+
+/**
+ * Labels every node of the named managed node groups as legacy (EKS labels a managed node group's nodes with
+ * `eks.amazonaws.com/nodegroup`). Idempotent (`--overwrite` of the same value); no node is not an error.
+ */
+export function labelNodeGroupsScript(groups: string[], labels: NodeLabels): string {
+    const selector = `${EKS_NODEGROUP_LABEL} in (${groups.join(",")})`;
+    const label = selectorOf(labels, labels.legacyValue);
+    return withKubeconfig(`
+${listNodes(selector)}
+if [ "\${#nodes[@]}" -eq 0 ]; then echo "label: node groups ${groups.join(", ")} have no node now; their own labels cover the nodes they launch"; exit 0; fi
+kubectl label --overwrite "\${nodes[@]}" ${shellQuote(label)}
+echo "label: \${#nodes[@]} node(s) of node groups ${groups.join(", ")} labelled ${label}"`);
+}
 export const uncordonScript = (labels: NodeLabels): string => legacySchedulingScript(labels, "uncordon");
 
 export function restartDeploymentScript(namespace: string, name: string, timeout: string): string {

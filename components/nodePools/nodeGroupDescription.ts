@@ -1,0 +1,126 @@
+/**
+ * An EKS managed node group as the EKS API describes it, and the two node groups the migration derives from an
+ * existing one: the legacy group as the migration declares it (adopted, labelled, later scaled to zero), and its
+ * Cilium twin (a new group with everything that makes its nodes equivalent). Pure.
+ */
+import { NodeLabels } from "../../migration/names";
+import { TaintEffect } from "./nodePool";
+
+/** The EKS API's taint effects (`NO_SCHEDULE`…); Kubernetes spells them `NoSchedule`… (field notes). */
+export type EksTaintEffect = "NO_SCHEDULE" | "NO_EXECUTE" | "PREFER_NO_SCHEDULE";
+export const EKS_TAINT_EFFECT: Record<TaintEffect, EksTaintEffect> = { NoExecute: "NO_EXECUTE", NoSchedule: "NO_SCHEDULE" };
+
+export interface Scaling { minSize: number; maxSize: number; desiredSize: number }
+
+/** What `aws eks describe-nodegroup` says of a managed node group (the fields that make its nodes what they are). */
+export interface ManagedNodeGroupDescription {
+    clusterName: string;
+    name: string;
+    nodeRoleArn: string;
+    subnetIds: string[];
+    scaling: Scaling;
+    /** Absent when a launch template sets the instance type. */
+    instanceTypes?: string[];
+    capacityType?: string;
+    amiType?: string;
+    /** The AMI release (or, with amiType CUSTOM, the AMI id). */
+    releaseVersion?: string;
+    /** Kubernetes minor version, e.g. "1.31". */
+    version?: string;
+    /** Absent with a launch template. */
+    diskSize?: number;
+    labels: Record<string, string>;
+    taints: { key: string; value?: string; effect: EksTaintEffect }[];
+    launchTemplate?: { id: string; version: string };
+    updateConfig?: { maxUnavailable?: number; maxUnavailablePercentage?: number };
+    remoteAccess?: { ec2SshKey?: string; sourceSecurityGroupIds?: string[] };
+    tags: Record<string, string>;
+}
+
+export const CILIUM_STARTUP_TAINT_KEY = "node.cilium.io/agent-not-ready";
+
+/**
+ * The legacy group as the migration declares it. While adopting it, exactly as described (the import must see no
+ * difference); from then on with the legacy label (so the nodes it launches carry it), and at zero once retired.
+ */
+export function legacyDeclared(group: ManagedNodeGroupDescription, opts: {
+    labels: NodeLabels;
+    adoptingNow: boolean;
+    zero: boolean;
+    /** Its sizes before the migration scaled it (the live ones are zero from phase 7). */
+    originalScaling?: Scaling;
+}): ManagedNodeGroupDescription {
+    if (opts.adoptingNow && !opts.zero) return group;
+    const scaling = opts.originalScaling ?? group.scaling;
+    return {
+        ...group,
+        labels: { ...group.labels, [opts.labels.key]: opts.labels.legacyValue },
+        scaling: opts.zero ? { minSize: 0, desiredSize: 0, maxSize: Math.max(1, scaling.maxSize) } : scaling,
+    };
+}
+
+/**
+ * A legacy group's Cilium twin: its subnets, instance types, capacity type, AMI type and release, Kubernetes
+ * version, disk size, launch template, labels, taints, node role, update config and sizes — plus the Cilium label
+ * and the startup taint — so workloads pinned to the group by its labels find the twin. Empty until `scaledUp`.
+ */
+export function twinOf(group: ManagedNodeGroupDescription, opts: {
+    nameSuffix: string;
+    labels: NodeLabels;
+    startupTaintEffect: TaintEffect;
+    scaledUp: boolean;
+    originalScaling?: Scaling;
+    override?: Partial<Pick<ManagedNodeGroupDescription, "instanceTypes">> & Partial<Scaling>;
+    /** Tags of ours, added to the group's own. */
+    tags?: Record<string, string>;
+}): ManagedNodeGroupDescription {
+    const base = opts.originalScaling ?? group.scaling;
+    const sized = {
+        minSize: opts.override?.minSize ?? base.minSize,
+        maxSize: opts.override?.maxSize ?? base.maxSize,
+        desiredSize: opts.override?.desiredSize ?? base.desiredSize,
+    };
+    return {
+        ...group,
+        name: `${group.name}${opts.nameSuffix}`,
+        instanceTypes: opts.override?.instanceTypes ?? group.instanceTypes,
+        labels: { ...group.labels, [opts.labels.key]: opts.labels.ciliumValue },
+        taints: [
+            ...group.taints.filter((t) => t.key !== CILIUM_STARTUP_TAINT_KEY),
+            { key: CILIUM_STARTUP_TAINT_KEY, value: "true", effect: EKS_TAINT_EFFECT[opts.startupTaintEffect] },
+        ],
+        scaling: opts.scaledUp ? sized : { minSize: 0, desiredSize: 0, maxSize: Math.max(1, sized.maxSize) },
+        tags: { ...withoutOwnershipTags(group.tags), ...(opts.tags ?? {}) },
+    };
+}
+
+/**
+ * A group's tags without those that say which tool made it: eksctl's (`alpha.eksctl.io/…`, `eksctl.…`) would make the
+ * twin, made by this stack, pass for the legacy group in eksctl; `aws:` keys cannot be set at all.
+ */
+export function withoutOwnershipTags(tags: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(tags).filter(([k]) => !/^(aws:|alpha\.eksctl\.io\/|eksctl\.)/.test(k)));
+}
+
+/** The AWS provider's NodeGroup inputs for a description. */
+export function nodeGroupInputs(group: ManagedNodeGroupDescription) {
+    return {
+        clusterName: group.clusterName,
+        nodeGroupName: group.name,
+        nodeRoleArn: group.nodeRoleArn,
+        subnetIds: group.subnetIds,
+        scalingConfig: group.scaling,
+        instanceTypes: group.instanceTypes,
+        capacityType: group.capacityType,
+        amiType: group.amiType,
+        releaseVersion: group.releaseVersion,
+        version: group.version,
+        diskSize: group.diskSize,
+        labels: group.labels,
+        taints: group.taints.length > 0 ? group.taints : undefined,
+        launchTemplate: group.launchTemplate,
+        updateConfig: group.updateConfig,
+        remoteAccess: group.remoteAccess,
+        tags: group.tags,
+    };
+}
