@@ -1,7 +1,11 @@
 /** What one phase changes compared with the phase before: pure, on the recorded resources. */
 import { RecordedResource } from "./mockRuntime";
 
-export type ChangeOp = "create" | "update" | "delete";
+/**
+ * `retain`: the stack stops managing a resource declared with `retainOnDelete`; it stays in the account.
+ * `import`: the stack adopts a resource that exists (the `import` option); nothing is created.
+ */
+export type ChangeOp = "create" | "import" | "update" | "delete" | "retain";
 
 export interface Change {
     op: ChangeOp;
@@ -9,6 +13,8 @@ export interface Change {
     name: string;
     /** For updates: the top-level inputs that differ. */
     changedInputs?: string[];
+    /** For imports: the ID of the resource adopted. */
+    importId?: string;
     /** For deletes of a command step: it runs its `delete` script (e.g. uncordon). */
     runsDeleteScript?: boolean;
 }
@@ -36,7 +42,7 @@ export function diffPhases(before: RecordedResource[], after: RecordedResource[]
         const old = previous.get(keyOf(r));
         previous.delete(keyOf(r));
         if (!old) {
-            changes.push({ op: "create", type: r.type, name: r.name });
+            changes.push(r.importId ? { op: "import", type: r.type, name: r.name, importId: r.importId } : { op: "create", type: r.type, name: r.name });
             continue;
         }
         const keys = [...new Set([...Object.keys(old.inputs), ...Object.keys(r.inputs)])].sort();
@@ -44,7 +50,8 @@ export function diffPhases(before: RecordedResource[], after: RecordedResource[]
         if (changedInputs.length > 0) changes.push({ op: "update", type: r.type, name: r.name, changedInputs });
     }
     for (const r of previous.values()) {
-        changes.push({ op: "delete", type: r.type, name: r.name, ...(typeof r.inputs.delete === "string" ? { runsDeleteScript: true } : {}) });
+        if (r.retainOnDelete) changes.push({ op: "retain", type: r.type, name: r.name });
+        else changes.push({ op: "delete", type: r.type, name: r.name, ...(typeof r.inputs.delete === "string" ? { runsDeleteScript: true } : {}) });
     }
     return changes;
 }

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "../stacks/pins";
 import { ProgramOptions, migrationProgram } from "../stacks/program";
 import { StackConfig } from "../stacks/stackFile";
+import { AwsSnapshot } from "./awsSnapshot";
 import { RecordedResource, RecordingMocks, attachParents, recordDependencies, settled } from "./mockRuntime";
 
 export const PROJECT = "eks-cilium-migration";
@@ -14,6 +15,8 @@ export type { StackConfig } from "../stacks/stackFile";
 export interface Evaluation {
     resources: RecordedResource[];
     outputs: Record<string, unknown>;
+    /** What the program said on the way (e.g. what it found of an existing cluster). */
+    notes: string[];
 }
 
 export interface EvaluateArgs {
@@ -24,8 +27,12 @@ export interface EvaluateArgs {
     appliedPhase?: number;
     stack?: string;
     options?: ProgramOptions;
+    /** This stack's other outputs of its last update (with `appliedPhase`). Default: none. */
+    ownOutputs?: Record<string, unknown>;
     /** The recording mocks to use (tests inspect them even when the program throws). Default: new ones. */
     mocks?: RecordingMocks;
+    /** Answers the AWS look-ups of an existing cluster. Default: none (an existing-cluster stack then fails). */
+    snapshot?: AwsSnapshot;
 }
 
 /**
@@ -46,19 +53,21 @@ export async function evaluate(args: EvaluateArgs): Promise<Evaluation> {
 async function evaluateOnce(args: EvaluateArgs): Promise<Evaluation> {
     const config = { ...args.config };
     if (args.phase !== undefined) config[`${CONFIG_NAMESPACE}:phase`] = String(args.phase);
-    const mocks = args.mocks ?? new RecordingMocks(args.appliedPhase);
+    const snapshot = args.snapshot;
+    const mocks = args.mocks ?? new RecordingMocks(args.appliedPhase, snapshot ? (token, inputs) => snapshot.answer(token, inputs) : undefined, args.ownOutputs);
     // Plan mode (preview=false) so every mocked output is known and printed.
     await pulumi.runtime.setMocks(mocks, PROJECT, args.stack ?? "dev", false, "organization");
     const dependencies = recordDependencies();
     pulumi.runtime.setAllConfig(config);
-    const exported = await migrationProgram({ log: () => undefined, ...args.options });
+    const notes: string[] = [];
+    const exported = await migrationProgram({ log: () => undefined, note: (m) => notes.push(m), ...args.options });
     const outputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(exported)) {
         outputs[key] = await resolve(value);
     }
     await settled();
     attachParents(mocks.resources, dependencies);
-    return { resources: mocks.resources, outputs };
+    return { resources: mocks.resources, outputs, notes };
 }
 
 async function resolve(value: unknown): Promise<unknown> {

@@ -2,7 +2,7 @@
 import { Change, componentOf } from "./diff";
 import { PhasePlan } from "./plan";
 
-const SYMBOL = { create: "+", update: "~", delete: "-" } as const;
+const SYMBOL = { create: "+", import: "=", update: "~", delete: "-", retain: "=" } as const;
 const PROGRAM = { type: "program", name: "(top level)" };
 
 export function planJson(phases: PhasePlan[]): string {
@@ -32,7 +32,8 @@ export function groupChanges(phase: PhasePlan): { component: string; changes: Ch
 }
 
 function describe(c: Change): string {
-    const detail = c.op === "update" && c.changedInputs ? ` (${changedLabel(c.changedInputs)})` : c.runsDeleteScript ? " (runs its delete script)" : "";
+    const detail = c.op === "update" && c.changedInputs ? ` (${changedLabel(c.changedInputs)})`
+        : c.runsDeleteScript ? " (runs its delete script)" : c.importId ? ` (adopts ${c.importId} as it is)` : "";
     return `${SYMBOL[c.op]} ${c.op} ${c.type} ${c.name}${detail}`;
 }
 
@@ -43,18 +44,28 @@ function changedLabel(inputs: string[]): string {
 
 function counts(p: PhasePlan): string {
     const n = (op: Change["op"]) => p.changes.filter((c) => c.op === op).length;
-    return `${n("create")} to create, ${n("update")} to update, ${n("delete")} to delete`;
+    const imported = n("import");
+    const retained = n("retain");
+    return `${n("create")} to create, ${imported > 0 ? `${imported} to import (adopted, not created), ` : ""}${n("update")} to update, ` +
+        `${n("delete")} to delete${retained > 0 ? `, ${retained} to retain (no longer managed, left in the account)` : ""}`;
+}
+
+/** A phase's notes that the phase before it in the plan did not have (each is said once, where it starts). */
+function newNotes(phases: PhasePlan[], index: number): string[] {
+    const before = new Set(index > 0 ? phases[index - 1].notes : []);
+    return phases[index].notes.filter((note) => !before.has(note));
 }
 
 export function planText(phases: PhasePlan[]): string {
     const lines: string[] = [];
-    for (const p of phases) {
+    for (const [index, p] of phases.entries()) {
         lines.push(`Phase ${p.number} — ${p.name}: ${p.summary}${p.rollbackFrom !== undefined ? ` (rolling back from ${p.rollbackFrom})` : ""}`);
         lines.push(`  ${counts(p)}`);
         for (const group of groupChanges(p)) {
             lines.push(`  ${group.component}`);
             for (const c of group.changes) lines.push(`    ${describe(c)}`);
         }
+        for (const note of newNotes(phases, index)) lines.push(`  note: ${note}`);
         lines.push(`  gate: ${p.gate.length > 0 ? p.gate.join(", ") : "none (goldpinger disabled: connectivity not proven)"}`, "");
     }
     return lines.join("\n");
@@ -62,8 +73,9 @@ export function planText(phases: PhasePlan[]): string {
 
 export function planMarkdown(phases: PhasePlan[]): string {
     const lines: string[] = ["# eks-cilium-migration plan", ""];
-    for (const p of phases) {
+    for (const [index, p] of phases.entries()) {
         lines.push(`## Phase ${p.number} — \`${p.name}\`${p.rollbackFrom !== undefined ? ` (rolling back from ${p.rollbackFrom})` : ""}`, "", p.summary, "", `${counts(p)}. Gate: ${p.gate.map((g) => `\`${g}\``).join(", ")}.`, "");
+        for (const note of newNotes(phases, index)) lines.push(`> ${note}`, "");
         if (p.changes.length === 0) continue;
         lines.push("| component | change | type | name |", "|---|---|---|---|");
         for (const group of groupChanges(p)) {

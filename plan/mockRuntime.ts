@@ -21,6 +21,10 @@ export interface RecordedResource {
     retainOnDelete: boolean;
     /** Pulumi refuses to delete it (`protect`, inherited from its parent). */
     protect: boolean;
+    /** The `import` option: the ID of an existing resource this one adopts. */
+    importId?: string;
+    /** The `ignoreChanges` option: input paths an update leaves as they are. */
+    ignoreChanges: string[];
 }
 
 export const FAKE_ENDPOINT = "https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com";
@@ -38,7 +42,7 @@ export function fakeKubeconfig(clusterName: string): string {
 }
 
 /** Outputs that providers compute (ids, ARNs) and remote components expose. */
-function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, appliedPhase: unknown): Record<string, unknown> {
+function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, appliedPhase: unknown, ownOutputs: Record<string, unknown>): Record<string, unknown> {
     switch (type) {
         case "eks:index:Cluster": {
             const clusterName = (inputs.name as string | undefined) ?? name;
@@ -59,12 +63,14 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
                 privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"],
                 publicSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2", "subnet-0bbbbbbbbbbbbbbb3"],
             };
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            return { arn: `arn:aws:iam::${FAKE_ACCOUNT}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}` };
         case "aws:iam/role:Role":
             return { arn: `arn:aws:iam::${FAKE_ACCOUNT}:role/${name}`, name };
         case "eks:index:ManagedNodeGroup":
             return { nodeGroup: { nodeGroupName: inputs.nodeGroupName ?? name } };
         case "pulumi:pulumi:StackReference":
-            return { outputs: appliedPhase === undefined ? {} : { appliedPhase }, secretOutputNames: [] };
+            return { outputs: appliedPhase === undefined ? {} : { ...ownOutputs, appliedPhase }, secretOutputNames: [] };
         default:
             return {};
     }
@@ -88,27 +94,39 @@ export function printable(value: unknown): unknown {
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
 
-    /** @param appliedPhase what this stack's own outputs report as `appliedPhase` (undefined: first deployment) */
-    constructor(private readonly appliedPhase?: unknown) {}
+    /**
+     * @param appliedPhase what this stack's own outputs report as `appliedPhase` (undefined: first deployment)
+     * @param invoke answers the program's provider calls (data sources), e.g. from a cluster snapshot; none by default
+     * @param ownOutputs this stack's other outputs of its last update (e.g. what it recorded of an existing cluster)
+     */
+    constructor(private readonly appliedPhase?: unknown, private readonly invoke?: (token: string, inputs: Record<string, unknown>) => unknown,
+        private readonly ownOutputs: Record<string, unknown> = {}) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-        this.resources.push({ type: args.type, name: args.name, inputs: printable(args.inputs) as Record<string, unknown>, custom: args.custom ?? false, parentTypes: [], dependencies: [], retainOnDelete: false, protect: false });
+        this.resources.push({
+            type: args.type, name: args.name, inputs: printable(args.inputs) as Record<string, unknown>, custom: args.custom ?? false,
+            parentTypes: [], dependencies: [], retainOnDelete: false, protect: false, ignoreChanges: [], ...(args.id ? { importId: args.id } : {}),
+        });
         return {
-            id: args.custom === false ? undefined : `${args.name}-id`,
-            state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, this.appliedPhase) },
+            id: args.custom === false ? undefined : args.id || `${args.name}-id`,
+            state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, this.appliedPhase, this.ownOutputs) },
         };
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
-        // The program makes no provider calls: an unexpected one would be a data source the planner cannot see.
-        throw new Error(`unmocked provider call ${args.token} (${JSON.stringify(args.inputs)})`);
+        // Without an answer for it, a provider call is a data source the planner cannot see.
+        if (!this.invoke) throw new Error(`unmocked provider call ${args.token} (${JSON.stringify(args.inputs)})`);
+        return this.invoke(args.token, args.inputs) as pulumi.runtime.MockCallResult;
     }
 }
 
-interface RegisterRequest { getType(): string; getName(): string; getDependenciesList(): string[]; getRetainondelete?(): boolean; getProtect?(): boolean }
+interface RegisterRequest {
+    getType(): string; getName(): string; getDependenciesList(): string[];
+    getRetainondelete?(): boolean; getProtect?(): boolean; getIgnorechangesList?(): string[];
+}
 
 /** What the registration request says beyond the inputs. */
-export interface RegistrationOptions { dependencies: string[]; retainOnDelete: boolean; protect: boolean }
+export interface RegistrationOptions { dependencies: string[]; retainOnDelete: boolean; protect: boolean; ignoreChanges: string[] }
 interface MockMonitorShape {
     getRegisteredResources?(): Map<string, unknown>;
     registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
@@ -133,6 +151,7 @@ export function recordDependencies(): Map<string, RegistrationOptions> {
     m.registerResource = (req, callback) => {
         options.set(`${req.getType()}::${req.getName()}`, {
             dependencies: req.getDependenciesList(), retainOnDelete: req.getRetainondelete?.() ?? false, protect: req.getProtect?.() ?? false,
+            ignoreChanges: req.getIgnorechangesList?.() ?? [],
         });
         return register(req, callback);
     };
@@ -154,6 +173,7 @@ export function attachParents(resources: RecordedResource[], options: Map<string
         r.dependencies = [...new Set((o?.dependencies ?? []).map(urnKey))].sort();
         r.retainOnDelete = o?.retainOnDelete ?? false;
         r.protect = o?.protect ?? false;
+        r.ignoreChanges = o?.ignoreChanges ?? [];
     }
 }
 

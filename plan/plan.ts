@@ -6,6 +6,7 @@
 import { gateChecks } from "../migration/phases";
 import { MigrationConfig } from "../stacks/configTypes";
 import { Phase, phaseName, phaseSummary } from "../migration/phases";
+import { AwsSnapshot } from "./awsSnapshot";
 import { Change, diffPhases } from "./diff";
 import { StackConfig, evaluate } from "./evaluate";
 import { RecordedResource } from "./mockRuntime";
@@ -21,6 +22,8 @@ export interface PhasePlan {
     components: { type: string; name: string }[];
     /** Set when this step is a rollback: the phase it goes back from. */
     rollbackFrom?: Phase;
+    /** What the program said of the cluster (an existing cluster's notes). */
+    notes: string[];
 }
 
 export interface PlanArgs {
@@ -30,14 +33,21 @@ export interface PlanArgs {
     from: Phase;
     to: Phase;
     stack?: string;
+    /** Answers an existing cluster's AWS look-ups (`--cluster-snapshot`). */
+    snapshot?: AwsSnapshot;
 }
 
 export async function buildPlan(args: PlanArgs): Promise<PhasePlan[]> {
     const backward = args.from > args.to;
     const step = backward ? 1 : -1; // where each shown phase comes from, relative to it
     const first = backward ? args.from - 1 : args.from;
-    const evaluatePhase = (phase: number, appliedPhase: number | undefined) =>
-        evaluate({ config: args.config, phase, appliedPhase, stack: args.stack });
+    // Each update reads what the one before it recorded in the stack's outputs (e.g. an existing cluster's sizes).
+    let ownOutputs: Record<string, unknown> = {};
+    const evaluatePhase = async (phase: number, appliedPhase: number | undefined) => {
+        const evaluation = await evaluate({ config: args.config, phase, appliedPhase, ownOutputs, stack: args.stack, snapshot: args.snapshot });
+        ownOutputs = evaluation.outputs;
+        return evaluation;
+    };
     // The first phase shown is measured against the phase it comes from (nothing, before phase 0).
     const origin = first + step;
     let previous: RecordedResource[] = origin >= 0 && origin <= 9
@@ -52,12 +62,13 @@ export async function buildPlan(args: PlanArgs): Promise<PhasePlan[]> {
         phases.push({
             number: p,
             name: phaseName(p),
-            summary: phaseSummary(p),
+            summary: phaseSummary(p, args.migration.existingCluster !== undefined),
             gate: gateChecks(p, { goldpinger: args.migration.goldpinger.enabled }),
             resources: evaluation.resources,
             changes: diffPhases(previous, evaluation.resources),
             components: topLevelComponents([...evaluation.resources, ...previous]),
             ...(backward ? { rollbackFrom: from as Phase } : {}),
+            notes: evaluation.notes,
         });
         previous = evaluation.resources;
     }

@@ -6,7 +6,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { RecordingMocks } from "../plan/mockRuntime";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
-import { CONFIG_KEYS, parseConfig } from "../stacks/config";
+import { CONFIG_KEYS, DEMO_ONLY_KEYS, parseConfig } from "../stacks/config";
 import { PROJECT_ROOT } from "./support/paths";
 
 const ROOT = PROJECT_ROOT;
@@ -39,10 +39,22 @@ describe("documentation and shared mocks", () => {
         for (const key of CONFIG_KEYS) assert.match(readme, new RegExp(`^\\| \`${key}\` \\|`, "m"), key);
     });
 
-    it("Pulumi.dev.yaml is complete (every key set) and valid at phase 0", () => {
+    it("Pulumi.dev.yaml (the demo) sets every key but existingCluster, and is valid at phase 0", () => {
         const stack = readStackFile(path.join(ROOT, "Pulumi.dev.yaml"));
-        for (const key of CONFIG_KEYS) assert.ok(`eks-cilium-migration:${key}` in stack, `${key} is not set`);
+        for (const key of CONFIG_KEYS.filter((k) => k !== "existingCluster")) assert.ok(`eks-cilium-migration:${key}` in stack, `${key} is not set`);
+        assert.ok(!("eks-cilium-migration:existingCluster" in stack));
         assert.strictEqual(migrationConfigOf(stack).phase, 0);
+    });
+
+    it("Pulumi.existing.yaml (an existing cluster) sets every key but those of a created cluster, and is valid at phase 0", () => {
+        const stack = readStackFile(path.join(ROOT, "Pulumi.existing.yaml"));
+        for (const key of CONFIG_KEYS) {
+            const demoOnly = (DEMO_ONLY_KEYS as readonly string[]).includes(key);
+            assert.strictEqual(`eks-cilium-migration:${key}` in stack, !demoOnly, `${key} ${demoOnly ? "is refused with existingCluster" : "is not set"}`);
+        }
+        const config = migrationConfigOf(stack);
+        assert.strictEqual(config.phase, 0);
+        assert.strictEqual(config.existingCluster?.name, "prod-east");
     });
 
     it("the shared mocks throw on a provider call the program did not expect", () => {

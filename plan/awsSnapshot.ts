@@ -1,0 +1,141 @@
+/**
+ * Answers the program's AWS look-ups (the AWS provider's data sources) from a cluster snapshot directory, so the
+ * planner shows what each phase does to *that* cluster with no AWS account. The files are the unchanged output of
+ * the AWS CLI (design.md, "Cluster snapshots"); each answer is what the provider's data source returns, translated
+ * from the AWS API's shape. A look-up the snapshot cannot answer names the file it needs.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type * as aws from "@pulumi/aws";
+import { AWS_FILES } from "../migration/snapshotFiles";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+
+/** An error the SDK hands back to the program with its text (it keeps `details`, as it does the engine's). */
+function invokeError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
+/** A look-up the snapshot has no file for: the planner reports it as bad input, naming the file. */
+export class SnapshotInputError extends Error {}
+
+export class AwsSnapshot {
+    private readonly cache = new Map<string, Json>();
+    constructor(public readonly dir: string) {
+        if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new SnapshotInputError(`cluster snapshot ${dir} is not a directory`);
+    }
+
+    private file(key: keyof typeof AWS_FILES): Json {
+        const { file: name, writtenBy: how } = AWS_FILES[key];
+        if (!this.cache.has(name)) {
+            const file = path.join(this.dir, name);
+            if (!fs.existsSync(file)) throw invokeError(`cluster snapshot: ${file} is missing; this look-up needs it (${how}, or npm run snapshot)`);
+            try {
+                this.cache.set(name, JSON.parse(fs.readFileSync(file, "utf8")));
+            } catch (err) {
+                throw invokeError(`cluster snapshot: ${file} is not valid JSON: ${(err as Error).message}`);
+            }
+        }
+        return this.cache.get(name) as Json;
+    }
+
+    /** The provider's answer to an invoke, or a thrown not-found / input error. */
+    answer(token: string, inputs: Json): unknown {
+        switch (token) {
+            case "aws:eks/getCluster:getCluster": return this.cluster(inputs.name);
+            case "aws:eks/getNodeGroups:getNodeGroups": return { clusterName: inputs.clusterName, id: inputs.clusterName, names: this.nodeGroups(inputs.clusterName).map((g) => g.nodegroupName) };
+            case "aws:eks/getNodeGroup:getNodeGroup": return nodeGroupResult(this.nodeGroup(inputs.clusterName, inputs.nodeGroupName));
+            case "aws:eks/getAddon:getAddon": return this.addon(inputs.clusterName, inputs.addonName);
+            case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": return this.oidcProvider(inputs.url);
+            case "aws:eks/getAccessEntry:getAccessEntry": return this.accessEntry(inputs.clusterName, inputs.principalArn);
+            default: throw invokeError(`cluster snapshot: the planner has no answer for ${token}`);
+        }
+    }
+
+    private cluster(name: string): aws.eks.GetClusterResult {
+        const c = this.file("cluster").cluster as Json | undefined;
+        if (!c) throw invokeError(`cluster snapshot: ${path.join(this.dir, "cluster.json")} has no "cluster" object (aws eks describe-cluster output)`);
+        if (c.name !== name) throw invokeError(`ResourceNotFoundException: No cluster found for name: ${name} (the snapshot ${this.dir} describes cluster ${c.name})`);
+        return clusterResult(c);
+    }
+
+    private nodeGroups(clusterName: string): Json[] {
+        this.cluster(clusterName);
+        const list = this.file("nodegroups").nodegroups;
+        if (!Array.isArray(list)) throw invokeError(`cluster snapshot: ${path.join(this.dir, "nodegroups.json")} has no "nodegroups" list`);
+        return list;
+    }
+
+    private nodeGroup(clusterName: string, name: string): Json {
+        const g = this.nodeGroups(clusterName).find((x) => x.nodegroupName === name);
+        if (!g) throw invokeError(`ResourceNotFoundException: No node group found for name: ${name}`);
+        return g;
+    }
+
+    private addon(clusterName: string, name: string): aws.eks.GetAddonResult {
+        this.cluster(clusterName);
+        const a = ((this.file("addons").addons ?? []) as Json[]).find((x) => x.addonName === name);
+        if (!a) throw invokeError(`ResourceNotFoundException: No addon: ${name} found in cluster: ${clusterName}`);
+        return {
+            addonName: a.addonName, addonVersion: a.addonVersion ?? "", arn: a.addonArn ?? "", clusterName: a.clusterName ?? clusterName,
+            configurationValues: a.configurationValues ?? "", createdAt: String(a.createdAt ?? ""), id: `${clusterName}:${name}`,
+            modifiedAt: String(a.modifiedAt ?? ""), podIdentityAssociations: [], region: "", serviceAccountRoleArn: a.serviceAccountRoleArn ?? "",
+            tags: a.tags ?? {},
+        };
+    }
+
+    private oidcProvider(url: string): aws.iam.GetOpenIdConnectProviderResult {
+        const hostPath = url.replace(/^https:\/\//, "");
+        const arn = ((this.file("oidcProviders").OpenIDConnectProviderList ?? []) as Json[]).map((p) => p.Arn as string)
+            .find((a) => a.endsWith(`:oidc-provider/${hostPath}`));
+        if (!arn) throw invokeError(`NoSuchEntity: no matching IAM OIDC Provider found for ${url}`);
+        return { arn, clientIdLists: [], id: arn, tags: {}, thumbprintLists: [], url: hostPath };
+    }
+
+    private accessEntry(clusterName: string, principalArn: string): unknown {
+        const entries = (this.file("accessEntries").accessEntries ?? []) as string[];
+        if (!entries.includes(principalArn)) throw invokeError(`ResourceNotFoundException: The specified principalArn could not be found: ${principalArn}`);
+        return { clusterName, principalArn, id: `${clusterName}:${principalArn}` };
+    }
+}
+
+/** describe-cluster's `cluster` → the provider's getCluster result (nested blocks become one-element lists). */
+export function clusterResult(c: Json): aws.eks.GetClusterResult {
+    const vpc = c.resourcesVpcConfig ?? {};
+    const net = c.kubernetesNetworkConfig;
+    return {
+        accessConfigs: c.accessConfig ? [{ authenticationMode: c.accessConfig.authenticationMode ?? "", bootstrapClusterCreatorAdminPermissions: c.accessConfig.bootstrapClusterCreatorAdminPermissions ?? false }] : [],
+        arn: c.arn ?? "", certificateAuthorities: c.certificateAuthority ? [{ data: c.certificateAuthority.data ?? "" }] : [],
+        clusterId: c.id ?? "", computeConfigs: [], controlPlaneScalingConfigs: [], createdAt: String(c.createdAt ?? ""), deletionProtection: false,
+        enabledClusterLogTypes: [], endpoint: c.endpoint ?? "", id: c.name,
+        identities: c.identity?.oidc?.issuer ? [{ oidcs: [{ issuer: c.identity.oidc.issuer }] }] : [],
+        kubeApiServerConfigs: [], kubeControllerManagerConfigs: [], kubeSchedulerConfigs: [],
+        kubernetesNetworkConfigs: net ? [{ elasticLoadBalancings: [], ipFamily: net.ipFamily ?? "ipv4", serviceIpv4Cidr: net.serviceIpv4Cidr ?? "", serviceIpv6Cidr: net.serviceIpv6Cidr ?? "" }] : [],
+        name: c.name, outpostConfigs: [], platformVersion: c.platformVersion ?? "", region: "", remoteNetworkConfigs: [], roleArn: c.roleArn ?? "",
+        status: c.status ?? "", storageConfigs: [], tags: c.tags ?? {}, upgradePolicies: [], version: c.version ?? "",
+        vpcConfig: {
+            clusterSecurityGroupId: vpc.clusterSecurityGroupId ?? "", controlPlaneEgressMode: "", endpointPrivateAccess: vpc.endpointPrivateAccess ?? false,
+            endpointPublicAccess: vpc.endpointPublicAccess ?? false, publicAccessCidrs: vpc.publicAccessCidrs ?? [], securityGroupIds: vpc.securityGroupIds ?? [],
+            subnetIds: vpc.subnetIds ?? [], vpcId: vpc.vpcId ?? "",
+        },
+        zonalShiftConfigs: [],
+    } as aws.eks.GetClusterResult;
+}
+
+/** describe-nodegroup's `nodegroup` → the provider's getNodeGroup result. */
+export function nodeGroupResult(g: Json): aws.eks.GetNodeGroupResult {
+    const lt = g.launchTemplate;
+    return {
+        amiType: g.amiType ?? "", arn: g.nodegroupArn ?? "", capacityType: g.capacityType ?? "", clusterName: g.clusterName, diskSize: g.diskSize ?? 0,
+        id: `${g.clusterName}:${g.nodegroupName}`, instanceTypes: g.instanceTypes ?? [], labels: g.labels ?? {},
+        launchTemplates: lt ? [{ id: lt.id ?? "", name: lt.name ?? "", version: String(lt.version ?? "") }] : [],
+        nodeGroupName: g.nodegroupName, nodeRoleArn: g.nodeRole ?? "", region: "", releaseVersion: g.releaseVersion ?? "",
+        remoteAccesses: g.remoteAccess ? [{ ec2SshKey: g.remoteAccess.ec2SshKey ?? "", sourceSecurityGroupIds: g.remoteAccess.sourceSecurityGroups ?? [] }] : [],
+        resources: [{ autoscalingGroups: (g.resources?.autoScalingGroups ?? []).map((a: Json) => ({ name: a.name })), remoteAccessSecurityGroupId: g.resources?.remoteAccessSecurityGroup ?? "" }],
+        scalingConfigs: g.scalingConfig ? [g.scalingConfig] : [], status: g.status ?? "", subnetIds: g.subnets ?? [], tags: g.tags ?? {},
+        taints: (g.taints ?? []).map((t: Json) => ({ key: t.key, value: t.value ?? "", effect: t.effect })),
+        updateConfigs: g.updateConfig ? [{ maxUnavailable: g.updateConfig.maxUnavailable ?? 0, maxUnavailablePercentage: g.updateConfig.maxUnavailablePercentage ?? 0, updateStrategy: g.updateConfig.updateStrategy ?? "" }] : [],
+        version: g.version ?? "", warmPoolConfigs: [],
+    } as aws.eks.GetNodeGroupResult;
+}
