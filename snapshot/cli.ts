@@ -1,0 +1,53 @@
+/**
+ * `npm run snapshot -- --cluster NAME --out DIR [--kubeconfig PATH] [--region REGION]`: writes a cluster snapshot
+ * directory (snapshot/writer.ts) with the AWS CLI and kubectl, read-only. Exit 0 written, 2 bad usage or a failed read.
+ */
+import { spawn } from "child_process";
+import * as os from "os";
+import * as path from "path";
+import { CommandResult, Runner, SnapshotError, writeClusterSnapshot } from "./writer";
+
+export const USAGE = "usage: npm run snapshot -- --cluster NAME --out DIR [--kubeconfig PATH] [--region REGION]\n" +
+    "  Writes what the planner (--cluster-snapshot), the gates and preflight (--snapshot) read: the AWS CLI's description of\n" +
+    "  the cluster, its node groups, add-ons, OIDC providers, access entries and subnets, and kubectl's lists of its objects.";
+
+/** Runs a command without a shell, collecting its output (a large cluster's pods are tens of MB). */
+export const spawnRunner: Runner = (command, args) => new Promise<CommandResult>((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", (e) => resolve({ code: 127, stdout: "", stderr: `${command}: ${e.message}` }));
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+});
+
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, run: Runner = spawnRunner): Promise<number> {
+    if (argv.includes("--help") || argv.includes("-h")) { out(USAGE); return 0; }
+    const values: Record<string, string> = {};
+    for (let i = 0; i < argv.length; i += 2) {
+        const [flag, value] = [argv[i], argv[i + 1]];
+        if (!["--cluster", "--out", "--kubeconfig", "--region"].includes(flag)) { err(`snapshot: unknown argument ${JSON.stringify(flag)}\n${USAGE}`); return 2; }
+        if (value === undefined || value.startsWith("--")) { err(`snapshot: ${flag} needs a value\n${USAGE}`); return 2; }
+        values[flag] = value;
+    }
+    if (!values["--cluster"] || !values["--out"]) { err(`snapshot: --cluster and --out are required\n${USAGE}`); return 2; }
+    try {
+        const { written } = await writeClusterSnapshot({
+            cluster: values["--cluster"], outDir: path.resolve(values["--out"]), kubeconfig: values["--kubeconfig"], region: values["--region"],
+            tempDir: os.tmpdir(), log: out,
+        }, run);
+        out(`snapshot of ${values["--cluster"]}: ${written.length} files in ${values["--out"]}. pods.json, deployments.json and configmaps.json ` +
+            "hold your workloads' specs (environment values included): review them before you share the directory.");
+        return 0;
+    } catch (e) {
+        if (e instanceof SnapshotError) { err(`snapshot: ${e.message}`); return 2; }
+        throw e;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`))
+        .then((code) => { process.exitCode = code; })
+        .catch((e) => { process.stderr.write(`snapshot: unexpected error: ${e instanceof Error ? e.stack : e}\n`); process.exitCode = 3; });
+}

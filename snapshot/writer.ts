@@ -1,0 +1,137 @@
+/**
+ * Writes a cluster snapshot directory (migration/snapshotFiles.ts) from a real account and cluster, with the AWS CLI
+ * and kubectl: what the planner, the gates and preflight read offline, and what a user attaches to a pull request.
+ * Each file is the command's output unchanged (node groups and add-ons: each describe's object, collected). Reads
+ * only: no command here changes the account or the cluster.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { GOLDPINGER } from "../migration/names";
+import { AWS_FILES, EMPTY_LIST, GOLDPINGER_FILE, KUBECTL_FILES, KubectlFile } from "../migration/snapshotFiles";
+
+export interface CommandResult { code: number; stdout: string; stderr: string }
+/** Runs one command (no shell) and returns its exit code and output. */
+export type Runner = (command: string, args: string[]) => Promise<CommandResult>;
+
+export interface SnapshotOptions {
+    cluster: string;
+    outDir: string;
+    /** Kubeconfig for the Kubernetes files; it must point at the cluster. Default: one made for it with `aws eks update-kubeconfig`. */
+    kubeconfig?: string;
+    region?: string;
+    /** Where a private temporary kubeconfig may be written (and is removed from). */
+    tempDir: string;
+    log: (line: string) => void;
+}
+
+/** Bad input or a failed read: the CLI exits 2 with the message. */
+export class SnapshotError extends Error {}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export async function writeClusterSnapshot(o: SnapshotOptions, run: Runner): Promise<{ written: string[] }> {
+    prepareOutDir(o.outDir);
+    const written: string[] = [];
+    const write = (file: string, text: string) => {
+        fs.writeFileSync(path.join(o.outDir, file), text.endsWith("\n") ? text : `${text}\n`);
+        written.push(file);
+        o.log(`wrote ${file}`);
+    };
+    const awsArgs = (args: string[]) => [...args, ...(o.region ? ["--region", o.region] : []), "--output", "json"];
+    const aws = async (args: string[], what: string): Promise<string> => {
+        const r = await run("aws", awsArgs(args));
+        if (r.code !== 0) throw new SnapshotError(`${what} failed (aws ${args.join(" ")}): ${r.stderr.trim() || `exit ${r.code}`}`);
+        return r.stdout;
+    };
+
+    const clusterText = await aws(["eks", "describe-cluster", "--name", o.cluster], `describing cluster ${o.cluster}${o.region ? ` in ${o.region}` : ""}`);
+    const cluster = parse(clusterText, "aws eks describe-cluster").cluster as Json;
+    write(AWS_FILES.cluster.file, clusterText);
+
+    const groupNames: string[] = parse(await aws(["eks", "list-nodegroups", "--cluster-name", o.cluster], "listing node groups"), "list-nodegroups").nodegroups ?? [];
+    const groups: Json[] = [];
+    for (const name of groupNames) {
+        groups.push(parse(await aws(["eks", "describe-nodegroup", "--cluster-name", o.cluster, "--nodegroup-name", name], `describing node group ${name}`), "describe-nodegroup").nodegroup);
+    }
+    write(AWS_FILES.nodegroups.file, JSON.stringify({ nodegroups: groups }, null, 4));
+
+    const addonNames: string[] = parse(await aws(["eks", "list-addons", "--cluster-name", o.cluster], "listing add-ons"), "list-addons").addons ?? [];
+    const addons: Json[] = [];
+    for (const name of addonNames) {
+        addons.push(parse(await aws(["eks", "describe-addon", "--cluster-name", o.cluster, "--addon-name", name], `describing add-on ${name}`), "describe-addon").addon);
+    }
+    write(AWS_FILES.addons.file, JSON.stringify({ addons }, null, 4));
+
+    write(AWS_FILES.oidcProviders.file, await aws(["iam", "list-open-id-connect-providers"], "listing IAM OIDC providers"));
+    // A cluster on the aws-auth ConfigMap alone has no access entries, and the API refuses to list them.
+    write(AWS_FILES.accessEntries.file, cluster?.accessConfig?.authenticationMode === "CONFIG_MAP"
+        ? JSON.stringify({ accessEntries: [] }, null, 4)
+        : await aws(["eks", "list-access-entries", "--cluster-name", o.cluster], "listing access entries"));
+    const subnets = [...new Set([...(cluster?.resourcesVpcConfig?.subnetIds ?? []), ...groups.flatMap((g) => g.subnets ?? [])])].sort();
+    write(AWS_FILES.subnets.file, await aws(["ec2", "describe-subnets", "--subnet-ids", ...subnets], "describing the subnets"));
+
+    const kubeconfig = await kubeconfigFor(o, cluster, run);
+    try {
+        for (const f of Object.values(KUBECTL_FILES) as KubectlFile[]) write(f.file, await kubectlList(run, kubeconfig.path, f));
+        const checkAll = await run("kubectl", ["--kubeconfig", kubeconfig.path, "get", "--raw",
+            `/api/v1/namespaces/${GOLDPINGER.namespace}/services/${GOLDPINGER.service}:${GOLDPINGER.port}/proxy/check_all`]);
+        if (checkAll.code === 0) write(GOLDPINGER_FILE.file, checkAll.stdout);
+        else o.log(`${GOLDPINGER_FILE.file} not written: goldpinger did not answer (${checkAll.stderr.trim().split("\n")[0]}); it runs from phase 0`);
+    } finally {
+        kubeconfig.remove();
+    }
+    return { written };
+}
+
+function prepareOutDir(dir: string): void {
+    if (fs.existsSync(dir)) {
+        if (!fs.statSync(dir).isDirectory()) throw new SnapshotError(`--out ${dir} is a file, not a directory`);
+        if (fs.readdirSync(dir).length > 0) throw new SnapshotError(`--out ${dir} is not empty; give a new or empty directory (a snapshot is one moment of one cluster)`);
+    }
+    fs.mkdirSync(dir, { recursive: true });
+}
+
+function parse(text: string, what: string): Json {
+    try {
+        return JSON.parse(text);
+    } catch {
+        throw new SnapshotError(`${what} did not print JSON: ${text.slice(0, 200)}`);
+    }
+}
+
+/** kubectl's list of a kind; a CRD that is not installed is an empty list. */
+async function kubectlList(run: Runner, kubeconfig: string, f: KubectlFile): Promise<string> {
+    const scope = f.scope === "all-namespaces" ? ["-A"] : f.scope === "kube-system" ? ["-n", "kube-system"] : [];
+    const r = await run("kubectl", ["--kubeconfig", kubeconfig, "get", f.resource, ...scope, "-o", "json"]);
+    if (r.code === 0) return r.stdout;
+    if (f.crd && /the server doesn't have a resource type/.test(r.stderr)) return JSON.stringify(EMPTY_LIST, null, 4);
+    throw new SnapshotError(`${f.writtenBy} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+}
+
+/**
+ * The kubeconfig for the Kubernetes files. A given one must point at this cluster (a snapshot mixing two clusters
+ * would mislead every reader); without one, `aws eks update-kubeconfig` writes a private one, removed afterwards.
+ */
+async function kubeconfigFor(o: SnapshotOptions, cluster: Json, run: Runner): Promise<{ path: string; remove: () => void }> {
+    if (o.kubeconfig) {
+        const r = await run("kubectl", ["--kubeconfig", o.kubeconfig, "config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}"]);
+        if (r.code !== 0) throw new SnapshotError(`--kubeconfig ${o.kubeconfig} cannot be read: ${r.stderr.trim()}`);
+        const server = r.stdout.trim().replace(/\/+$/, "");
+        if (server.toLowerCase() !== String(cluster?.endpoint ?? "").toLowerCase()) {
+            throw new SnapshotError(`--kubeconfig ${o.kubeconfig} points at ${server || "no server"}, not at cluster ${o.cluster} (${cluster?.endpoint}); ` +
+                "use its context for this cluster, or leave --kubeconfig out to have one made");
+        }
+        return { path: o.kubeconfig, remove: () => undefined };
+    }
+    const dir = fs.mkdtempSync(path.join(o.tempDir, "eks-cilium-snapshot-"));
+    fs.chmodSync(dir, 0o700);
+    const file = path.join(dir, "kubeconfig");
+    const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+    const r = await run("aws", ["eks", "update-kubeconfig", "--name", o.cluster, "--kubeconfig", file, ...(o.region ? ["--region", o.region] : [])]);
+    if (r.code !== 0) {
+        remove();
+        throw new SnapshotError(`making a kubeconfig for ${o.cluster} failed (aws eks update-kubeconfig): ${r.stderr.trim()}`);
+    }
+    return { path: file, remove };
+}
