@@ -19,6 +19,9 @@ export const DEFAULT_NODE_LABELS: NodeLabels = { key: "cni", legacyValue: "aws-c
 export const KUBE_SYSTEM = "kube-system";
 /** EKS labels every node of a managed node group with the group's name. */
 export const EKS_NODEGROUP_LABEL = "eks.amazonaws.com/nodegroup";
+/** EKS's node compute type; Fargate, hybrid and Auto Mode nodes bring their own networking (neither CNI runs there). */
+export const EKS_COMPUTE_TYPE_LABEL = "eks.amazonaws.com/compute-type";
+export const OWN_NETWORK_COMPUTE_TYPES = ["fargate", "hybrid", "auto"] as const;
 export const AWS_NODE = { daemonSet: "aws-node", podLabel: ["k8s-app", "aws-node"] as const };
 export const KUBE_PROXY = { daemonSet: "kube-proxy", podLabel: ["k8s-app", "kube-proxy"] as const };
 export const CILIUM_AGENT = { daemonSet: "cilium", podLabel: ["k8s-app", "cilium"] as const };

@@ -43,6 +43,20 @@ describe("gate checks", () => {
             assert.strictEqual(awsNodePinned(s, ctx).pass, false);
         });
 
+        it("fails on a node in neither pool (it would have no CNI), not on Fargate, hybrid, Auto Mode or Windows nodes", () => {
+            const s = at(1);
+            const stray = copy(nodesOf(s, "aws-cni")[0]);
+            stray.metadata = { ...stray.metadata, name: "ip-10-0-9-9.ec2.internal", labels: { "kubernetes.io/os": "linux", "eks.amazonaws.com/nodegroup": "ng-1" } };
+            s.nodes.items.push(stray);
+            assert.strictEqual(awsNodePinned(s, ctx).reason,
+                "node ip-10-0-9-9.ec2.internal carries neither cni=aws-cni nor cni=cilium: pinned aws-node leaves it and no Cilium agent comes; label it (or its node group)");
+            const ownNetwork: Record<string, string>[] = [{ "eks.amazonaws.com/compute-type": "fargate" }, { "eks.amazonaws.com/compute-type": "auto" }, { "kubernetes.io/os": "windows" }];
+            for (const labels of ownNetwork) {
+                stray.metadata = { ...stray.metadata, labels };
+                assert.strictEqual(awsNodePinned(s, ctx).pass, true, JSON.stringify(labels));
+            }
+        });
+
         it("fails when a legacy node has no ready aws-node", () => {
             const s = at(1);
             const p = podNamed(s, "aws-node-");

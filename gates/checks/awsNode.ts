@@ -7,7 +7,7 @@ import { ClusterSnapshot, DaemonSet } from "../k8sTypes";
 import { findNamed, isPodReady, nameOf, nodesMatching, plural, podsWithLabel } from "../objects";
 import { GateContext, LabelSelector, matches } from "../selectors";
 import { Findings, Verdict } from "../verdict";
-import { AWS_NODE, KUBE_SYSTEM } from "../../migration/names";
+import { AWS_NODE, EKS_COMPUTE_TYPE_LABEL, KUBE_SYSTEM, OWN_NETWORK_COMPUTE_TYPES } from "../../migration/names";
 import { daemonSetRemoved } from "./removed";
 
 export function awsNodePinned(snapshot: Required<Pick<ClusterSnapshot, "nodes" | "pods" | "daemonsets">>, ctx: GateContext): Verdict {
@@ -29,6 +29,15 @@ export function awsNodePinned(snapshot: Required<Pick<ClusterSnapshot, "nodes" |
     }
     for (const node of legacyNodes) {
         if (!readyOn.has(node)) f.problem(`legacy node ${node} has no ready aws-node pod`);
+    }
+    // A node in neither pool has no CNI once aws-node is pinned: an unlabelled node of a legacy group, a self-managed
+    // or Karpenter node. Windows, Fargate, hybrid and Auto Mode nodes run neither CNI and are not counted.
+    for (const n of snapshot.nodes.items) {
+        const labels = n.metadata?.labels ?? {};
+        const ownNetwork = labels["kubernetes.io/os"] === "windows" || (OWN_NETWORK_COMPUTE_TYPES as readonly string[]).includes(labels[EKS_COMPUTE_TYPE_LABEL] ?? "");
+        if (!ownNetwork && !matches(ctx.legacy, labels) && !matches(ctx.cilium, labels)) {
+            f.problem(`node ${nameOf(n)} carries neither ${ctx.legacy.text} nor ${ctx.cilium.text}: pinned aws-node leaves it and no Cilium agent comes; label it (or its node group)`);
+        }
     }
     f.progress = `${readyOn.size}/${legacyNodes.size} legacy nodes with a ready aws-node`;
     f.ok(`${readyOn.size}/${plural(legacyNodes.size, "legacy node")} with a ready aws-node pod; ${plural(pods.length, "aws-node pod")} in all`);
