@@ -8,7 +8,7 @@ import * as path from "path";
 import { AWS_NODE_REMOVAL_PRECHECKS } from "../components/awsNode/awsNodeAffinity";
 import { Evaluation } from "../plan/evaluate";
 import { DEFAULT_DRAIN, DEFAULT_NODE_LABELS } from "../stacks/config";
-import { cordonScript, drainScript, gateScript, removeDaemonSetScript, shellQuote, uncordonScript, withKubeconfig } from "../components/clusterSteps/scripts";
+import { cordonScript, drainScript, gateScript, labelNodeGroupsScript, removeDaemonSetScript, shellQuote, uncordonScript, withKubeconfig } from "../components/clusterSteps/scripts";
 import { find, runPhase } from "./mocks";
 
 const CMD = "command:local:Command";
@@ -128,6 +128,22 @@ describe("cluster steps", () => {
             assert.throws(() => run(script), (err: { status: number; stdout: string }) => err.status === 1 && !/nothing to|already gone/.test(err.stdout));
         }
         assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["gate", "kubectl"], "the temp kubeconfig was removed");
+        fs.rmSync(dir, { recursive: true });
+    });
+
+    it("labelling an existing cluster's legacy groups selects their nodes by EKS's node group label (bash, stand-in kubectl)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "step-"));
+        const log = path.join(dir, "log");
+        // kubectl records each call, one argument per line, and lists two nodes for the selector.
+        fs.writeFileSync(path.join(dir, "kubectl"), `#!/bin/bash\nprintf '%s\\n' "$@" '@@end' >> ${log}\n[ "$1" = get ] && printf 'node/a\\nnode/b\\n'\nexit 0\n`, { mode: 0o755 });
+        const script = labelNodeGroupsScript(["ng-general", "ng-batch"], DEFAULT_NODE_LABELS);
+        const stdout = execFileSync("/bin/bash", ["-c", script], { env: { PATH: `${dir}:${process.env.PATH}`, KUBECONFIG_DATA: "x", TMPDIR: dir }, encoding: "utf8" });
+        const calls = fs.readFileSync(log, "utf8").trim().split("\n@@end").map((c) => c.trim().split("\n")).filter((c) => c[0] !== "");
+        assert.deepStrictEqual(calls, [
+            ["get", "nodes", "-l", "eks.amazonaws.com/nodegroup in (ng-general,ng-batch)", "-o", "name"],
+            ["label", "--overwrite", "node/a", "node/b", "cni=aws-cni"],
+        ]);
+        assert.match(stdout, /label: 2 node\(s\) of node groups ng-general, ng-batch labelled cni=aws-cni/);
         fs.rmSync(dir, { recursive: true });
     });
 
