@@ -1,6 +1,5 @@
 // Compiles TypeScript sources into .build/ one file at a time, without type-checking (TypeScript's transpileModule):
-// a second or two for the whole project. Used by `npm run plan` (plan/launch.js), which recompiles only what changed,
-// and by `npm test` (tests/run.js), which runs the suite on it while `tsc --noEmit` type-checks beside it.
+// a second or two for the planner's sources. `npm run plan` (plan/launch.js) recompiles only what changed since.
 "use strict";
 const fs = require("fs");
 const path = require("path");
