@@ -20,6 +20,8 @@ export interface StackPhaseChange {
     /** Phase on the base ref; undefined for a stack file the change adds. */
     basePhase?: number;
     headPhase: number;
+    /** The existing cluster the stack migrates (`existingCluster.name`); the planner needs its snapshot. */
+    existingCluster?: string;
 }
 
 export interface PhaseStepVerdict extends StackPhaseChange {
@@ -44,6 +46,17 @@ export function phaseOf(text: string, file: string): number {
         throw new StackFileError(`${file}: \`phase\` is ${raw ?? "null"}; it must be a whole number from 0 to 9.`, "invalid");
     }
     return phase;
+}
+
+/** The existing cluster a stack file names, if any (its other keys are the program's to check). */
+export function existingClusterOf(text: string, file: string): string | undefined {
+    const raw = stackConfigFromText(text, file)[`${CONFIG_NAMESPACE}:existingCluster`];
+    try {
+        const name = raw === undefined ? undefined : JSON.parse(raw)?.name;
+        return typeof name === "string" && name !== "" ? name : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 export function checkPhaseStep(change: StackPhaseChange): PhaseStepVerdict {
@@ -90,6 +103,7 @@ export function changedStacks(base: string, head: string): StackPhaseChange[] {
             file,
             basePhase: baseText === undefined ? undefined : phaseOf(baseText, `${file}@${base.slice(0, 12)}`),
             headPhase: phaseOf(headText, file),
+            ...(existingClusterOf(headText, file) ? { existingCluster: existingClusterOf(headText, file) } : {}),
         });
     }
     return changes;
@@ -120,7 +134,8 @@ export function main(argv: string[], out: (s: string) => void, env: NodeJS.Proce
     for (const v of verdicts) out(`${v.ok ? "ok" : "REFUSED"}: ${v.message}`);
     if (verdicts.length === 0) out("phase-step: no stack file changed");
     if (env.GITHUB_OUTPUT) {
-        const stacks = verdicts.filter((v) => v.ok).map((v) => ({ stack: v.stack, from: v.plan.from, to: v.plan.to }));
+        // `cluster`: the existing cluster to snapshot for the plan ("" for a demo stack).
+        const stacks = verdicts.filter((v) => v.ok).map((v) => ({ stack: v.stack, from: v.plan.from, to: v.plan.to, cluster: v.existingCluster ?? "" }));
         fs.appendFileSync(env.GITHUB_OUTPUT, `stacks=${JSON.stringify(stacks)}\n`);
     }
     return verdicts.every((v) => v.ok) ? 0 : 1;

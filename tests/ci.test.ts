@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { StackFileError, checkPhaseStep, main, phaseOf } from "../ci/phaseStep";
+import { StackFileError, checkPhaseStep, existingClusterOf, main, phaseOf } from "../ci/phaseStep";
 import { FIXTURES, PROJECT_ROOT } from "./support/paths";
 
 const ROOT = PROJECT_ROOT;
@@ -34,6 +34,14 @@ describe("CI workflows", () => {
         const p = steps(preview, "preview");
         assert.ok(p.some((s) => s.run === "npm ci"));
         assert.match(p.find((s) => /plan/.test(s.name ?? "") && s.run).run, /npm run --silent plan -- --stack "\$\{\{ matrix.stack \}\}" .* --format markdown > plan.md/);
+        // An existing cluster's stack: a snapshot first (after the AWS role is assumed), then the plan reads it.
+        const names = p.map((s) => s.name ?? s.uses ?? s.run);
+        const snapshot = p.find((s) => /npm run --silent snapshot/.test(s.run ?? ""));
+        assert.strictEqual(snapshot.if, "matrix.cluster != ''");
+        assert.match(snapshot.run, /--cluster "\$\{\{ matrix.cluster \}\}" --region "\$\{\{ vars.AWS_REGION \}\}" --out "snapshot-\$\{\{ matrix.stack \}\}"/);
+        assert.ok(names.findIndex((n) => /configure-aws-credentials/.test(n)) < names.indexOf(snapshot.name));
+        assert.ok(names.indexOf(snapshot.name) < names.findIndex((n) => /plan/.test(n)));
+        assert.match(p.find((s) => /plan/.test(s.name ?? "") && s.run).run, /format\('--cluster-snapshot snapshot-\{0\}', matrix.stack\)/);
         assert.match(p.find((s) => /gh pr comment/.test(s.run ?? "")).run, /--body-file plan.md/);
         const pulumi = p.find((s) => s.uses?.startsWith("pulumi/actions@"));
         assert.strictEqual(pulumi.with.command, "preview");
@@ -87,6 +95,12 @@ describe("one phase per pull request (ci/phaseStep.ts)", () => {
         assert.strictEqual(change(undefined, "phase2").message, "Pulumi.prod.yaml: a new stack starts at phase 0, not 2.");
     });
 
+    it("names the existing cluster a stack migrates, for the job that snapshots it", () => {
+        assert.strictEqual(existingClusterOf(fs.readFileSync(path.join(ROOT, "Pulumi.existing.yaml"), "utf8"), "Pulumi.existing.yaml"), "prod-east");
+        assert.strictEqual(existingClusterOf(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8"), "Pulumi.dev.yaml"), undefined);
+        assert.strictEqual(existingClusterOf("config:\n  eks-cilium-migration:existingCluster: not-an-object\n", "x"), undefined);
+    });
+
     it("names the file of a bad phase", () => {
         assert.throws(() => phaseOf(stackFile("out-of-range"), "Pulumi.x.yaml"), (e: Error) => e instanceof StackFileError &&
             e.message === "Pulumi.x.yaml: `phase` is 11; it must be a whole number from 0 to 9.");
@@ -119,7 +133,7 @@ describe("one phase per pull request (ci/phaseStep.ts)", () => {
             "ok: Pulumi.prod.yaml: phase 3 → 4",
             "REFUSED: Pulumi.staging.yaml moves `phase` from 2 to 4; a pull request may move it by one phase at most (one reviewed phase per pull request).",
         ]);
-        assert.strictEqual(fs.readFileSync(output, "utf8"), 'stacks=[{"stack":"prod","from":4,"to":4}]\n');
+        assert.strictEqual(fs.readFileSync(output, "utf8"), 'stacks=[{"stack":"prod","from":4,"to":4,"cluster":""}]\n');
         fs.rmSync(repo, { recursive: true });
     });
 
