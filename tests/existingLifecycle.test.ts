@@ -124,6 +124,19 @@ describe("existing cluster: later in the migration", function () {
         assert.match(message, /`cilium\.operatorIdentity` is "pod-identity", but cluster prod-east has no eks-pod-identity-agent add-on/);
     });
 
+    it("a group on a custom AMI: adopted as described, its twin without amiType, releaseVersion and version (EKS refuses them)", async () => {
+        const dir = snapshotVariant((files) => {
+            const g = files["nodegroups.json"].nodegroups[1];
+            Object.assign(g, { amiType: "CUSTOM", releaseVersion: "ami-0c9e2f6b1a7d34e58" });
+        });
+        const e = await runExisting({ phase: 0, snapshotDir: dir });
+        const legacy = find(e, NODE_GROUP, "legacy-groups-ng-batch").inputs;
+        assert.deepStrictEqual([legacy.amiType, legacy.releaseVersion, legacy.version], ["CUSTOM", "ami-0c9e2f6b1a7d34e58", "1.31"]);
+        const twin = find(e, NODE_GROUP, "cilium-twins-ng-batch-cilium").inputs;
+        assert.deepStrictEqual([twin.amiType, twin.releaseVersion, twin.version], [undefined, undefined, undefined]);
+        assert.deepStrictEqual(twin.launchTemplate, { id: "lt-0f3c9a2b7d1e5c846", version: "4" });
+    });
+
     it("tags that name another tool are not copied to a twin; aws: tags are never declared", async () => {
         const dir = snapshotVariant((files) => {
             const g = files["nodegroups.json"].nodegroups[0];

@@ -75,13 +75,17 @@ export function twinOf(group: ManagedNodeGroupDescription, opts: {
     tags?: Record<string, string>;
 }): ManagedNodeGroupDescription {
     const base = opts.originalScaling ?? group.scaling;
+    // A launch template with a custom AMI: EKS describes amiType CUSTOM and the AMI id as releaseVersion, and refuses
+    // a new group that names amiType, releaseVersion or version ("the node group deployment will fail").
+    const { amiType: _ami, releaseVersion: _release, version: _version, ...withoutAmi } = group;
+    const source = group.amiType === "CUSTOM" ? withoutAmi : group;
     const sized = {
         minSize: opts.override?.minSize ?? base.minSize,
         maxSize: opts.override?.maxSize ?? base.maxSize,
         desiredSize: opts.override?.desiredSize ?? base.desiredSize,
     };
     return {
-        ...group,
+        ...source,
         name: `${group.name}${opts.nameSuffix}`,
         instanceTypes: opts.override?.instanceTypes ?? group.instanceTypes,
         labels: { ...group.labels, [opts.labels.key]: opts.labels.ciliumValue },
