@@ -77,8 +77,7 @@ export function twinOf(group: ManagedNodeGroupDescription, opts: {
     const base = opts.originalScaling ?? group.scaling;
     // A launch template with a custom AMI: EKS describes amiType CUSTOM and the AMI id as releaseVersion, and refuses
     // a new group that names amiType, releaseVersion or version ("the node group deployment will fail").
-    const { amiType: _ami, releaseVersion: _release, version: _version, ...withoutAmi } = group;
-    const source = group.amiType === "CUSTOM" ? withoutAmi : group;
+    const source = group.amiType === "CUSTOM" ? { ...group, amiType: undefined, releaseVersion: undefined, version: undefined } : group;
     const sized = {
         minSize: opts.override?.minSize ?? base.minSize,
         maxSize: opts.override?.maxSize ?? base.maxSize,
