@@ -2,25 +2,16 @@
  * `npm run snapshot -- --cluster NAME --out DIR [--kubeconfig PATH] [--region REGION]`: writes a cluster snapshot
  * directory (snapshot/writer.ts) with the AWS CLI and kubectl, read-only. Exit 0 written, 2 bad usage or a failed read.
  */
-import { spawn } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { CommandResult, Runner, SnapshotError, writeClusterSnapshot } from "./writer";
+import { Runner, spawnRunner } from "../gates/awsCli";
+import { SnapshotError, writeClusterSnapshot } from "./writer";
+
+export { spawnRunner };
 
 export const USAGE = "usage: npm run snapshot -- --cluster NAME --out DIR [--kubeconfig PATH] [--region REGION]\n" +
     "  Writes what the planner (--cluster-snapshot), the gates and preflight (--snapshot) read: the AWS CLI's description of\n" +
     "  the cluster, its node groups, add-ons, OIDC providers, access entries and subnets, and kubectl's lists of its objects.";
-
-/** Runs a command without a shell, collecting its output (a large cluster's pods are tens of MB). */
-export const spawnRunner: Runner = (command, args) => new Promise<CommandResult>((resolve) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", (e) => resolve({ code: 127, stdout: "", stderr: `${command}: ${e.message}` }));
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
-});
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, run: Runner = spawnRunner): Promise<number> {
     if (argv.includes("--help") || argv.includes("-h")) { out(USAGE); return 0; }

@@ -8,10 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { GOLDPINGER } from "../migration/names";
 import { AWS_FILES, EMPTY_LIST, GOLDPINGER_FILE, KUBECTL_FILES, KubectlFile } from "../migration/snapshotFiles";
+import { AwsFileKey, AwsReadError, Runner, readAwsFiles } from "../gates/awsCli";
 
-export interface CommandResult { code: number; stdout: string; stderr: string }
-/** Runs one command (no shell) and returns its exit code and output. */
-export type Runner = (command: string, args: string[]) => Promise<CommandResult>;
+export type { Runner } from "../gates/awsCli";
 
 export interface SnapshotOptions {
     cluster: string;
@@ -38,38 +37,11 @@ export async function writeClusterSnapshot(o: SnapshotOptions, run: Runner): Pro
         written.push(file);
         o.log(`wrote ${file}`);
     };
-    const awsArgs = (args: string[]) => [...args, ...(o.region ? ["--region", o.region] : []), "--output", "json"];
-    const aws = async (args: string[], what: string): Promise<string> => {
-        const r = await run("aws", awsArgs(args));
-        if (r.code !== 0) throw new SnapshotError(`${what} failed (aws ${args.join(" ")}): ${r.stderr.trim() || `exit ${r.code}`}`);
-        return r.stdout;
-    };
-
-    const clusterText = await aws(["eks", "describe-cluster", "--name", o.cluster], `describing cluster ${o.cluster}${o.region ? ` in ${o.region}` : ""}`);
-    const cluster = parse(clusterText, "aws eks describe-cluster").cluster as Json;
-    write(AWS_FILES.cluster.file, clusterText);
-
-    const groupNames: string[] = parse(await aws(["eks", "list-nodegroups", "--cluster-name", o.cluster], "listing node groups"), "list-nodegroups").nodegroups ?? [];
-    const groups: Json[] = [];
-    for (const name of groupNames) {
-        groups.push(parse(await aws(["eks", "describe-nodegroup", "--cluster-name", o.cluster, "--nodegroup-name", name], `describing node group ${name}`), "describe-nodegroup").nodegroup);
-    }
-    write(AWS_FILES.nodegroups.file, JSON.stringify({ nodegroups: groups }, null, 4));
-
-    const addonNames: string[] = parse(await aws(["eks", "list-addons", "--cluster-name", o.cluster], "listing add-ons"), "list-addons").addons ?? [];
-    const addons: Json[] = [];
-    for (const name of addonNames) {
-        addons.push(parse(await aws(["eks", "describe-addon", "--cluster-name", o.cluster, "--addon-name", name], `describing add-on ${name}`), "describe-addon").addon);
-    }
-    write(AWS_FILES.addons.file, JSON.stringify({ addons }, null, 4));
-
-    write(AWS_FILES.oidcProviders.file, await aws(["iam", "list-open-id-connect-providers"], "listing IAM OIDC providers"));
-    // A cluster on the aws-auth ConfigMap alone has no access entries, and the API refuses to list them.
-    write(AWS_FILES.accessEntries.file, cluster?.accessConfig?.authenticationMode === "CONFIG_MAP"
-        ? JSON.stringify({ accessEntries: [] }, null, 4)
-        : await aws(["eks", "list-access-entries", "--cluster-name", o.cluster], "listing access entries"));
-    const subnets = [...new Set([...(cluster?.resourcesVpcConfig?.subnetIds ?? []), ...groups.flatMap((g) => g.subnets ?? [])])].sort();
-    write(AWS_FILES.subnets.file, await aws(["ec2", "describe-subnets", "--subnet-ids", ...subnets], "describing the subnets"));
+    const files = await readAwsFiles(o.cluster, o.region, run).catch((e) => {
+        throw e instanceof AwsReadError ? new SnapshotError(e.message) : e;
+    });
+    for (const key of Object.keys(AWS_FILES) as AwsFileKey[]) write(AWS_FILES[key].file, files[key]);
+    const cluster = JSON.parse(files.cluster).cluster as Json;
 
     const kubeconfig = await kubeconfigFor(o, cluster, run);
     try {
@@ -90,14 +62,6 @@ function prepareOutDir(dir: string): void {
         if (fs.readdirSync(dir).length > 0) throw new SnapshotError(`--out ${dir} is not empty; give a new or empty directory (a snapshot is one moment of one cluster)`);
     }
     fs.mkdirSync(dir, { recursive: true });
-}
-
-function parse(text: string, what: string): Json {
-    try {
-        return JSON.parse(text);
-    } catch {
-        throw new SnapshotError(`${what} did not print JSON: ${text.slice(0, 200)}`);
-    }
 }
 
 /** kubectl's list of a kind; a CRD that is not installed is an empty list. */
