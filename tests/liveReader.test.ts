@@ -1,15 +1,12 @@
 // Live mode against a stand-in Kubernetes API server on loopback: the real @kubernetes/client-node calls, paging,
 // goldpinger through the service proxy, a transient 503 retried, and a 403 stopping at once.
 import * as assert from "assert";
-import * as fs from "fs";
-import * as http from "http";
-import * as os from "os";
-import * as path from "path";
 import { readLive } from "../gates/live";
 import { runChecks, resolveCheck } from "../gates/registry";
 import { ClusterAccessError } from "../gates/retry";
 import { DEFAULT_CONTEXT } from "../gates/selectors";
 import { PHASE_SHAPES, buildCluster } from "./fixtures/clusterBuilder";
+import { Behaviour, Kubeconfigs, apiServer as serve } from "./support/apiServer";
 
 const cluster = buildCluster(PHASE_SHAPES[3]);
 const ROUTES: Record<string, unknown[] | unknown> = {
@@ -21,65 +18,16 @@ const ROUTES: Record<string, unknown[] | unknown> = {
     "/api/v1/namespaces/kube-system/configmaps": cluster.configmaps.items,
 };
 const PAGE = 500;
-
-interface Behaviour { failFirst?: Record<string, number>; forbid?: string }
-
-function apiServer(behaviour: Behaviour, seen: string[]): Promise<{ server: http.Server; url: string }> {
-    const failures = { ...(behaviour.failFirst ?? {}) };
-    const server = http.createServer((req, res) => {
-        const url = new URL(req.url ?? "/", "http://x");
-        // The client escapes `goldpinger:8080` as `goldpinger%3A8080`; the API server routes on the decoded path.
-        const pathname = decodeURIComponent(url.pathname);
-        seen.push(`${req.method} ${pathname}${url.search}`);
-        const json = (code: number, body: unknown) => { res.writeHead(code, { "content-type": "application/json" }); res.end(JSON.stringify(body)); };
-        if (req.headers.authorization !== "Bearer test-token") return json(401, { kind: "Status", code: 401 });
-        if (behaviour.forbid && pathname === behaviour.forbid) return json(403, { kind: "Status", code: 403, message: "nodes is forbidden" });
-        if ((failures[pathname] ?? 0) > 0) {
-            failures[pathname]--;
-            return json(503, { kind: "Status", code: 503, message: "etcd leader changed" });
-        }
-        if (pathname === "/api/v1/namespaces/goldpinger/services/goldpinger:8080/proxy/check_all") {
-            res.writeHead(200, { "content-type": "application/json" });
-            return res.end(JSON.stringify(cluster.goldpinger));
-        }
-        const items = ROUTES[pathname];
-        if (!Array.isArray(items)) return json(404, { kind: "Status", code: 404 });
-        const start = Number(url.searchParams.get("continue") ?? "0");
-        const limit = Number(url.searchParams.get("limit") ?? items.length);
-        const next = start + limit < items.length ? String(start + limit) : undefined;
-        json(200, { kind: "List", apiVersion: "v1", metadata: { resourceVersion: "1", ...(next ? { continue: next } : {}) }, items: items.slice(start, start + limit) });
-    });
-    return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
-        resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
-    }));
-}
-
-/** Every kubeconfig directory this suite writes: each holds a bearer token, so each is removed after the suite. */
-const written: string[] = [];
-
-function kubeconfigFor(url: string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-"));
-    written.push(dir);
-    const file = path.join(dir, "config");
-    fs.writeFileSync(file, JSON.stringify({
-        apiVersion: "v1", kind: "Config", "current-context": "test",
-        // Plain HTTP on loopback: the client allows it only with TLS verification explicitly off.
-        clusters: [{ name: "test", cluster: { server: url, "insecure-skip-tls-verify": true } }],
-        contexts: [{ name: "test", context: { cluster: "test", user: "test" } }],
-        users: [{ name: "test", user: { token: "test-token" } }],
-    }), { mode: 0o600 });
-    return file;
-}
+const kubeconfigs = new Kubeconfigs();
+const apiServer = (behaviour: Behaviour, seen: string[]) => serve(ROUTES as Record<string, unknown[]>, behaviour, seen, cluster.goldpinger);
+const kubeconfigFor = (url: string) => kubeconfigs.for(url);
 
 const fastRetry = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, sleep: async () => undefined };
 const GOLDPINGER = { namespace: "goldpinger", service: "goldpinger", port: 8080 };
 
 describe("live mode against a stand-in API server", () => {
-    after(() => {
-        for (const dir of written) fs.rmSync(dir, { recursive: true, force: true });
-        // The suite leaves no token behind in the OS temp directory.
-        assert.deepStrictEqual(written.filter((dir) => fs.existsSync(dir)), []);
-    });
+    // The suite leaves no token behind in the OS temp directory.
+    after(() => assert.deepStrictEqual(kubeconfigs.removeAll(), []));
 
     it("reads every part with the real client, page by page, and the checks pass on it", async () => {
         const seen: string[] = [];
