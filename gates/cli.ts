@@ -12,9 +12,13 @@ import { DEFAULT_CONTEXT, GateContext, parseSelector } from "./selectors";
 import { InputError, readSnapshot } from "./snapshot";
 import { Verdict } from "./verdict";
 import { GOLDPINGER } from "../migration/names";
+import { spawnRunner } from "./awsCli";
+import { PreflightSource, preflightVerdict, readPreflightInput } from "./preflight/gateCheck";
+import { DEFAULT_OPTIONS, PreflightInput, PreflightOptions } from "./preflight/types";
 
 export const USAGE = "usage: npm run gate -- CHECK [--snapshot DIR | --kubeconfig PATH] [--wait DURATION] [--interval DURATION]\n" +
     "       [--legacy-label KEY=VALUE] [--cilium-label KEY=VALUE] [--goldpinger-namespace NS]\n" +
+    "       [--preflight-options JSON] [--cluster NAME] [--region REGION]   (preflight: the stack's choices; the EKS cluster for the AWS files)\n" +
     `CHECK: ${VALID_CHECKS.join(", ")}`;
 
 export interface GateArgs {
@@ -25,11 +29,14 @@ export interface GateArgs {
     intervalMs: number;
     ctx: GateContext;
     goldpingerNamespace: string;
+    /** For `preflight`: the stack's choices (default: preflight's defaults), and the EKS cluster to read from AWS. */
+    preflight: { options: PreflightOptions; cluster?: string; region?: string };
 }
 
 export class UsageError extends Error {}
 
-const FLAGS = ["--snapshot", "--kubeconfig", "--wait", "--interval", "--legacy-label", "--cilium-label", "--goldpinger-namespace"];
+const FLAGS = ["--snapshot", "--kubeconfig", "--wait", "--interval", "--legacy-label", "--cilium-label", "--goldpinger-namespace",
+    "--preflight-options", "--cluster", "--region"];
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): GateArgs {
     const positional: string[] = [];
@@ -69,11 +76,23 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): GateArgs
         waitMs: duration("--wait", "0s"),
         intervalMs: Math.max(1000, duration("--interval", "10s")),
         goldpingerNamespace: values["--goldpinger-namespace"] ?? GOLDPINGER.namespace,
+        preflight: { options: preflightOptions(values["--preflight-options"]), cluster: values["--cluster"], region: values["--region"] },
     };
+}
+
+function preflightOptions(text: string | undefined): PreflightOptions {
+    if (text === undefined) return DEFAULT_OPTIONS;
+    try {
+        return { ...DEFAULT_OPTIONS, ...JSON.parse(text) };
+    } catch {
+        throw new UsageError(`--preflight-options is not JSON: ${text.slice(0, 80)}`);
+    }
 }
 
 export interface GateDeps {
     read: (parts: SnapshotPart[]) => Promise<ClusterSnapshot>;
+    /** Preflight's input (only when the checks include `preflight`). */
+    readPreflight?: () => Promise<PreflightInput>;
     now: () => number;
     sleep: (ms: number) => Promise<void>;
     out: (line: string) => void;
@@ -83,10 +102,14 @@ export interface GateDeps {
 export async function runGate(args: GateArgs, deps: GateDeps): Promise<number> {
     const parts = partsNeeded(args.checks);
     const deadline = deps.now() + args.waitMs;
+    const made: Partial<Record<CheckName, Verdict>> = {};
     for (let attempt = 1; ; attempt++) {
         let verdict: Verdict;
         try {
-            verdict = runChecks(args.check, args.checks, await deps.read(parts), args.ctx);
+            if (args.checks.includes("preflight") && !made.preflight) {
+                made.preflight = preflightVerdict(await (deps.readPreflight as () => Promise<PreflightInput>)(), args.preflight.options);
+            }
+            verdict = runChecks(args.check, args.checks, parts.length > 0 ? await deps.read(parts) : {}, args.ctx, made);
         } catch (err) {
             if (err instanceof InputError || err instanceof ClusterAccessError) {
                 deps.out(`FAIL ${args.check}: ${err.message}`);
@@ -95,7 +118,8 @@ export async function runGate(args: GateArgs, deps: GateDeps): Promise<number> {
             throw err;
         }
         const left = deadline - deps.now();
-        if (verdict.pass || left <= 0 || args.source.kind === "snapshot") {
+        // Waiting does not clear a preflight hazard: a failed preflight ends the gate at once.
+        if (verdict.pass || left <= 0 || args.source.kind === "snapshot" || made.preflight?.pass === false) {
             for (const line of verdict.findings) deps.out(line);
             if (!verdict.pass && args.waitMs > 0 && args.source.kind === "live") deps.out(`${args.check}: gave up after ${attempt} attempts`);
             deps.out(verdict.pass ? `PASS ${args.check}` : `FAIL ${args.check}: ${verdict.reason}`);
@@ -124,7 +148,10 @@ export async function main(argv: string[], out: (s: string) => void, env: NodeJS
             kubeconfigPath: source.kubeconfig,
             goldpinger: { ...GOLDPINGER, namespace: args.goldpingerNamespace },
         });
-    return runGate(args, { read, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), out });
+    const preflightSource: PreflightSource = source.kind === "snapshot" ? source
+        : { kind: "live", kubeconfig: source.kubeconfig, cluster: args.preflight.cluster, region: args.preflight.region };
+    const readPreflight = () => readPreflightInput(preflightSource, spawnRunner, out);
+    return runGate(args, { read, readPreflight, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), out });
 }
 
 if (require.main === module) {

@@ -14,11 +14,11 @@ export interface LiveOptions {
     retry?: RetryOptions;
 }
 
-const PAGE = 500;
+export const PAGE = 500;
 
-interface Paged<T> { items: T[]; metadata?: { _continue?: string } }
+export interface Paged<T> { items: T[]; metadata?: { _continue?: string } }
 
-async function allPages<T>(what: string, page: (cont?: string) => Promise<Paged<T>>, retry: RetryOptions): Promise<{ items: T[] }> {
+export async function allPages<T>(what: string, page: (cont?: string) => Promise<Paged<T>>, retry: RetryOptions): Promise<{ items: T[] }> {
     const items: T[] = [];
     let cont: string | undefined;
     do {

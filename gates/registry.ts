@@ -16,7 +16,10 @@ interface CheckDefinition {
     run: (snapshot: Required<ClusterSnapshot>, ctx: GateContext) => Verdict;
 }
 
-export const CHECKS: Record<CheckName, CheckDefinition> = {
+/** `preflight` is not a check over these parts: it reads the whole snapshot once (gates/preflight/), not polled. */
+export type SnapshotCheckName = Exclude<CheckName, "preflight">;
+
+export const CHECKS: Record<SnapshotCheckName, CheckDefinition> = {
     "connectivity": { needs: ["nodes", "pods", "goldpinger"], run: connectivity },
     "aws-node-pinned": { needs: ["nodes", "pods", "daemonsets"], run: awsNodePinned },
     "cilium-operator-ready": { needs: ["nodes", "pods", "deployments"], run: ciliumOperatorReady },
@@ -40,13 +43,18 @@ export function resolveCheck(name: string): CheckName[] | undefined {
 
 export const VALID_CHECKS = [...CHECK_NAMES, "phase-0 … phase-9"];
 
+export const snapshotChecks = (checks: CheckName[]): SnapshotCheckName[] => checks.filter((c): c is SnapshotCheckName => c !== "preflight");
+
 export function partsNeeded(checks: CheckName[]): SnapshotPart[] {
-    return [...new Set(checks.flatMap((c) => CHECKS[c].needs))];
+    return [...new Set(snapshotChecks(checks).flatMap((c) => CHECKS[c].needs))];
 }
 
-/** Runs the checks on one snapshot; a composite (`phase-N`) passes only if every check passes. */
-export function runChecks(name: string, checks: CheckName[], snapshot: ClusterSnapshot, ctx: GateContext): Verdict {
-    const verdicts = checks.map((c) => CHECKS[c].run(snapshot as Required<ClusterSnapshot>, ctx));
+/**
+ * Runs the checks on one snapshot; a composite (`phase-N`) passes only if every check passes. `preflight`'s verdict,
+ * made once beforehand, is given in `made`.
+ */
+export function runChecks(name: string, checks: CheckName[], snapshot: ClusterSnapshot, ctx: GateContext, made: Partial<Record<CheckName, Verdict>> = {}): Verdict {
+    const verdicts = checks.map((c) => made[c] ?? (c === "preflight" ? missingPreflight() : CHECKS[c].run(snapshot as Required<ClusterSnapshot>, ctx)));
     if (checks.length === 1 && name === checks[0]) return verdicts[0];
     const failed = verdicts.filter((v) => !v.pass);
     return {
@@ -56,4 +64,8 @@ export function runChecks(name: string, checks: CheckName[], snapshot: ClusterSn
         reason: failed.length === 0 ? verdicts.map((v) => `${v.check} ok`).join(", ") : `${failed[0].check}: ${failed[0].reason}`,
         progress: verdicts.map((v) => v.progress).filter((p) => p).join("; "),
     };
+}
+
+function missingPreflight(): Verdict {
+    return { check: "preflight", pass: false, findings: [], reason: "preflight was not run (internal: no verdict given)" };
 }

@@ -27,6 +27,11 @@ export const KUBE_PROXY = { daemonSet: "kube-proxy", podLabel: ["k8s-app", "kube
 export const CILIUM_AGENT = { daemonSet: "cilium", podLabel: ["k8s-app", "cilium"] as const };
 export const CILIUM_OPERATOR = { deployment: "cilium-operator" };
 export const CILIUM_STARTUP_TAINT = "node.cilium.io/agent-not-ready";
+/**
+ * On the legacy node groups from phase 4: a node they launch after the cordon (the Cluster Autoscaler, a managed node
+ * group update or auto-repair) takes no ordinary pod either, and the autoscaler does not grow them for pending pods.
+ */
+export const LEGACY_RETIRING_TAINT = { key: "eks-cilium-migration/retiring", value: "true", effect: "NO_SCHEDULE" } as const;
 export const GOLDPINGER = { namespace: "goldpinger", service: "goldpinger", port: 8080 };
 export const GOLDPINGER_POD_LABEL = ["app.kubernetes.io/name", "goldpinger"] as const;
 export const CILIUM_CONFIG = { configMap: "cilium-config", kubeProxyReplacementKey: "kube-proxy-replacement" };

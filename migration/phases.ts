@@ -10,14 +10,14 @@
 /** Every runtime check a gate (or a destructive step's pre-check) can run; gates/registry.ts implements each. */
 export const CHECK_NAMES = [
     "connectivity", "aws-node-pinned", "cilium-operator-ready", "cilium-ready", "legacy-cordoned", "legacy-drained",
-    "cilium-managed", "aws-node-removed", "legacy-retired", "kube-proxy-removed", "cilium-kube-proxy-replacement",
+    "cilium-managed", "aws-node-removed", "legacy-retired", "kube-proxy-removed", "cilium-kube-proxy-replacement", "preflight",
 ] as const;
 
 export type CheckName = (typeof CHECK_NAMES)[number];
 
 export const PHASES = [
     { number: 0, name: "baseline", summary: "VPC, EKS cluster with its addons, ng-1 (aws-cni), empty tainted ng-cilium, goldpinger",
-      existingSummary: "adopt the cluster's legacy node groups and add-ons as they are (import), empty tainted <group>-cilium twins, goldpinger", gate: ["connectivity"] },
+      existingSummary: "adopt the cluster's legacy node groups and add-ons as they are (import), empty tainted <group>-cilium twins, goldpinger", gate: ["preflight", "connectivity"] },
     { number: 1, name: "pin-aws-node", summary: "aws-node may only run on cni=aws-cni nodes (node affinity)",
       existingSummary: "legacy node groups and their nodes labelled cni=aws-cni; aws-node may only run on them (affinity merged into vpc-cni's settings)", gate: ["aws-node-pinned", "connectivity"] },
     { number: 2, name: "install-cilium", summary: "cilium-operator IAM role (IRSA) and Cilium in ENI mode, kept off cni=aws-cni nodes",

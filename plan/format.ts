@@ -1,5 +1,6 @@
 /** The plan as text (what a person reviews before `pulumi up`), markdown (for a pull request) or JSON (contract). */
 import { Change, componentOf } from "./diff";
+import { forecastLines } from "../gates/preflight/forecast";
 import { PhasePlan } from "./plan";
 
 const SYMBOL = { create: "+", import: "=", update: "~", delete: "-", retain: "=" } as const;
@@ -13,6 +14,7 @@ export function planJson(phases: PhasePlan[]): string {
             gate: p.gate,
             resources: p.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
             changes: p.changes.map((c) => ({ op: c.op, type: c.type, name: c.name })),
+            ...(p.forecast ? { forecast: p.forecast } : {}),
         })),
     }, null, 2);
 }
@@ -56,6 +58,11 @@ function newNotes(phases: PhasePlan[], index: number): string[] {
     return phases[index].notes.filter((note) => !before.has(note));
 }
 
+function forecastText(p: PhasePlan): string[] {
+    if (!p.forecast) return [];
+    return "unavailable" in p.forecast ? [`drain forecast: not available: ${p.forecast.unavailable}`] : forecastLines(p.forecast);
+}
+
 export function planText(phases: PhasePlan[]): string {
     const lines: string[] = [];
     for (const [index, p] of phases.entries()) {
@@ -66,6 +73,7 @@ export function planText(phases: PhasePlan[]): string {
             for (const c of group.changes) lines.push(`    ${describe(c)}`);
         }
         for (const note of newNotes(phases, index)) lines.push(`  note: ${note}`);
+        for (const line of forecastText(p)) lines.push(`  ${line}`);
         lines.push(`  gate: ${p.gate.length > 0 ? p.gate.join(", ") : "none (goldpinger disabled: connectivity not proven)"}`, "");
     }
     return lines.join("\n");
@@ -76,6 +84,7 @@ export function planMarkdown(phases: PhasePlan[]): string {
     for (const [index, p] of phases.entries()) {
         lines.push(`## Phase ${p.number} — \`${p.name}\`${p.rollbackFrom !== undefined ? ` (rolling back from ${p.rollbackFrom})` : ""}`, "", p.summary, "", `${counts(p)}. Gate: ${p.gate.map((g) => `\`${g}\``).join(", ")}.`, "");
         for (const note of newNotes(phases, index)) lines.push(`> ${note}`, "");
+        if (p.forecast) lines.push("```", ...forecastText(p), "```", "");
         if (p.changes.length === 0) continue;
         lines.push("| component | change | type | name |", "|---|---|---|---|");
         for (const group of groupChanges(p)) {

@@ -6,6 +6,10 @@
 import { gateChecks } from "../migration/phases";
 import { MigrationConfig } from "../stacks/configTypes";
 import { Phase, phaseName, phaseSummary } from "../migration/phases";
+import { DrainForecast } from "../gates/preflight/forecast";
+import { readPreflightSnapshot } from "../gates/preflight/read";
+import { runPreflight } from "../gates/preflight/run";
+import { preflightOptionsOf } from "../stacks/preflightConfig";
 import { AwsSnapshot } from "./awsSnapshot";
 import { Change, diffPhases } from "./diff";
 import { StackConfig, evaluate } from "./evaluate";
@@ -24,6 +28,8 @@ export interface PhasePlan {
     rollbackFrom?: Phase;
     /** What the program said of the cluster (an existing cluster's notes). */
     notes: string[];
+    /** Phase 5 with a cluster snapshot: the drain forecast (gates/preflight/forecast.ts), or why there is none. */
+    forecast?: DrainForecast | { unavailable: string };
 }
 
 export interface PlanArgs {
@@ -69,10 +75,22 @@ export async function buildPlan(args: PlanArgs): Promise<PhasePlan[]> {
             components: topLevelComponents([...evaluation.resources, ...previous]),
             ...(backward ? { rollbackFrom: from as Phase } : {}),
             notes: evaluation.notes,
+            ...(p === DRAIN_PHASE && args.snapshot ? { forecast: forecastFrom(args.snapshot.dir, args.migration) } : {}),
         });
         previous = evaluation.resources;
     }
     return phases;
+}
+
+/** The phase whose drain the forecast describes. */
+const DRAIN_PHASE = 5;
+
+/** The drain forecast from the snapshot's Kubernetes files, as preflight makes it for this stack. */
+function forecastFrom(dir: string, config: MigrationConfig): DrainForecast | { unavailable: string } {
+    const input = readPreflightSnapshot(dir);
+    const missing = (["nodes", "pods"] as const).filter((part) => input[part] === undefined);
+    if (missing.length > 0) return { unavailable: `the snapshot has no ${missing.map((p) => `${p}.json`).join(" or ")} (npm run snapshot writes them)` };
+    return runPreflight(input, preflightOptionsOf(config)).forecast;
 }
 
 function topLevelComponents(resources: RecordedResource[]): { type: string; name: string }[] {

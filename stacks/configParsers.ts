@@ -109,7 +109,7 @@ export function parseNodeLabels(p: Problems, value: unknown): NodeLabels {
 export function parseCilium(p: Problems, value: unknown): MigrationConfig["cilium"] {
     const v = objectOrDefault(p, "cilium", value);
     if (!v) return undefined as unknown as MigrationConfig["cilium"];
-    noUnknownKeys(p, "cilium", v, ["chartVersion", "values", "timeout", "clusterName", "operatorIdentity"]);
+    noUnknownKeys(p, "cilium", v, ["chartVersion", "values", "timeout", "clusterName", "operatorIdentity", "policyDuringMigration", "portmapChaining"]);
     const chartVersion = matching(p, "cilium.chartVersion", v.chartVersion ?? pins.CILIUM_CHART_VERSION, /^1\.(1[6-9]|[2-9][0-9])\.[0-9]+$/,
         'an exact Cilium chart version from 1.16 on, such as "1.19.6" (kubeProxyReplacement is true/false only from 1.16)') as string;
     const values = v.values ?? {};
@@ -119,8 +119,10 @@ export function parseCilium(p: Problems, value: unknown): MigrationConfig["ciliu
     const clusterName = v.clusterName === undefined ? undefined
         : matching(p, "cilium.clusterName", v.clusterName, CILIUM_CLUSTER_NAME, "1–32 lowercase letters, digits or '-', starting and ending with a letter or digit (Cilium's `cluster.name`)");
     const operatorIdentity = oneOf<OperatorIdentity>(p, "cilium.operatorIdentity", v.operatorIdentity ?? "irsa", ["irsa", "pod-identity"]) as OperatorIdentity;
+    const policyDuringMigration = oneOf<"never" | "default">(p, "cilium.policyDuringMigration", v.policyDuringMigration ?? "default", ["default", "never"]) as "never" | "default";
+    const portmapChaining = bool(p, "cilium.portmapChaining", v.portmapChaining ?? false) as boolean;
     return {
-        chartVersion, values: isPlainObject(values) ? values : {}, operatorIdentity,
+        chartVersion, values: isPlainObject(values) ? values : {}, operatorIdentity, policyDuringMigration, portmapChaining,
         ...(timeout === undefined ? {} : { timeout }), ...(clusterName === undefined ? {} : { clusterName }),
     };
 }

@@ -27,6 +27,15 @@ export interface CiliumConfig {
     clusterName?: string;
     /** IRSA (the cluster's OIDC provider) or EKS Pod Identity (needs the eks-pod-identity-agent add-on). */
     operatorIdentity: OperatorIdentity;
+    /** Policy enforcement while both pools run (phases 2–7): Cilium's `default`, or `never` (cross-pool traffic kept). */
+    policyDuringMigration: "never" | "default";
+    /** Chain the portmap plugin for hostPort pods until kube-proxy replacement serves them (phases 2–8). */
+    portmapChaining: boolean;
+}
+
+/** Preflight: blockers the stack accepts, each with the reason (shown wherever the finding is). */
+export interface PreflightConfig {
+    accept: { id: string; reason: string }[];
 }
 
 /** A cluster made elsewhere (Terraform, eksctl, CDK, the console), migrated in place. */
@@ -75,6 +84,7 @@ export interface MigrationConfig {
     goldpinger: GoldpingerConfig;
     drain: DrainConfig;
     gate: GateConfig;
+    preflight: PreflightConfig;
     /** IAM role or user ARNs given cluster-admin through EKS access entries (CI, Pulumi Deployments, operators). */
     clusterAdmins: string[];
     allowPhaseSkip: boolean;

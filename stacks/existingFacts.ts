@@ -163,7 +163,7 @@ export function existingClusterFacts(found: LookedUp, config: MigrationConfig, p
         notes.push(`node group ${g.name} uses launch template ${lt.id} version ${lt.version}, and its twin will too. If its user ` +
             "data sets kubelet --max-pods for aws-cni (e.g. from the max-pods calculator, or for prefix delegation), set it for Cilium's ENI " +
             "mode instead: ENIs × (IPs per ENI − 1) without prefix delegation — in a new launch template version, given to the twin through " +
-            "the node group (preflight reports each node's pod capacity).");
+            "the node group (a node's max-pods is its status.capacity.pods).");
     }
     for (const group of Object.keys(config.twins.overrides)) {
         if (!selection.twinSources.some((g) => g.name === group)) {

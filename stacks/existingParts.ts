@@ -40,6 +40,7 @@ export function legacyGroupsAt(config: MigrationConfig, facts: ExistingClusterFa
     if (phases.legacyPoolDeleted(config.phase)) return [];
     return facts.nodeGroups.map((g) => legacyDeclared(g, {
         labels: config.nodeLabels, adoptingNow, zero: phases.legacyScaledToZero(config.phase), originalScaling: facts.originalScaling[g.name],
+        retiring: phases.legacyCordoned(config.phase),
     }));
 }
 

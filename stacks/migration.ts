@@ -25,10 +25,13 @@ import { declareDemoCluster, declareDemoPools } from "./demoParts";
 import { ExistingClusterFacts } from "./existingFacts";
 import { declareExistingCluster, declareExistingLegacy, declareExistingTwins } from "./existingParts";
 import { legacyStepDecisions } from "./legacyDecisions";
+import { preflightOptionsOf } from "./preflightConfig";
 
 export interface MigrationOptions {
     /** The gate CLI command line, run from the project root. Default: the project's own `gates/cli.ts`. */
     gateCli?: string;
+    /** The AWS region (`aws:region`), for preflight's look-ups from the gate. */
+    region?: string;
 }
 
 /** How an existing cluster is migrated: what AWS said of it, and whether this update adopts it. */
@@ -68,9 +71,10 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         ? new ConnectivityCheck("goldpinger", { provider: cluster.provider, image: config.goldpinger.image }, { dependsOn: [cluster] })
         : undefined;
 
+    const preflight = { options: JSON.stringify(preflightOptionsOf(config)), cluster: existing?.facts.name ?? config.clusterName, ...(options.region ? { region: options.region } : {}) };
     const gateArgs = (gatePhase: phases.Phase) => ({
         checks: phases.gateChecks(gatePhase, { goldpinger: config.goldpinger.enabled }),
-        kubeconfig, gateCli, timeout: config.gate.timeout, labels,
+        kubeconfig, gateCli, timeout: config.gate.timeout, labels, preflight,
         triggers: [phase, configFingerprint(config)],
     });
     const entryGate = phase > phases.FIRST_PHASE
@@ -150,6 +154,8 @@ function declareCilium(config: MigrationConfig, cluster: MigrationCluster | Exis
         clusterName: cluster.eksClusterName,
         ciliumClusterName: facts?.ciliumClusterName ?? config.cilium.clusterName,
         operatorIdentity: config.cilium.operatorIdentity,
+        policyDuringMigration: config.cilium.policyDuringMigration,
+        portmapChaining: config.cilium.portmapChaining,
         clusterEndpoint: cluster.endpoint,
         vpcId: cluster.vpcId,
         oidcProviderArn: cluster.oidcProviderArn,

@@ -69,7 +69,8 @@ export async function migrationProgram(options: ProgramOptions = {}): Promise<Re
     log(`eks-cilium-migration: ${decision.kind}, last applied phase ${applied ?? "none"} → phase ${config.phase} (${phaseName(config.phase)})`);
     const existing = await existingClusterInput(config, own, options, options.note ?? ((message: string) => { void pulumi.log.warn(message); }));
 
-    const migration = buildMigration(config, options, existing);
+    const region = options.region ?? new pulumi.Config("aws").get("region");
+    const migration = buildMigration(config, { ...options, ...(region ? { region } : {}) }, existing);
     return {
         // Only recorded once this phase's gate has passed: a failed update leaves the previous value, so the guard
         // never mistakes a half-applied phase for a proven one.

@@ -64,6 +64,23 @@ describe("Cilium Helm values", () => {
         }
     }
 
+    it("policyDuringMigration never: no enforcement while both CNIs run, Cilium's default from phase 8; portmap chained until phase 9 — valid for every chart", () => {
+        for (const version of CILIUM_CHART_VERSIONS_VENDORED) {
+            const { validate, defaults } = chart(version);
+            for (const phase of PHASES.filter((p) => p.number >= 2)) {
+                const v = ciliumValues({ ...input(phase.number, {}, version), policyDuringMigration: "never", portmapChaining: true }) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+                assert.ok(validate(v), JSON.stringify(validate.errors));
+                assert.deepStrictEqual(unknownKeys(v, defaults), []);
+                assert.strictEqual(v.policyEnforcementMode, phase.number < 8 ? "never" : undefined, `phase ${phase.number}`);
+                assert.deepStrictEqual(v.cni, phase.number < 9 ? { chainingMode: "portmap" } : undefined, `phase ${phase.number}`);
+            }
+            // The chart's own default, restored at phase 8 by leaving the key out.
+            assert.strictEqual(defaults.policyEnforcementMode, "default");
+        }
+        assert.throws(() => ciliumValues(input(4, { policyEnforcementMode: "never" })), /`cilium\.values\.policyEnforcementMode` cannot be overridden before/);
+        assert.throws(() => ciliumValues(input(9, { cni: { chainingMode: "portmap" } })), /`cilium\.values\.cni\.chainingMode` cannot be overridden: ENI mode runs Cilium as the only CNI/);
+    });
+
     it("the key check itself catches a key the chart does not have", () => {
         const { defaults } = chart(CILIUM_CHART_VERSION);
         assert.deepStrictEqual(unknownKeys({ eni: { enabled: true, iamRoel: "x" }, tunnel: "disabled" }, defaults), ["eni.iamRoel", "tunnel"]);

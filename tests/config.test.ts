@@ -31,7 +31,8 @@ describe("config", () => {
         assert.deepStrictEqual(c.legacyNodeGroup, { name: "ng-1", instanceTypes: ["m6i.large"], desiredSize: 3, minSize: 3, maxSize: 6 });
         assert.deepStrictEqual(c.ciliumNodeGroup, { name: "ng-cilium", instanceTypes: ["m6i.large"], desiredSize: 3, minSize: 3, maxSize: 6, startupTaintEffect: "NoExecute" });
         assert.deepStrictEqual(c.nodeLabels, { key: "cni", legacyValue: "aws-cni", ciliumValue: "cilium" });
-        assert.deepStrictEqual(c.cilium, { chartVersion: "1.19.6", values: {}, operatorIdentity: "irsa" });
+        assert.deepStrictEqual(c.cilium, { chartVersion: "1.19.6", values: {}, operatorIdentity: "irsa", policyDuringMigration: "default", portmapChaining: false });
+        assert.deepStrictEqual(c.preflight, { accept: [] });
         assert.strictEqual(c.existingCluster, undefined, "no existing cluster: the demo cluster is created");
         assert.deepStrictEqual(c.goldpinger, { enabled: true, image: "bloomberg/goldpinger:3.10.2" });
         assert.deepStrictEqual(c.drain, { timeout: "10m", deleteEmptyDirData: false, batchSize: 1 });
@@ -49,6 +50,11 @@ describe("config", () => {
     const cases: [string, Record<string, unknown>, string][] = [
         ["missing phase", { phase: undefined }, "`phase` is not set; it is required: a whole number from 0 to 9 (`pulumi config set phase 0`)."],
         ["phase out of range", { phase: "10" }, "`phase` is 10; it must be a whole number from 0 to 9."],
+        ["a policy mode Cilium has but the migration does not offer", { cilium: { policyDuringMigration: "always" } }, "`cilium.policyDuringMigration` is \"always\"; allowed: \"default\", \"never\"."],
+        ["portmap chaining not a boolean", { cilium: { portmapChaining: "yes" } }, "`cilium.portmapChaining` is \"yes\"; it must be true or false."],
+        ["an accepted blocker that is no finding id", { preflight: { accept: [{ id: "ipv6", reason: "a rehearsal cluster" }] } }, "`preflight.accept[0].id` is \"ipv6\"; it must be a preflight finding id: ipv6-cluster, security-groups-for-pods, cilium-already-installed, fargate, hybrid-or-auto-nodes, windows-nodes, custom-networking, prefix-delegation, snat-mode-change, host-port, network-policy, calico-policy-engine, node-local-dns, cluster-autoscaler, karpenter, pdb-blocks-drain, unmanaged-pod, emptydir-data, single-replica, zonal-volume, legacy-only-scheduling, subnet-capacity."],
+        ["an accepted blocker without a reason", { preflight: { accept: [{ id: "ipv6-cluster" }] } }, "`preflight.accept[0].reason` is undefined; say why the blocker is accepted (at least 10 characters): it is shown with the finding."],
+        ["preflight.accept not a list", { preflight: { accept: "ipv6-cluster" } }, "`preflight.accept` is \"ipv6-cluster\"; it must be a list of {id, reason}."],
         ["phase not a number", { phase: "three" }, "`phase` is \"three\"; it must be a number."],
         ["phase fractional", { phase: "2.5" }, "`phase` is 2.5; it must be a whole number from 0 to 9."],
         ["cluster name", { clusterName: "-bad" }, "`clusterName` is \"-bad\"; it must be 1–32 lowercase letters, digits or '-', starting and ending with a letter or digit: it is also Cilium's `cluster.name`, which allows no more (EKS alone would allow 100 characters, upper case and '_')."],
@@ -94,7 +100,7 @@ describe("config", () => {
 
     it("refuses unknown keys of the namespace", () => {
         assert.strictEqual(errorOf({}, ["phsae"]),
-            "`phsae` is not a known config key of eks-cilium-migration; known keys: phase, existingCluster, clusterName, kubernetesVersion, vpc, legacyNodeGroup, ciliumNodeGroup, nodeLabels, cilium, goldpinger, drain, gate, clusterAdmins, allowPhaseSkip, allowUnsafeRollback.");
+            "`phsae` is not a known config key of eks-cilium-migration; known keys: phase, existingCluster, clusterName, kubernetesVersion, vpc, legacyNodeGroup, ciliumNodeGroup, nodeLabels, cilium, goldpinger, drain, gate, preflight, clusterAdmins, allowPhaseSkip, allowUnsafeRollback.");
     });
 
     it("reports every problem at once", () => {

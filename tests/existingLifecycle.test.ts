@@ -124,6 +124,22 @@ describe("existing cluster: later in the migration", function () {
         assert.match(message, /`cilium\.operatorIdentity` is "pod-identity", but cluster prod-east has no eks-pod-identity-agent add-on/);
     });
 
+    it("from the cordon (4) the legacy groups carry the retiring taint; a twin never copies it, nor its group's cni label", async () => {
+        const four = await runExisting({ phase: 4 });
+        for (const g of GROUPS) {
+            assert.deepStrictEqual((find(four, NODE_GROUP, `legacy-groups-${g}`).inputs.taints as Json[]).at(-1), { key: "eks-cilium-migration/retiring", value: "true", effect: "NO_SCHEDULE" });
+        }
+        assert.strictEqual((await runExisting({ phase: 3 })).resources.filter((r) => r.type === NODE_GROUP && r.name.startsWith("legacy-groups-"))
+            .some((r) => (r.inputs.taints as Json[] | undefined)?.some((t) => t.key === "eks-cilium-migration/retiring")), false);
+        const dir = snapshotVariant((files) => {
+            for (const g of files["nodegroups.json"].nodegroups) {
+                g.taints = [...(g.taints ?? []), { key: "eks-cilium-migration/retiring", value: "true", effect: "NO_SCHEDULE" }];
+                g.labels = { ...g.labels, cni: "aws-cni" };
+            }
+        });
+        assert.deepStrictEqual(twinsOf(await runExisting({ phase: 5, snapshotDir: dir })).map((r) => r.inputs), twinsOf(await runExisting({ phase: 5 })).map((r) => r.inputs));
+    });
+
     it("a group on a custom AMI: adopted as described, its twin without amiType, releaseVersion and version (EKS refuses them)", async () => {
         const dir = snapshotVariant((files) => {
             const g = files["nodegroups.json"].nodegroups[1];

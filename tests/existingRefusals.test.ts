@@ -82,6 +82,18 @@ describe("planner: --cluster-snapshot", function () {
         assert.match(text.stdout, /note: node group ng-batch uses launch template lt-0f3c9a2b7d1e5c846 version 4/);
     });
 
+    it("phase 5 carries the drain forecast from the snapshot's Kubernetes files, or says why it cannot", async () => {
+        const { code, stdout } = await plan(["--config-file", EXISTING_STACK, "--cluster-snapshot", EXAMPLE_SNAPSHOT, "--from", "4", "--to", "5", "--format", "json"]);
+        assert.strictEqual(code, 0);
+        const [four, five] = JSON.parse(stdout).phases;
+        assert.strictEqual(four.forecast, undefined);
+        assert.strictEqual(five.forecast.evictions, 16);
+        assert.strictEqual(five.forecast.nodes.length, 10);
+        const awsOnly = snapshotVariant(() => ({ "nodes.json": null, "pods.json": null }));
+        const text = await plan(["--config-file", EXISTING_STACK, "--cluster-snapshot", awsOnly, "--from", "5", "--to", "5"]);
+        assert.match(text.stdout, /drain forecast: not available: the snapshot has no nodes\.json or pods\.json/);
+    });
+
     it("with deleteLegacyNodeGroups, phase 8 deletes the legacy groups", async () => {
         const dir = snapshotVariant(() => undefined);
         const file = path.join(dir, "Pulumi.delete.yaml");

@@ -1,5 +1,5 @@
 // The house has floors, and imports only go down (design.md, "Layout"):
-//   migration/ (the ground) ← components/, gates/ ← stacks/ ← plan/, ci/, deployments/, snapshot/ ← index.ts
+//   migration/ (the ground) ← components/, gates/ ← stacks/ ← plan/, ci/, deployments/, snapshot/, preflight/ ← index.ts
 // A component can be read, reused and tested without the stack's config model; the gates without the program.
 // Folders on one floor do not import each other, and the concerns under components/ form no cycle.
 import * as assert from "assert";
@@ -8,7 +8,7 @@ import * as path from "path";
 import { PROJECT_ROOT } from "./support/paths";
 
 const ROOT = PROJECT_ROOT;
-const FLOORS: Record<string, number> = { migration: 1, components: 2, gates: 2, stacks: 3, plan: 4, ci: 4, deployments: 4, snapshot: 4, "index.ts": 5 };
+const FLOORS: Record<string, number> = { migration: 1, components: 2, gates: 2, stacks: 3, plan: 4, ci: 4, deployments: 4, snapshot: 4, preflight: 4, "index.ts": 5 };
 /** Folders outside the house: they may import anything (and nothing of the house imports them). */
 const OUTSIDE = new Set(["tests", "bench"]);
 

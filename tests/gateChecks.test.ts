@@ -5,6 +5,8 @@ import { ciliumManaged, ciliumOperatorReady, ciliumReady } from "../gates/checks
 import { kubeProxyRemoved } from "../gates/checks/kubeProxy";
 import { legacyCordoned, legacyDrained, legacyRetired } from "../gates/checks/legacy";
 import { ClusterSnapshot, Node, Pod } from "../gates/k8sTypes";
+import { preflightVerdict } from "../gates/preflight/gateCheck";
+import { DEFAULT_OPTIONS, PreflightInput } from "../gates/preflight/types";
 import { resolveCheck, runChecks } from "../gates/registry";
 import { DEFAULT_CONTEXT as ctx } from "../gates/selectors";
 import { PHASE_SHAPES, buildCluster, copy } from "./fixtures/clusterBuilder";
@@ -216,7 +218,9 @@ describe("gate checks", () => {
     describe("phase-N", () => {
         it("each phase's snapshot passes its own gate and the next phase's gate fails on it where the cluster must change", () => {
             for (let phase = 0; phase <= 9; phase++) {
-                const v = runChecks(`phase-${phase}`, resolveCheck(`phase-${phase}`) ?? [], at(phase), ctx);
+                // Preflight reads the whole snapshot once (phase 0): the builder's files, the rest not-checked.
+                const preflight = preflightVerdict(at(phase) as PreflightInput, DEFAULT_OPTIONS);
+                const v = runChecks(`phase-${phase}`, resolveCheck(`phase-${phase}`) ?? [], at(phase), ctx, { preflight });
                 assert.strictEqual(v.pass, true, `phase-${phase}: ${v.reason}`);
             }
             for (const [state, gate] of [[2, 3], [3, 4], [4, 5], [5, 6], [6, 7], [8, 9]]) {

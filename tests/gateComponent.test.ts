@@ -3,7 +3,9 @@ import * as assert from "assert";
 import { PHASE_GATES } from "../migration/phases";
 import { DEFAULT_NODE_LABELS } from "../stacks/config";
 import { DEFAULT_GATE_CLI, gateScript } from "../components/clusterSteps/scripts";
-import { find, runPhase } from "./mocks";
+import { preflightOptionsOf } from "../stacks/preflightConfig";
+import { migrationConfigOf } from "../stacks/stackFile";
+import { find, runPhase, stackConfig } from "./mocks";
 
 const CMD = "command:local:Command";
 
@@ -12,7 +14,8 @@ describe("Gate component", () => {
         for (const phase of [0, 3, 5, 9]) {
             const e = await runPhase(phase, { gate: { timeout: "20m" } });
             const step = find(e, CMD, `gate-phase-${phase}-check`).inputs;
-            assert.strictEqual(step.create, gateScript({ gateCli: DEFAULT_GATE_CLI, checks: [...PHASE_GATES[phase as 0]], timeout: "20m", labels: DEFAULT_NODE_LABELS }));
+            const preflight = { options: JSON.stringify(preflightOptionsOf(migrationConfigOf(stackConfig(phase, { gate: { timeout: "20m" } })))), cluster: "prod-eu-1", region: "eu-west-1" };
+            assert.strictEqual(step.create, gateScript({ gateCli: DEFAULT_GATE_CLI, checks: [...PHASE_GATES[phase as 0]], timeout: "20m", labels: DEFAULT_NODE_LABELS, preflight }));
             assert.strictEqual(step.environment, "[secret]");
             assert.strictEqual(step.delete, undefined, "removing a gate undoes nothing");
         }
@@ -34,9 +37,17 @@ describe("Gate component", () => {
         assert.ok(!create.includes("connectivity"));
     });
 
-    it("without goldpinger, a phase whose only check is connectivity still ends with a step that says so", async () => {
-        const e = await runPhase(0, { goldpinger: { enabled: false } });
-        assert.strictEqual(find(e, CMD, "gate-phase-0-check").inputs.create, 'echo "gate: no check for this phase (goldpinger is disabled, so connectivity is not proven)"');
+    it("phase 0's gate runs preflight with the stack's choices and the cluster to read from AWS; without goldpinger, preflight alone", async () => {
+        const e = await runPhase(0, { goldpinger: { enabled: false }, preflight: { accept: [{ id: "security-groups-for-pods", reason: "the payments pods move off SGP first" }] } });
+        const create = find(e, CMD, "gate-phase-0-check").inputs.create as string;
+        assert.ok(!create.includes(" connectivity "));
+        const line = create.split("\n").find((l) => l.includes(" preflight ")) as string;
+        assert.match(line, / --cluster 'prod-eu-1' --region 'eu-west-1'$/);
+        const options = JSON.parse(/--preflight-options '([^']*)'/.exec(line)?.[1] ?? "{}");
+        assert.deepStrictEqual(options.accept, [{ id: "security-groups-for-pods", reason: "the payments pods move off SGP first" }]);
+        assert.deepStrictEqual(options.legacy, { kind: "node-group", name: "ng-1" });
         assert.strictEqual(e.outputs.appliedPhase, 0);
+        assert.strictEqual(gateScript({ gateCli: DEFAULT_GATE_CLI, checks: [], timeout: "1m", labels: DEFAULT_NODE_LABELS }),
+            'echo "gate: no check for this phase (goldpinger is disabled, so connectivity is not proven)"');
     });
 });

@@ -5,12 +5,12 @@ import { find, runPhase } from "./mocks";
 const MNG = "eks:index:ManagedNodeGroup";
 
 describe("node pools", () => {
-    it("ng-1 is labelled cni=aws-cni, untainted, at its configured size through phase 6", async () => {
-        for (const phase of [0, 3, 6]) {
+    it("ng-1 is labelled cni=aws-cni at its configured size through phase 6; from the cordon (4) new nodes come up tainted", async () => {
+        for (const phase of [0, 3, 4, 6]) {
             const ng = find(await runPhase(phase), MNG, "legacy-pool-node-group").inputs;
             assert.strictEqual(ng.nodeGroupName, "ng-1");
             assert.deepStrictEqual(ng.labels, { cni: "aws-cni" });
-            assert.strictEqual(ng.taints, undefined);
+            assert.deepStrictEqual(ng.taints, phase >= 4 ? [{ key: "eks-cilium-migration/retiring", value: "true", effect: "NO_SCHEDULE" }] : undefined, `phase ${phase}`);
             assert.deepStrictEqual(ng.scalingConfig, { minSize: 3, desiredSize: 3, maxSize: 6 }, `phase ${phase}`);
         }
     });

@@ -47,7 +47,7 @@ describe("planner (npm run plan)", () => {
         assert.strictEqual(headers.length, 10);
         assert.match(headers[0], /^Phase 0 — baseline: /);
         assert.match(headers[9], /^Phase 9 — kube-proxy-free: /);
-        assert.match(stdout, /Phase 4 — cordon-legacy[^]*?\n {2}LegacyNodeGroup legacy-pool\n {4}\+ create command:local:Command legacy-pool-cordon/);
+        assert.match(stdout, /Phase 4 — cordon-legacy[^]*?\n {2}LegacyNodeGroup legacy-pool\n {4}~ update eks:index:ManagedNodeGroup legacy-pool-node-group \(taints\)\n {4}\+ create command:local:Command legacy-pool-cordon/);
         assert.match(stdout, /\n {2}gate: legacy-drained, cilium-managed, connectivity\n/);
     });
 
@@ -62,7 +62,7 @@ describe("planner (npm run plan)", () => {
         const { code, stdout } = await plan("--from", "4", "--to", "3");
         assert.strictEqual(code, 0);
         assert.match(stdout, /^Phase 3 — scale-up-cilium: .* \(rolling back from 4\)\n/);
-        assert.match(stdout, /LegacyNodeGroup legacy-pool\n {4}- delete command:local:Command legacy-pool-cordon \(runs its delete script\)\n/);
+        assert.match(stdout, /LegacyNodeGroup legacy-pool\n {4}~ update eks:index:ManagedNodeGroup legacy-pool-node-group \(taints\)\n {4}- delete command:local:Command legacy-pool-cordon \(runs its delete script\)\n/);
         assert.ok(!stdout.includes("Phase 4 —"));
     });
 

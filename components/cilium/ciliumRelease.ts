@@ -40,6 +40,10 @@ export interface CiliumReleaseArgs {
     labels: NodeLabels;
     /** `cilium.values` overrides, deep-merged last. Default: none. */
     overrides?: Record<string, unknown>;
+    /** Policy enforcement while both CNIs run (see CiliumValuesInput). Default: "default". */
+    policyDuringMigration?: "never" | "default";
+    /** portmap chaining for hostPort pods until kube-proxy replacement. Default: off. */
+    portmapChaining?: boolean;
     /**
      * Seconds Helm waits for the release to be ready before the atomic release rolls back (see
      * cilium/timeout.ts for a size that fits the pool). Default 900.
@@ -98,6 +102,7 @@ export class CiliumRelease extends pulumi.ComponentResource {
                     // IRSA: the chart annotates the operator's service account with the role; Pod Identity needs no annotation.
                     ...(podIdentity ? {} : { operatorRoleArn: roleArn }),
                     nodeLabels: args.labels, clusterEndpoint: endpoint, overrides,
+                    policyDuringMigration: args.policyDuringMigration, portmapChaining: args.portmapChaining,
                 })),
             atomic: true,
             timeout: args.timeoutSeconds ?? 900,

@@ -17,11 +17,13 @@ export const ALWAYS_PROTECTED: Record<string, string> = {
     "k8sServiceHost": "it is set from the cluster endpoint at phase 9",
     "k8sServicePort": "it is set at phase 9",
     "tunnel": "`tunnel` was removed in Cilium 1.15 and the chart refuses to render with it; use `routingMode`",
+    "cni.chainingMode": "ENI mode runs Cilium as the only CNI; for hostPort pods before phase 9 set `cilium.portmapChaining: true`",
 };
 
 /** Keys the migration depends on while both CNIs run; an override may change them once only Cilium runs. */
 export const MIGRATION_PROTECTED: Record<string, string> = {
     "operator.unmanagedPodWatcher.restart": "it would restart pods aws-node still manages",
+    "policyEnforcementMode": "it is `cilium.policyDuringMigration` while both pools run",
     ...Object.fromEntries(CHART_DAEMONSETS.flatMap((ds) => [
         ...(ds.affinity ? [[ds.affinity, `it keeps ${ds.template.split("/")[0]} off aws-node's nodes`]] : []),
         ...(ds.affinityRenderedWhen ? [[ds.affinityRenderedWhen.key, `the chart renders the agent's affinity (which keeps it off aws-node's nodes) only when it is "${ds.affinityRenderedWhen.equals}"`]] : []),

@@ -26,6 +26,10 @@ export interface CiliumValuesInput {
     clusterEndpoint?: string;
     /** `cilium.values` from config, deep-merged last. */
     overrides: Record<string, unknown>;
+    /** While both CNIs run: Cilium's `policyEnforcementMode` (`never` keeps cross-pool traffic; back to `default` after). Default: "default". */
+    policyDuringMigration?: "never" | "default";
+    /** Chain the portmap plugin for hostPort pods, while kube-proxy replacement is off (it serves hostPort itself). */
+    portmapChaining?: boolean;
 }
 
 export type HelmValues = Record<string, unknown>;
@@ -54,6 +58,9 @@ export function ciliumValues(input: CiliumValuesInput): HelmValues {
         operator: { rollOutPods: true, unmanagedPodWatcher: { restart: !coexist } },
         kubeProxyReplacement: input.kubeProxyReplacement,
     };
+    // Without Cilium identities for the legacy pool's pods, podSelector rules drop cross-pool traffic (field notes).
+    if (coexist && input.policyDuringMigration === "never") base.policyEnforcementMode = "never";
+    if (input.portmapChaining && !input.kubeProxyReplacement) base.cni = { chainingMode: "portmap" };
     if (!coexist) base.hubble = { enabled: true, relay: { enabled: true }, metrics: { enabled: HUBBLE_METRICS } };
     if (input.kubeProxyReplacement) {
         if (!input.clusterEndpoint) throw new CiliumValuesError("kube-proxy replacement needs the cluster endpoint for `k8sServiceHost`.");

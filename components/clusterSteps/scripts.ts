@@ -171,9 +171,13 @@ export function labelFlags(labels: NodeLabels): string {
 }
 
 /** Runs each check in order, each polling up to `timeout`; the first failure fails the step. */
-export function gateScript(args: { gateCli: string; checks: string[]; timeout: string; labels: NodeLabels }): string {
-    // Phase 0's only check is connectivity: without goldpinger nothing is left to prove, and the step says so.
+/** What the `preflight` check is told: the stack's choices (JSON) and the EKS cluster whose AWS files it reads. */
+export interface PreflightGateArgs { options: string; cluster: string; region?: string }
+
+export function gateScript(args: { gateCli: string; checks: string[]; timeout: string; labels: NodeLabels; preflight?: PreflightGateArgs }): string {
     if (args.checks.length === 0) return 'echo "gate: no check for this phase (goldpinger is disabled, so connectivity is not proven)"';
+    const extra = (check: string) => check !== "preflight" || !args.preflight ? ""
+        : ` --preflight-options ${shellQuote(args.preflight.options)} --cluster ${shellQuote(args.preflight.cluster)}${args.preflight.region ? ` --region ${shellQuote(args.preflight.region)}` : ""}`;
     return withKubeconfig(args.checks.map((check) =>
-        `${args.gateCli} ${check} --kubeconfig "$kubeconfig_file" --wait ${args.timeout} ${labelFlags(args.labels)}`).join("\n"));
+        `${args.gateCli} ${check} --kubeconfig "$kubeconfig_file" --wait ${args.timeout} ${labelFlags(args.labels)}${extra(check)}`).join("\n"));
 }

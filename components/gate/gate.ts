@@ -7,7 +7,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeLabels } from "../../migration/names";
-import { gateScript } from "../clusterSteps/scripts";
+import { PreflightGateArgs, gateScript } from "../clusterSteps/scripts";
 import { clusterStep } from "../clusterSteps/clusterStep";
 
 export interface GateArgs {
@@ -19,6 +19,8 @@ export interface GateArgs {
     /** How long each check polls before it fails, e.g. "15m". */
     timeout: string;
     labels: NodeLabels;
+    /** For a `preflight` check: the stack's choices and the EKS cluster (scripts.ts `PreflightGateArgs`). */
+    preflight?: PreflightGateArgs;
     /** A change re-runs the gate. */
     triggers: pulumi.Input<unknown>[];
     /** Everything the gate proves (the phase's resources). */

@@ -13,6 +13,7 @@
  */
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
+import { LEGACY_RETIRING_TAINT } from "../../migration/names";
 import { LegacyStepsArgs, legacySteps, scaleDownCheck } from "./legacySteps";
 import { NodeGroupSpec, NodePoolArgs, managedNodeGroup } from "./nodePool";
 
@@ -37,6 +38,7 @@ export class LegacyNodeGroup extends pulumi.ComponentResource {
             group: args.nodeGroup,
             size: args.scaleToZero ? "zero" : "configured",
             labels: { [args.labels.key]: args.labels.legacyValue },
+            ...(args.cordon ? { taints: [{ ...LEGACY_RETIRING_TAINT }] } : {}),
             after: this.scaleDownCheck ? [...(args.scaleToZeroAfter ?? []), this.scaleDownCheck] : [],
             protect: !args.scaleToZero,
         }, this);

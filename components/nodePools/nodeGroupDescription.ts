@@ -3,7 +3,7 @@
  * existing one: the legacy group as the migration declares it (adopted, labelled, later scaled to zero), and its
  * Cilium twin (a new group with everything that makes its nodes equivalent). Pure.
  */
-import { NodeLabels } from "../../migration/names";
+import { LEGACY_RETIRING_TAINT, NodeLabels } from "../../migration/names";
 import { TaintEffect } from "./nodePool";
 
 /** The EKS API's taint effects (`NO_SCHEDULE`…); Kubernetes spells them `NoSchedule`… (field notes). */
@@ -49,12 +49,16 @@ export function legacyDeclared(group: ManagedNodeGroupDescription, opts: {
     zero: boolean;
     /** Its sizes before the migration scaled it (the live ones are zero from phase 7). */
     originalScaling?: Scaling;
+    /** Cordoned (phase 4 on): new nodes come up with LEGACY_RETIRING_TAINT. */
+    retiring: boolean;
 }): ManagedNodeGroupDescription {
-    if (opts.adoptingNow && !opts.zero) return group;
+    if (opts.adoptingNow && !opts.zero && !opts.retiring) return group;
     const scaling = opts.originalScaling ?? group.scaling;
+    const ownTaints = group.taints.filter((t) => t.key !== LEGACY_RETIRING_TAINT.key);
     return {
         ...group,
         labels: { ...group.labels, [opts.labels.key]: opts.labels.legacyValue },
+        taints: opts.retiring ? [...ownTaints, { ...LEGACY_RETIRING_TAINT }] : ownTaints,
         scaling: opts.zero ? { minSize: 0, desiredSize: 0, maxSize: Math.max(1, scaling.maxSize) } : scaling,
     };
 }
@@ -89,7 +93,7 @@ export function twinOf(group: ManagedNodeGroupDescription, opts: {
         instanceTypes: opts.override?.instanceTypes ?? group.instanceTypes,
         labels: { ...group.labels, [opts.labels.key]: opts.labels.ciliumValue },
         taints: [
-            ...group.taints.filter((t) => t.key !== CILIUM_STARTUP_TAINT_KEY),
+            ...group.taints.filter((t) => t.key !== CILIUM_STARTUP_TAINT_KEY && t.key !== LEGACY_RETIRING_TAINT.key),
             { key: CILIUM_STARTUP_TAINT_KEY, value: "true", effect: EKS_TAINT_EFFECT[opts.startupTaintEffect] },
         ],
         scaling: opts.scaledUp ? sized : { minSize: 0, desiredSize: 0, maxSize: Math.max(1, sized.maxSize) },

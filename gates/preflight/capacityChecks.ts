@@ -1,0 +1,63 @@
+/**
+ * What brings nodes and addresses in or out around the migration: the Cluster Autoscaler and Karpenter, and the
+ * pool subnets' free addresses for two pools side by side.
+ */
+import { PreflightCheck, some } from "./check";
+import { itemsOf, labelsOf, podsOnLegacy, qualified } from "./objects";
+import { ciliumSubnets, legacyGroups } from "./pool";
+import { Obj } from "./types";
+
+/** Cilium's ENI IPAM keeps this many addresses free per node (`pre-allocate`, 8 by default), plus the node's own. */
+export const ADDRESSES_PER_NODE = 1 + 8;
+
+const images = (d: Obj): string[] => (d.spec?.template?.spec?.containers ?? []).map((c: Obj) => String(c.image ?? ""));
+
+export const CAPACITY_CHECKS: PreflightCheck[] = [
+    {
+        id: "cluster-autoscaler", severity: "warning", phase: 4, needs: ["deployments"],
+        run: ({ input }) => {
+            const found = itemsOf(input.deployments).filter((d) => /cluster-autoscaler/.test(d.metadata?.name ?? "") ||
+                images(d).some((i) => /\/cluster-autoscaler(:|@|$)/.test(i))).map(qualified);
+            return found.length === 0 ? [] : [{
+                message: `the Cluster Autoscaler runs (${some(found)}): it can scale the legacy groups back up with uncordoned nodes while they are being emptied.`,
+                objects: found,
+                remedy: "From phase 4 the legacy groups carry a NoSchedule taint (their new nodes come up unschedulable for ordinary pods, and the autoscaler " +
+                    "does not grow a group whose nodes pending pods cannot use); also take the legacy groups out of its reach before phase 4 (remove the " +
+                    "`k8s.io/cluster-autoscaler/enabled` tag from their Auto Scaling groups, or drop them from `--nodes`) and give it the twins.",
+            }];
+        },
+    },
+    {
+        id: "karpenter", severity: "warning", phase: 1, needs: ["deployments"],
+        run: ({ input, options }) => {
+            const found = itemsOf(input.deployments).filter((d) => labelsOf(d)["app.kubernetes.io/name"] === "karpenter" || d.metadata?.name === "karpenter").map(qualified);
+            const { key, legacyValue, ciliumValue } = options.labels;
+            return found.length === 0 ? [] : [{
+                message: `Karpenter runs (${some(found)}): the nodes it launches belong to neither pool, and once aws-node is pinned (phase 1) a node without ` +
+                    `${key}=${legacyValue} or ${key}=${ciliumValue} gets no CNI at all.`,
+                objects: found,
+                remedy: `Before phase 1 give its NodePools the label ${key}=${legacyValue}; from phase 3, ${key}=${ciliumValue} and the taint ` +
+                    "node.cilium.io/agent-not-ready=true:NoExecute, so new nodes join the Cilium pool.",
+            }];
+        },
+    },
+    {
+        id: "subnet-capacity", severity: "warning", phase: 3, needs: ["nodes", "pods", "nodegroups", "subnets"],
+        run: (ctx) => {
+            const subnets = ciliumSubnets(ctx);
+            const described = (ctx.input.subnets ?? []).filter((s) => subnets.includes(s.SubnetId));
+            if (described.length === 0) return [];
+            const free = described.reduce((sum, s) => sum + Number(s.AvailableIpAddressCount ?? 0), 0);
+            const pods = podsOnLegacy(ctx).filter((p) => !p.spec?.hostNetwork).length;
+            const nodes = Math.max(ctx.legacyNodes.size, legacyGroups(ctx).reduce((sum, g) => sum + Number(g.scalingConfig?.desiredSize ?? 0), 0));
+            const need = pods + nodes * ADDRESSES_PER_NODE;
+            return free >= need ? [] : [{
+                message: `the Cilium pool's subnets have ${free} free address(es); moving ${pods} pod(s) onto ${nodes} new node(s) needs about ${need} ` +
+                    `(each pod one, each node ${ADDRESSES_PER_NODE}: its own and Cilium's pre-allocation) while the legacy pool still holds its own.`,
+                objects: described.map((s) => `${s.SubnetId} (${s.AvailabilityZone}): ${s.AvailableIpAddressCount} free`),
+                remedy: "Add subnets or a secondary CIDR to the pool, free addresses (fewer warm IPs on aws-node: WARM_IP_TARGET), or move fewer pods at once " +
+                    "(smaller twins, `drain.batchSize` 1).",
+            }];
+        },
+    },
+];

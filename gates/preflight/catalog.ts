@@ -1,0 +1,25 @@
+/** Every preflight check, in the order of the design's finding table (design.md, "Preflight"). */
+import { CAPACITY_CHECKS } from "./capacityChecks";
+import { PreflightCheck } from "./check";
+import { CLUSTER_CHECKS } from "./clusterChecks";
+import { DRAIN_CHECKS } from "./drainChecks";
+import { NETWORK_CHECKS } from "./networkChecks";
+
+const ORDER = [
+    "ipv6-cluster", "security-groups-for-pods", "cilium-already-installed", "fargate", "hybrid-or-auto-nodes", "windows-nodes",
+    "custom-networking", "prefix-delegation", "snat-mode-change", "host-port", "network-policy", "calico-policy-engine", "node-local-dns",
+    "cluster-autoscaler", "karpenter", "pdb-blocks-drain", "unmanaged-pod", "emptydir-data", "single-replica", "zonal-volume",
+    "legacy-only-scheduling", "subnet-capacity",
+] as const;
+
+export type FindingId = (typeof ORDER)[number];
+export const FINDING_IDS: readonly string[] = ORDER;
+/** The id a check whose input file is missing reports (design.md). */
+export const NOT_CHECKED = "not-checked";
+
+const all = [...CLUSTER_CHECKS, ...NETWORK_CHECKS, ...CAPACITY_CHECKS, ...DRAIN_CHECKS];
+export const PREFLIGHT_CHECKS: PreflightCheck[] = ORDER.map((id) => {
+    const check = all.find((c) => c.id === id);
+    if (!check) throw new Error(`preflight: no check implements ${id}`);
+    return check;
+});

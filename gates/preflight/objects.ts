@@ -1,0 +1,104 @@
+/**
+ * Readings of Kubernetes objects the preflight checks share: label selectors and node affinity as the scheduler
+ * evaluates them, which pods sit on legacy nodes, what owns a pod, and aws-node's environment as it runs.
+ */
+import { EKS_COMPUTE_TYPE_LABEL, EKS_NODEGROUP_LABEL } from "../../migration/names";
+import { List } from "../k8sTypes";
+import { Obj, PreflightContext, PreflightInput, PreflightOptions } from "./types";
+
+export const nameOf = (o: Obj): string => o?.metadata?.name ?? "(unnamed)";
+export const qualified = (o: Obj): string => (o?.metadata?.namespace ? `${o.metadata.namespace}/${nameOf(o)}` : nameOf(o));
+export const itemsOf = (list: List<Obj> | undefined): Obj[] => list?.items ?? [];
+export const labelsOf = (o: Obj): Record<string, string> => o?.metadata?.labels ?? {};
+
+export const isDaemonSetPod = (pod: Obj): boolean => (pod.metadata?.ownerReferences ?? []).some((r: Obj) => r.kind === "DaemonSet");
+export const isMirrorPod = (pod: Obj): boolean => pod.metadata?.annotations?.["kubernetes.io/config.mirror"] !== undefined;
+export const isTerminal = (pod: Obj): boolean => pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
+export const controllerOf = (pod: Obj): Obj | undefined => (pod.metadata?.ownerReferences ?? []).find((r: Obj) => r.controller) ??
+    pod.metadata?.ownerReferences?.[0];
+
+/** A `LabelSelector` (matchLabels AND matchExpressions) against labels; an empty selector selects everything. */
+export function selects(selector: Obj | undefined, labels: Record<string, string>): boolean {
+    if (!selector) return false;
+    const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+    return byLabels && (selector.matchExpressions ?? []).every((e: Obj) => requirementHolds(e, labels));
+}
+
+/** One `key operator values` requirement (label selectors and node selector terms share it). */
+export function requirementHolds(e: Obj, labels: Record<string, string>): boolean {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const value = labels[e.key];
+    switch (e.operator) {
+        case "In": return has && (e.values ?? []).includes(value);
+        case "NotIn": return !has || !(e.values ?? []).includes(value);
+        case "Exists": return has;
+        case "DoesNotExist": return !has;
+        case "Gt": return has && Number(value) > Number(e.values?.[0]);
+        case "Lt": return has && Number(value) < Number(e.values?.[0]);
+        default: return false;
+    }
+}
+
+/**
+ * Whether a pod's node constraints admit a node with these labels: its nodeSelector, and its required node affinity
+ * (terms ORed, expressions ANDed). A term with `matchFields` names nodes: no other node fits it.
+ */
+export function podFitsNode(pod: Obj, nodeName: string, labels: Record<string, string>): boolean {
+    const spec = pod.spec ?? {};
+    if (!Object.entries(spec.nodeSelector ?? {}).every(([k, v]) => labels[k] === v)) return false;
+    const terms: Obj[] | undefined = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    if (!terms || terms.length === 0) return true;
+    return terms.some((t) => (t.matchExpressions ?? []).every((e: Obj) => requirementHolds(e, labels)) &&
+        (t.matchFields ?? []).every((f: Obj) => f.key === "metadata.name" && requirementHolds({ ...f, key: "name" }, { name: nodeName })));
+}
+
+/** Whether a pod tolerates a taint (the scheduler's rule: key and effect match, Exists or an equal value). */
+export function tolerates(pod: Obj, taint: Obj): boolean {
+    return (pod.spec?.tolerations ?? []).some((t: Obj) =>
+        (t.effect === undefined || t.effect === "" || t.effect === taint.effect) &&
+        (t.key === undefined || t.key === "" ? t.operator === "Exists" : t.key === taint.key) &&
+        (t.operator === "Exists" || (t.value ?? "") === (taint.value ?? "")));
+}
+
+/** aws-node's environment as its DaemonSet runs it (literal values; `valueFrom` entries are not readable here). */
+export function awsNodeEnv(input: PreflightInput): Record<string, string> | undefined {
+    const ds = itemsOf(input.daemonsets).find((d) => d.metadata?.namespace === "kube-system" && nameOf(d) === "aws-node");
+    if (!ds) return undefined;
+    const container = (ds.spec?.template?.spec?.containers ?? []).find((c: Obj) => c.name === "aws-node");
+    return Object.fromEntries((container?.env ?? []).filter((e: Obj) => typeof e.value === "string").map((e: Obj) => [e.name, e.value]));
+}
+
+export const envTrue = (env: Record<string, string> | undefined, key: string): boolean => (env?.[key] ?? "").toLowerCase() === "true";
+
+/** Nodes that bring their own networking (no aws-node, no Cilium): Fargate, hybrid, Auto Mode, Windows. */
+export function ownNetworkKind(node: Obj): string | undefined {
+    const labels = labelsOf(node);
+    const compute = labels[EKS_COMPUTE_TYPE_LABEL];
+    if (compute === "fargate" || compute === "hybrid" || compute === "auto") return compute;
+    return labels["kubernetes.io/os"] === "windows" ? "windows" : undefined;
+}
+
+/** The legacy nodes the options select (design.md, "Preflight"). */
+export function legacyNodesOf(input: PreflightInput, options: PreflightOptions): Set<string> {
+    const nodes = itemsOf(input.nodes).filter((n) => !ownNetworkKind(n));
+    const sel = options.legacy;
+    if (sel.kind === "aws-node") {
+        const withAwsNode = new Set(itemsOf(input.pods).filter((p) => p.metadata?.namespace === "kube-system" &&
+            p.metadata?.labels?.["k8s-app"] === "aws-node").map((p) => p.spec?.nodeName));
+        return new Set(nodes.map(nameOf).filter((n) => withAwsNode.has(n)));
+    }
+    const group = (n: Obj) => labelsOf(n)[EKS_NODEGROUP_LABEL];
+    if (sel.kind === "node-group") return new Set(nodes.filter((n) => group(n) === sel.name).map(nameOf));
+    const ciliumValue = options.labels.ciliumValue;
+    return new Set(nodes.filter((n) => group(n) !== undefined && (sel.groups ? sel.groups.includes(group(n)) : labelsOf(n)[options.labels.key] !== ciliumValue))
+        .map(nameOf));
+}
+
+/** Running (not finished) pods on legacy nodes. */
+export const podsOnLegacy = (ctx: PreflightContext): Obj[] =>
+    itemsOf(ctx.input.pods).filter((p) => ctx.legacyNodes.has(p.spec?.nodeName) && !isTerminal(p));
+
+/** The pods kubectl drain evicts from a node: not DaemonSet pods, not mirror pods, not finished ones. */
+export const evictable = (pod: Obj): boolean => !isDaemonSetPod(pod) && !isMirrorPod(pod) && !isTerminal(pod);
+
+export const unique = <T>(items: T[]): T[] => [...new Set(items)];

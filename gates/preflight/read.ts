@@ -1,0 +1,50 @@
+/**
+ * Reads preflight's input from a cluster snapshot directory (migration/snapshotFiles.ts). A file that is not there
+ * is left out (its checks become `not-checked`); a file that is there but not what its command prints is an input
+ * error naming it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { InputError } from "../snapshot";
+import { INPUT_FILES } from "./run";
+import { InputPart, Obj, PreflightInput } from "./types";
+
+/** Where each AWS file keeps what preflight reads (the command's top-level key). */
+const AWS_KEYS: Partial<Record<InputPart, string>> = { cluster: "cluster", nodegroups: "nodegroups", addons: "addons", subnets: "Subnets" };
+
+const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function readPreflightSnapshot(dir: string): PreflightInput {
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError(`snapshot directory ${dir} does not exist`);
+    const input: PreflightInput = {};
+    for (const part of Object.keys(INPUT_FILES) as InputPart[]) {
+        const file = path.join(dir, INPUT_FILES[part].file);
+        if (!fs.existsSync(file)) continue;
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+        } catch (err) {
+            throw new InputError(`${file} is not valid JSON: ${(err as Error).message}`);
+        }
+        (input as Obj)[part] = checkShape(part, parsed, file);
+    }
+    return input;
+}
+
+/** Enough to refuse the wrong file (an error page, one object instead of a list), not a schema. */
+export function checkShape(part: InputPart, value: unknown, source: string): unknown {
+    const how = INPUT_FILES[part].writtenBy;
+    if (!isObject(value)) throw new InputError(`${source} must hold a JSON object (the output of ${how})`);
+    const key = AWS_KEYS[part];
+    if (key) {
+        const inner = value[key];
+        const ok = part === "cluster" ? isObject(inner) : Array.isArray(inner);
+        if (!ok) throw new InputError(`${source} has no \`${key}\` ${part === "cluster" ? "object" : "list"}: expected the output of ${how}`);
+        return inner;
+    }
+    if (!Array.isArray(value.items)) throw new InputError(`${source} has no \`items\` list: expected the output of ${how}`);
+    for (const [i, item] of (value.items as unknown[]).entries()) {
+        if (!isObject(item) || !isObject(item.metadata)) throw new InputError(`${source}: items[${i}] has no \`metadata\` object`);
+    }
+    return value;
+}

@@ -1,0 +1,55 @@
+/**
+ * `preflight` in the stack config (the blockers it accepts, each with a reason), and what preflight is told of the
+ * stack: which nodes are legacy, where their pods go, and the choices that change a finding (drain, policy mode,
+ * portmap, Helm overrides). Pure.
+ */
+import { FINDING_IDS } from "../gates/preflight/catalog";
+import { PreflightOptions } from "../gates/preflight/types";
+import { MigrationConfig, PreflightConfig } from "./configTypes";
+import { INVALID, Problems, isPlainObject, noUnknownKeys } from "./validate";
+
+export const DEFAULT_PREFLIGHT: PreflightConfig = { accept: [] };
+
+export function parsePreflight(p: Problems, value: unknown): PreflightConfig {
+    if (value === undefined) return DEFAULT_PREFLIGHT;
+    if (value === INVALID) return undefined as unknown as PreflightConfig;
+    if (!isPlainObject(value)) {
+        p.add(`\`preflight\` is ${JSON.stringify(value)}; it must be an object: {accept: [{id, reason}]}.`);
+        return undefined as unknown as PreflightConfig;
+    }
+    noUnknownKeys(p, "preflight", value, ["accept"]);
+    const accept = value.accept ?? [];
+    if (!Array.isArray(accept)) {
+        p.add(`\`preflight.accept\` is ${JSON.stringify(accept)}; it must be a list of {id, reason}.`);
+        return DEFAULT_PREFLIGHT;
+    }
+    accept.forEach((a, i) => {
+        const key = `preflight.accept[${i}]`;
+        if (!isPlainObject(a)) { p.add(`\`${key}\` is ${JSON.stringify(a)}; it must be {id, reason}.`); return; }
+        noUnknownKeys(p, key, a, ["id", "reason"]);
+        if (typeof a.id !== "string" || !FINDING_IDS.includes(a.id)) {
+            p.add(`\`${key}.id\` is ${JSON.stringify(a.id)}; it must be a preflight finding id: ${FINDING_IDS.join(", ")}.`);
+        }
+        if (typeof a.reason !== "string" || a.reason.trim().length < 10) {
+            p.add(`\`${key}.reason\` is ${JSON.stringify(a.reason)}; say why the blocker is accepted (at least 10 characters): it is shown with the finding.`);
+        }
+    });
+    return { accept: accept.filter(isPlainObject).map((a) => ({ id: String(a.id), reason: String(a.reason) })) };
+}
+
+/** What preflight is told of a stack (design.md: legacy nodes are the migrated groups', or the demo's legacy group's). */
+export function preflightOptionsOf(config: MigrationConfig): PreflightOptions {
+    return {
+        legacy: config.existingCluster
+            ? { kind: "node-groups", ...(config.existingCluster.nodeGroups ? { groups: config.existingCluster.nodeGroups } : {}) }
+            : { kind: "node-group", name: config.legacyNodeGroup.name },
+        labels: config.nodeLabels,
+        cilium: config.existingCluster ? { kind: "twins", suffix: config.twins.nameSuffix } : { kind: "group", name: config.ciliumNodeGroup.name },
+        drain: { deleteEmptyDirData: config.drain.deleteEmptyDirData, batchSize: config.drain.batchSize },
+        policyDuringMigration: config.cilium.policyDuringMigration,
+        portmapChaining: config.cilium.portmapChaining,
+        ciliumValues: config.cilium.values,
+        chartVersion: config.cilium.chartVersion,
+        accept: config.preflight.accept,
+    };
+}

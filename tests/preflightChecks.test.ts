@@ -1,0 +1,94 @@
+// Every preflight finding id, on a snapshot that has the hazard and one that does not. The base is the example
+// cluster (examples/prod-east: AWS CLI output and kubectl lists of a realistic cluster) as Pulumi.existing.yaml
+// migrates it; each positive case adds the hazard the way kubectl or the AWS CLI would show it.
+import * as assert from "assert";
+import { readPreflightSnapshot } from "../gates/preflight/read";
+import { FINDING_IDS } from "../gates/preflight/catalog";
+import { runPreflight } from "../gates/preflight/run";
+import { Finding, Obj, PreflightInput, PreflightOptions } from "../gates/preflight/types";
+import { preflightOptionsOf } from "../stacks/preflightConfig";
+import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
+import { EXAMPLE_SNAPSHOT, EXISTING_STACK } from "./support/existingCluster";
+
+const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
+const OPTIONS = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
+type Edit = (input: PreflightInput, options: PreflightOptions) => void;
+
+function findingsOf(edit: Edit = () => undefined): Finding[] {
+    const input = structuredClone(BASE);
+    const options = structuredClone({ ...OPTIONS });
+    edit(input, options);
+    return runPreflight(input, options).findings;
+}
+const ids = (findings: Finding[]) => findings.map((f) => f.id);
+
+const items = (input: PreflightInput, part: keyof PreflightInput): Obj[] => (input[part] as { items: Obj[] }).items;
+const named = (input: PreflightInput, part: keyof PreflightInput, name: string): Obj => items(input, part).find((o) => o.metadata.name === name) as Obj;
+const awsNodeEnv = (input: PreflightInput): Obj[] => named(input, "daemonsets", "aws-node").spec.template.spec.containers[0].env;
+const setEnv = (input: PreflightInput, name: string, value: string) => { (awsNodeEnv(input).find((e) => e.name === name) as Obj).value = value; };
+const legacyNode = (input: PreflightInput, group = "ng-general"): Obj => items(input, "nodes").find((n) => n.metadata.labels["eks.amazonaws.com/nodegroup"] === group) as Obj;
+const podsOf = (input: PreflightInput, prefix: string): Obj[] => items(input, "pods").filter((p) => p.metadata.name.startsWith(prefix));
+
+function addNode(input: PreflightInput, name: string, labels: Record<string, string>): void {
+    const node = structuredClone(legacyNode(input));
+    node.metadata = { ...node.metadata, name, labels: { ...labels, "kubernetes.io/hostname": name } };
+    items(input, "nodes").push(node);
+}
+function addObject(input: PreflightInput, part: keyof PreflightInput, object: Obj): void {
+    items(input, part).push(object);
+}
+
+/** [id, how the cluster gets the hazard, how the base loses it (if the base has it)]. */
+const CASES: [string, Edit, Edit?][] = [
+    ["ipv6-cluster", (i) => { (i.cluster as Obj).kubernetesNetworkConfig.ipFamily = "ipv6"; }],
+    ["security-groups-for-pods", (i) => addObject(i, "securitygrouppolicies", { apiVersion: "vpcresources.k8s.aws/v1beta1", kind: "SecurityGroupPolicy",
+        metadata: { name: "payments", namespace: "shop" }, spec: { podSelector: { matchLabels: { app: "api" } }, securityGroups: { groupIds: ["sg-0f1e2d3c4b5a69788"] } } })],
+    ["cilium-already-installed", (i) => addObject(i, "configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cilium-config", namespace: "kube-system" }, data: {} })],
+    ["fargate", (i) => addNode(i, "fargate-ip-10-20-1-9.us-east-2.compute.internal", { "eks.amazonaws.com/compute-type": "fargate", "kubernetes.io/os": "linux" })],
+    ["hybrid-or-auto-nodes", (i) => addNode(i, "mi-0a1b2c3d4e5f60718", { "eks.amazonaws.com/compute-type": "hybrid", "kubernetes.io/os": "linux" })],
+    ["windows-nodes", (i) => addNode(i, "ip-10-20-2-9.us-east-2.compute.internal", { "kubernetes.io/os": "windows", "eks.amazonaws.com/nodegroup": "ng-windows" })],
+    ["custom-networking", (i) => {
+        setEnv(i, "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "true");
+        for (const [az, subnet] of [["us-east-2a", "subnet-0d4c5b6a708192a34"], ["us-east-2b", "subnet-0e5b6a708192a3b45"]]) {
+            addObject(i, "eniconfigs", { apiVersion: "crd.k8s.amazonaws.com/v1alpha1", kind: "ENIConfig", metadata: { name: az }, spec: { subnet, securityGroups: ["sg-0b8d4f0e3c2a5b7c9"] } });
+        }
+    }],
+    ["prefix-delegation", () => undefined, (i) => setEnv(i, "ENABLE_PREFIX_DELEGATION", "false")],
+    ["snat-mode-change", () => undefined, (i) => setEnv(i, "AWS_VPC_K8S_CNI_EXTERNALSNAT", "true")],
+    ["host-port", (i) => { podsOf(i, "web-")[0].spec.containers[0].ports[0].hostPort = 8080; }],
+    ["network-policy", () => undefined, (i) => { items(i, "networkpolicies").length = 0; }],
+    ["calico-policy-engine", (i) => addObject(i, "daemonsets", { ...structuredClone(named(i, "daemonsets", "kube-proxy")), metadata: { name: "calico-node", namespace: "calico-system" } })],
+    ["node-local-dns", (i) => addObject(i, "daemonsets", { ...structuredClone(named(i, "daemonsets", "kube-proxy")), metadata: { name: "node-local-dns", namespace: "kube-system" } })],
+    ["cluster-autoscaler", () => undefined, (i) => { items(i, "deployments").splice(items(i, "deployments").findIndex((d) => /autoscaler/.test(d.metadata.name)), 1); }],
+    ["karpenter", (i) => addObject(i, "deployments", { ...structuredClone(named(i, "deployments", "web")),
+        metadata: { name: "karpenter", namespace: "kube-system", labels: { "app.kubernetes.io/name": "karpenter", "app.kubernetes.io/instance": "karpenter" } } })],
+    ["pdb-blocks-drain", (i) => { named(i, "poddisruptionbudgets", "api").status.disruptionsAllowed = 0; }],
+    ["unmanaged-pod", (i) => { const p = structuredClone(podsOf(i, "web-")[0]); p.metadata = { name: "debug-shell", namespace: "shop" }; addObject(i, "pods", p); }],
+    ["emptydir-data", (i) => { podsOf(i, "api-")[0].spec.volumes.push({ name: "cache", emptyDir: {} }); }],
+    ["single-replica", () => undefined, (i) => { named(i, "deployments", "cluster-autoscaler-aws-cluster-autoscaler").spec.replicas = 2; }],
+    ["zonal-volume", (_i, o) => { o.cilium = { kind: "group", name: "ng-batch" }; }],
+    ["legacy-only-scheduling", (i) => { for (const p of podsOf(i, "report-builder-")) p.spec.nodeSelector = { "eks.amazonaws.com/nodegroup": "ng-batch" }; }],
+    ["subnet-capacity", (i) => { for (const s of i.subnets as Obj[]) s.AvailableIpAddressCount = 12; }],
+];
+
+describe("preflight: each finding, with and without its hazard", () => {
+    it("covers every id of the design's table, each once", () => {
+        assert.deepStrictEqual(CASES.map(([id]) => id), [...FINDING_IDS]);
+    });
+
+    it("the example cluster (a clean, realistic snapshot) has no blocker, and every file is read", () => {
+        const findings = findingsOf();
+        assert.deepStrictEqual(findings.filter((f) => f.severity === "blocker"), []);
+        assert.deepStrictEqual(ids(findings).sort(), ["cluster-autoscaler", "network-policy", "prefix-delegation", "single-replica", "snat-mode-change"]);
+    });
+
+    for (const [id, add, remove] of CASES) {
+        it(`${id}: found with the hazard, not without it`, () => {
+            const found = findingsOf(add).filter((f) => f.id === id);
+            assert.strictEqual(found.length, 1, `${id}: ${JSON.stringify(ids(findingsOf(add)))}`);
+            assert.ok(found[0].objects.length > 0 && found[0].remedy.length > 0 && found[0].message.length > 0);
+            assert.ok(!ids(findingsOf(remove)).includes(id), `${id} is found without its hazard`);
+        });
+    }
+});
+
