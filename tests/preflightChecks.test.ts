@@ -9,6 +9,7 @@ import { Finding, Obj, PreflightInput, PreflightOptions } from "../gates/preflig
 import { preflightOptionsOf } from "../stacks/preflightConfig";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { EXAMPLE_SNAPSHOT, EXISTING_STACK } from "./support/existingCluster";
+import { eniConfig, securityGroupPolicySamples } from "./support/preflightObjects";
 
 const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
 const OPTIONS = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
@@ -41,8 +42,7 @@ function addObject(input: PreflightInput, part: keyof PreflightInput, object: Ob
 /** [id, how the cluster gets the hazard, how the base loses it (if the base has it)]. */
 const CASES: [string, Edit, Edit?][] = [
     ["ipv6-cluster", (i) => { (i.cluster as Obj).kubernetesNetworkConfig.ipFamily = "ipv6"; }],
-    ["security-groups-for-pods", (i) => addObject(i, "securitygrouppolicies", { apiVersion: "vpcresources.k8s.aws/v1beta1", kind: "SecurityGroupPolicy",
-        metadata: { name: "payments", namespace: "shop" }, spec: { podSelector: { matchLabels: { app: "api" } }, securityGroups: { groupIds: ["sg-0f1e2d3c4b5a69788"] } } })],
+    ["security-groups-for-pods", (i) => addObject(i, "securitygrouppolicies", securityGroupPolicySamples()[0])],
     ["cilium-already-installed", (i) => addObject(i, "configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cilium-config", namespace: "kube-system" }, data: {} })],
     ["fargate", (i) => addNode(i, "fargate-ip-10-20-1-9.us-east-2.compute.internal", { "eks.amazonaws.com/compute-type": "fargate", "kubernetes.io/os": "linux" })],
     ["hybrid-or-auto-nodes", (i) => addNode(i, "mi-0a1b2c3d4e5f60718", { "eks.amazonaws.com/compute-type": "hybrid", "kubernetes.io/os": "linux" })],
@@ -50,7 +50,7 @@ const CASES: [string, Edit, Edit?][] = [
     ["custom-networking", (i) => {
         setEnv(i, "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "true");
         for (const [az, subnet] of [["us-east-2a", "subnet-0d4c5b6a708192a34"], ["us-east-2b", "subnet-0e5b6a708192a3b45"]]) {
-            addObject(i, "eniconfigs", { apiVersion: "crd.k8s.amazonaws.com/v1alpha1", kind: "ENIConfig", metadata: { name: az }, spec: { subnet, securityGroups: ["sg-0b8d4f0e3c2a5b7c9"] } });
+            addObject(i, "eniconfigs", eniConfig(az, subnet, ["sg-0b8d4f0e3c2a5b7c9"]));
         }
     }],
     ["prefix-delegation", () => undefined, (i) => setEnv(i, "ENABLE_PREFIX_DELEGATION", "false")],
@@ -62,6 +62,7 @@ const CASES: [string, Edit, Edit?][] = [
     ["cluster-autoscaler", () => undefined, (i) => { items(i, "deployments").splice(items(i, "deployments").findIndex((d) => /autoscaler/.test(d.metadata.name)), 1); }],
     ["karpenter", (i) => addObject(i, "deployments", { ...structuredClone(named(i, "deployments", "web")),
         metadata: { name: "karpenter", namespace: "kube-system", labels: { "app.kubernetes.io/name": "karpenter", "app.kubernetes.io/instance": "karpenter" } } })],
+    ["node-auto-repair", (i) => { (i.nodegroups as Obj[])[0].nodeRepairConfig = { enabled: true }; }],
     ["pdb-blocks-drain", (i) => { named(i, "poddisruptionbudgets", "api").status.disruptionsAllowed = 0; }],
     ["unmanaged-pod", (i) => { const p = structuredClone(podsOf(i, "web-")[0]); p.metadata = { name: "debug-shell", namespace: "shop" }; addObject(i, "pods", p); }],
     ["emptydir-data", (i) => { podsOf(i, "api-")[0].spec.volumes.push({ name: "cache", emptyDir: {} }); }],

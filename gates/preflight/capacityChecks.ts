@@ -42,6 +42,18 @@ export const CAPACITY_CHECKS: PreflightCheck[] = [
         },
     },
     {
+        // Not in the design's table: managed node group auto-repair replaces legacy nodes, from the group's own config.
+        id: "node-auto-repair", severity: "info", phase: 4, needs: ["nodes", "nodegroups"],
+        run: (ctx) => {
+            const repairing = legacyGroups(ctx).filter((g) => g.nodeRepairConfig?.enabled === true).map((g) => String(g.nodegroupName));
+            return repairing.length === 0 ? [] : [{
+                message: `node auto-repair is on for ${some(repairing)}: EKS replaces an unhealthy legacy node with a new one from the group while it is being emptied.`,
+                objects: repairing,
+                remedy: "Nothing to do: a replacement comes up with the group's cni label and, from phase 4, its retiring NoSchedule taint, and is cordoned and drained with the rest.",
+            }];
+        },
+    },
+    {
         id: "subnet-capacity", severity: "warning", phase: 3, needs: ["nodes", "pods", "nodegroups", "subnets"],
         run: (ctx) => {
             const subnets = ciliumSubnets(ctx);

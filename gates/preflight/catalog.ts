@@ -8,7 +8,7 @@ import { NETWORK_CHECKS } from "./networkChecks";
 const ORDER = [
     "ipv6-cluster", "security-groups-for-pods", "cilium-already-installed", "fargate", "hybrid-or-auto-nodes", "windows-nodes",
     "custom-networking", "prefix-delegation", "snat-mode-change", "host-port", "network-policy", "calico-policy-engine", "node-local-dns",
-    "cluster-autoscaler", "karpenter", "pdb-blocks-drain", "unmanaged-pod", "emptydir-data", "single-replica", "zonal-volume",
+    "cluster-autoscaler", "karpenter", "node-auto-repair", "pdb-blocks-drain", "unmanaged-pod", "emptydir-data", "single-replica", "zonal-volume",
     "legacy-only-scheduling", "subnet-capacity",
 ] as const;
 

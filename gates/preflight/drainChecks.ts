@@ -17,7 +17,9 @@ export const BLOCKERS: Record<string, (ctx: PreflightContext, pod: Obj) => strin
             b.status?.disruptionsAllowed === 0 && selects(b.spec?.selector, pod.metadata?.labels ?? {}));
         return pdb && `PodDisruptionBudget ${qualified(pdb)} allows no disruption now`;
     },
-    "unmanaged-pod": (_ctx, pod) => controllerOf(pod) ? undefined : "no controller: evicted, it is never recreated (kubectl drain refuses it without --force)",
+    // kubectl drain counts a controller owner reference only (metav1.GetControllerOf), whatever its kind.
+    "unmanaged-pod": (_ctx, pod) => (pod.metadata?.ownerReferences ?? []).some((r: Obj) => r.controller === true) ? undefined
+        : "no controller: evicted, it is never recreated (kubectl drain refuses it without --force)",
     "emptydir-data": (ctx, pod) => !ctx.options.drain.deleteEmptyDirData && (pod.spec?.volumes ?? []).some((v: Obj) => v.emptyDir)
         ? "emptyDir data, and `drain.deleteEmptyDirData` is false: kubectl drain refuses it" : undefined,
     "zonal-volume": (ctx, pod) => {
