@@ -11,9 +11,9 @@
 import { execFileSync } from "child_process";
 import * as os from "os";
 import { CHECKS, snapshotChecks } from "../gates/registry";
-import { DEFAULT_CONTEXT } from "../gates/selectors";
+import { DEFAULT_CONTEXT } from "../clusterReader/selectors";
 import { CheckName, CHECK_NAMES } from "../migration/phases";
-import { ClusterSnapshot } from "../gates/k8sTypes";
+import { ClusterSnapshot } from "../clusterReader/k8sTypes";
 import { buildCluster } from "../tests/fixtures/clusterBuilder";
 
 const SIZES = {

@@ -8,9 +8,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { checkShape } from "../gates/preflight/read";
-import { INPUT_FILES, runPreflight } from "../gates/preflight/run";
-import { InputPart, Obj, PreflightInput } from "../gates/preflight/types";
+import { checkShape } from "../preflight/read";
+import { INPUT_FILES, runPreflight } from "../preflight/run";
+import { InputPart, Obj, PreflightInput } from "../preflight/types";
 import { preflightOptionsOf } from "../stacks/preflightConfig";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 

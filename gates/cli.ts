@@ -4,17 +4,18 @@
  * Exit 0 pass, 1 fail, 2 input or usage error (including a cluster that cannot be read).
  */
 import { parseDuration, formatDuration } from "./duration";
-import { ClusterSnapshot, SnapshotPart } from "./k8sTypes";
+import { ClusterSnapshot, SnapshotPart } from "../clusterReader/k8sTypes";
 import { CheckName } from "../migration/phases";
 import { VALID_CHECKS, partsNeeded, resolveCheck, runChecks } from "./registry";
-import { ClusterAccessError } from "./retry";
-import { DEFAULT_CONTEXT, GateContext, parseSelector } from "./selectors";
-import { InputError, readSnapshot } from "./snapshot";
+import { ClusterAccessError } from "../clusterReader/retry";
+import { DEFAULT_CONTEXT, GateContext, parseSelector } from "../clusterReader/selectors";
+import { InputError, readSnapshot } from "../clusterReader/snapshot";
 import { Verdict } from "./verdict";
 import { GOLDPINGER } from "../migration/names";
-import { spawnRunner } from "./awsCli";
-import { PreflightSource, preflightVerdict, readPreflightInput } from "./preflight/gateCheck";
-import { DEFAULT_OPTIONS, PreflightInput, PreflightOptions } from "./preflight/types";
+import { spawnRunner } from "../clusterReader/awsCli";
+import { preflightVerdict } from "./preflightGate";
+import { PreflightSource, readPreflightInput } from "../preflight/input";
+import { DEFAULT_OPTIONS, PreflightInput, PreflightOptions } from "../preflight/types";
 
 export const USAGE = "usage: npm run gate -- CHECK [--snapshot DIR | --kubeconfig PATH] [--wait DURATION] [--interval DURATION]\n" +
     "       [--legacy-label KEY=VALUE] [--cilium-label KEY=VALUE] [--goldpinger-namespace NS]\n" +
@@ -144,7 +145,7 @@ export async function main(argv: string[], out: (s: string) => void, env: NodeJS
     const source = args.source;
     const read = source.kind === "snapshot"
         ? async (parts: SnapshotPart[]) => readSnapshot(source.dir, parts)
-        : async (parts: SnapshotPart[]) => (await import("./live")).readLive(parts, {
+        : async (parts: SnapshotPart[]) => (await import("../clusterReader/live")).readLive(parts, {
             kubeconfigPath: source.kubeconfig,
             goldpinger: { ...GOLDPINGER, namespace: args.goldpingerNamespace },
         });

@@ -5,9 +5,9 @@ import { ciliumManaged, ciliumOperatorReady, ciliumReady } from "./checks/cilium
 import { connectivity } from "./checks/connectivity";
 import { ciliumKubeProxyReplacement, kubeProxyRemoved } from "./checks/kubeProxy";
 import { legacyCordoned, legacyDrained, legacyRetired } from "./checks/legacy";
-import { ClusterSnapshot, SnapshotPart } from "./k8sTypes";
+import { ClusterSnapshot, SnapshotPart } from "../clusterReader/k8sTypes";
 import { CHECK_NAMES, CheckName, PHASE_GATES } from "../migration/phases";
-import { GateContext } from "./selectors";
+import { GateContext } from "../clusterReader/selectors";
 import { Verdict } from "./verdict";
 
 interface CheckDefinition {
@@ -16,7 +16,7 @@ interface CheckDefinition {
     run: (snapshot: Required<ClusterSnapshot>, ctx: GateContext) => Verdict;
 }
 
-/** `preflight` is not a check over these parts: it reads the whole snapshot once (gates/preflight/), not polled. */
+/** `preflight` is not a check over these parts: it reads the whole snapshot once (preflight/), not polled. */
 export type SnapshotCheckName = Exclude<CheckName, "preflight">;
 
 export const CHECKS: Record<SnapshotCheckName, CheckDefinition> = {

@@ -1,6 +1,6 @@
 /** The plan as text (what a person reviews before `pulumi up`), markdown (for a pull request) or JSON (contract). */
 import { Change, componentOf } from "./diff";
-import { forecastLines } from "../gates/preflight/forecast";
+import { forecastLines } from "../preflight/forecast";
 import { PhasePlan } from "./plan";
 
 const SYMBOL = { create: "+", import: "=", update: "~", delete: "-", retain: "=" } as const;

@@ -6,9 +6,9 @@
 import { gateChecks } from "../migration/phases";
 import { MigrationConfig } from "../stacks/configTypes";
 import { Phase, phaseName, phaseSummary } from "../migration/phases";
-import { DrainForecast } from "../gates/preflight/forecast";
-import { readPreflightSnapshot } from "../gates/preflight/read";
-import { runPreflight } from "../gates/preflight/run";
+import { DrainForecast } from "../preflight/forecast";
+import { readPreflightSnapshot } from "../preflight/read";
+import { runPreflight } from "../preflight/run";
 import { preflightOptionsOf } from "../stacks/preflightConfig";
 import { AwsSnapshot } from "./awsSnapshot";
 import { Change, diffPhases } from "./diff";
@@ -28,7 +28,7 @@ export interface PhasePlan {
     rollbackFrom?: Phase;
     /** What the program said of the cluster (an existing cluster's notes). */
     notes: string[];
-    /** Phase 5 with a cluster snapshot: the drain forecast (gates/preflight/forecast.ts), or why there is none. */
+    /** Phase 5 with a cluster snapshot: the drain forecast (preflight/forecast.ts), or why there is none. */
     forecast?: DrainForecast | { unavailable: string };
 }
 

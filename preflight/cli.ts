@@ -1,16 +1,16 @@
 /**
  * `npm run preflight -- --snapshot DIR | --kubeconfig PATH [--cluster NAME] [--region REGION] [--config-file PATH]
- * [--format text|markdown|json]`: finds what would break the migration before it starts (gates/preflight/), and
+ * [--format text|markdown|json]`: finds what would break the migration before it starts (preflight/), and
  * forecasts phase 5's drain. Exit 0 with no blocker left (accepted ones aside), 1 with one, 2 on bad usage or input.
  */
 import * as path from "path";
-import { spawnRunner } from "../gates/awsCli";
-import { PreflightSource, readPreflightInput } from "../gates/preflight/gateCheck";
-import { preflightJson, preflightMarkdown, preflightText } from "../gates/preflight/format";
-import { runPreflight } from "../gates/preflight/run";
-import { DEFAULT_OPTIONS, PreflightOptions } from "../gates/preflight/types";
-import { ClusterAccessError } from "../gates/retry";
-import { InputError } from "../gates/snapshot";
+import { spawnRunner } from "../clusterReader/awsCli";
+import { PreflightSource, readPreflightInput } from "./input";
+import { preflightJson, preflightMarkdown, preflightText } from "./format";
+import { runPreflight } from "./run";
+import { DEFAULT_OPTIONS, PreflightOptions } from "./types";
+import { ClusterAccessError } from "../clusterReader/retry";
+import { InputError } from "../clusterReader/snapshot";
 import { ConfigError } from "../stacks/config";
 import { preflightOptionsOf } from "../stacks/preflightConfig";
 import { StackFileError, migrationConfigOf, readStackFile } from "../stacks/stackFile";

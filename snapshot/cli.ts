@@ -4,7 +4,7 @@
  */
 import * as os from "os";
 import * as path from "path";
-import { Runner, spawnRunner } from "../gates/awsCli";
+import { Runner, spawnRunner } from "../clusterReader/awsCli";
 import { SnapshotError, writeClusterSnapshot } from "./writer";
 
 export { spawnRunner };

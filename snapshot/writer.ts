@@ -8,9 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { GOLDPINGER } from "../migration/names";
 import { AWS_FILES, EMPTY_LIST, GOLDPINGER_FILE, KUBECTL_FILES, KubectlFile } from "../migration/snapshotFiles";
-import { AwsFileKey, AwsReadError, Runner, readAwsFiles } from "../gates/awsCli";
+import { AwsFileKey, AwsReadError, Runner, readAwsFiles } from "../clusterReader/awsCli";
 
-export type { Runner } from "../gates/awsCli";
+export type { Runner } from "../clusterReader/awsCli";
 
 export interface SnapshotOptions {
     cluster: string;

@@ -3,8 +3,8 @@
  * stack: which nodes are legacy, where their pods go, and the choices that change a finding (drain, policy mode,
  * portmap, Helm overrides). Pure.
  */
-import { FINDING_IDS } from "../gates/preflight/catalog";
-import { PreflightOptions } from "../gates/preflight/types";
+import { FINDING_IDS } from "../preflight/catalog";
+import { PreflightOptions } from "../preflight/types";
 import { MigrationConfig, PreflightConfig } from "./configTypes";
 import { INVALID, Problems, isPlainObject, noUnknownKeys } from "./validate";
 

@@ -4,11 +4,11 @@ import { awsNodePinned, awsNodeRemoved } from "../gates/checks/awsNode";
 import { ciliumManaged, ciliumOperatorReady, ciliumReady } from "../gates/checks/cilium";
 import { kubeProxyRemoved } from "../gates/checks/kubeProxy";
 import { legacyCordoned, legacyDrained, legacyRetired } from "../gates/checks/legacy";
-import { ClusterSnapshot, Node, Pod } from "../gates/k8sTypes";
-import { preflightVerdict } from "../gates/preflight/gateCheck";
-import { DEFAULT_OPTIONS, PreflightInput } from "../gates/preflight/types";
+import { ClusterSnapshot, Node, Pod } from "../clusterReader/k8sTypes";
+import { preflightVerdict } from "../gates/preflightGate";
+import { DEFAULT_OPTIONS, PreflightInput } from "../preflight/types";
 import { resolveCheck, runChecks } from "../gates/registry";
-import { DEFAULT_CONTEXT as ctx } from "../gates/selectors";
+import { DEFAULT_CONTEXT as ctx } from "../clusterReader/selectors";
 import { PHASE_SHAPES, buildCluster, copy } from "./fixtures/clusterBuilder";
 
 type Snapshot = Required<ClusterSnapshot>;

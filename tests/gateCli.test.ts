@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ApiException } from "@kubernetes/client-node";
 import { GateArgs, main, parseArgs, runGate } from "../gates/cli";
-import { ClusterAccessError, classifyError, withRetry } from "../gates/retry";
+import { ClusterAccessError, classifyError, withRetry } from "../clusterReader/retry";
 import { PHASE_SHAPES, buildCluster, copy } from "./fixtures/clusterBuilder";
 import { SNAPSHOT_DIR, snapshotFiles } from "./fixtures/writeSnapshots";
 import { FIXTURES } from "./support/paths";

@@ -2,8 +2,8 @@
 // each way it can fail, and terminating pods seen as goldpinger sees them.
 import * as assert from "assert";
 import { connectivity } from "../gates/checks/connectivity";
-import { ClusterSnapshot, Node, Pod } from "../gates/k8sTypes";
-import { DEFAULT_CONTEXT as ctx } from "../gates/selectors";
+import { ClusterSnapshot, Node, Pod } from "../clusterReader/k8sTypes";
+import { DEFAULT_CONTEXT as ctx } from "../clusterReader/selectors";
 import { PHASE_SHAPES, buildCluster, copy } from "./fixtures/clusterBuilder";
 
 type Snapshot = Required<ClusterSnapshot>;

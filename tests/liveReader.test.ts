@@ -1,10 +1,10 @@
 // Live mode against a stand-in Kubernetes API server on loopback: the real @kubernetes/client-node calls, paging,
 // goldpinger through the service proxy, a transient 503 retried, and a 403 stopping at once.
 import * as assert from "assert";
-import { readLive } from "../gates/live";
+import { readLive } from "../clusterReader/live";
 import { runChecks, resolveCheck } from "../gates/registry";
-import { ClusterAccessError } from "../gates/retry";
-import { DEFAULT_CONTEXT } from "../gates/selectors";
+import { ClusterAccessError } from "../clusterReader/retry";
+import { DEFAULT_CONTEXT } from "../clusterReader/selectors";
 import { PHASE_SHAPES, buildCluster } from "./fixtures/clusterBuilder";
 import { Behaviour, Kubeconfigs, apiServer as serve } from "./support/apiServer";
 

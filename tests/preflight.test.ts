@@ -4,12 +4,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
-import { preflightJson } from "../gates/preflight/format";
-import { legacyNodesOf } from "../gates/preflight/objects";
-import { readPreflightSnapshot } from "../gates/preflight/read";
-import { runPreflight } from "../gates/preflight/run";
-import { DEFAULT_OPTIONS, Obj, PreflightInput, PreflightOptions } from "../gates/preflight/types";
-import { InputError } from "../gates/snapshot";
+import { preflightJson } from "../preflight/format";
+import { legacyNodesOf } from "../preflight/objects";
+import { readPreflightSnapshot } from "../preflight/read";
+import { runPreflight } from "../preflight/run";
+import { DEFAULT_OPTIONS, Obj, PreflightInput, PreflightOptions } from "../preflight/types";
+import { InputError } from "../clusterReader/snapshot";
 import { preflightOptionsOf } from "../stacks/preflightConfig";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { EXAMPLE_SNAPSHOT, EXISTING_STACK, removeSnapshotCopies, snapshotVariant } from "./support/existingCluster";
@@ -17,7 +17,7 @@ import { PROJECT_ROOT } from "./support/paths";
 
 const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
 const OPTIONS = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
-const SCHEMA = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "gates", "preflight", "preflight-output.schema.json"), "utf8"));
+const SCHEMA = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "preflight", "preflight-output.schema.json"), "utf8"));
 const validate = new Ajv({ allErrors: true, strict: true }).compile(SCHEMA);
 
 function report(edit: (i: PreflightInput, o: PreflightOptions) => void = () => undefined) {

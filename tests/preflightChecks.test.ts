@@ -2,10 +2,10 @@
 // cluster (examples/prod-east: AWS CLI output and kubectl lists of a realistic cluster) as Pulumi.existing.yaml
 // migrates it; each positive case adds the hazard the way kubectl or the AWS CLI would show it.
 import * as assert from "assert";
-import { readPreflightSnapshot } from "../gates/preflight/read";
-import { FINDING_IDS } from "../gates/preflight/catalog";
-import { runPreflight } from "../gates/preflight/run";
-import { Finding, Obj, PreflightInput, PreflightOptions } from "../gates/preflight/types";
+import { readPreflightSnapshot } from "../preflight/read";
+import { FINDING_IDS } from "../preflight/catalog";
+import { runPreflight } from "../preflight/run";
+import { Finding, Obj, PreflightInput, PreflightOptions } from "../preflight/types";
 import { preflightOptionsOf } from "../stacks/preflightConfig";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { EXAMPLE_SNAPSHOT, EXISTING_STACK } from "./support/existingCluster";

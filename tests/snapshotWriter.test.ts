@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { AwsSnapshot } from "../plan/awsSnapshot";
-import { readSnapshot } from "../gates/snapshot";
+import { readSnapshot } from "../clusterReader/snapshot";
 import { main, spawnRunner } from "../snapshot/cli";
 import { Runner } from "../snapshot/writer";
 import { EXAMPLE_SNAPSHOT } from "./support/existingCluster";

@@ -3,9 +3,9 @@
  * legacy-label affinity in every node selector term (without it the next new node would get aws-node).
  * aws-node-removed: no aws-node DaemonSet and no aws-node pod are left.
  */
-import { ClusterSnapshot, DaemonSet } from "../k8sTypes";
-import { findNamed, isPodReady, nameOf, nodesMatching, plural, podsWithLabel } from "../objects";
-import { GateContext, LabelSelector, matches } from "../selectors";
+import { ClusterSnapshot, DaemonSet } from "../../clusterReader/k8sTypes";
+import { findNamed, isPodReady, nameOf, nodesMatching, plural, podsWithLabel } from "../../clusterReader/objects";
+import { GateContext, LabelSelector, matches } from "../../clusterReader/selectors";
 import { Findings, Verdict } from "../verdict";
 import { AWS_NODE, EKS_COMPUTE_TYPE_LABEL, KUBE_SYSTEM, OWN_NETWORK_COMPUTE_TYPES } from "../../migration/names";
 import { daemonSetRemoved } from "./removed";

@@ -4,11 +4,11 @@
  * cilium-ready: every Cilium node is Ready, has lost the agent-not-ready taint, and runs a ready agent.
  * cilium-managed: every running pod with its own network off the legacy nodes has a CiliumEndpoint.
  */
-import { ClusterSnapshot, List, Node, Pod } from "../k8sTypes";
+import { ClusterSnapshot, List, Node, Pod } from "../../clusterReader/k8sTypes";
 import {
     deploymentAvailable, findNamed, isNodeReady, isPodReady, isPodRunning, nameOf, nodesMatching, plural, podsWithLabel, qualifiedName,
-} from "../objects";
-import { GateContext, matches } from "../selectors";
+} from "../../clusterReader/objects";
+import { GateContext, matches } from "../../clusterReader/selectors";
 import { Findings, Verdict } from "../verdict";
 import { CILIUM_AGENT, CILIUM_OPERATOR, CILIUM_STARTUP_TAINT, KUBE_SYSTEM } from "../../migration/names";
 

@@ -9,9 +9,9 @@
  * taken the same way; a terminating pod need not answer, and what it reports or what fails towards it is shown but
  * is not a failure: during a rollout (phase 4 restarts the Deployment) it is on its way out.
  */
-import { ClusterSnapshot, GoldpingerCheckAll, List, Node, Pod } from "../k8sTypes";
-import { isPodRunning, nameOf, nodesMatching, plural, podsWithLabel } from "../objects";
-import { GateContext, matches } from "../selectors";
+import { ClusterSnapshot, GoldpingerCheckAll, List, Node, Pod } from "../../clusterReader/k8sTypes";
+import { isPodRunning, nameOf, nodesMatching, plural, podsWithLabel } from "../../clusterReader/objects";
+import { GateContext, matches } from "../../clusterReader/selectors";
 import { Findings, Verdict } from "../verdict";
 import { GOLDPINGER_POD_LABEL } from "../../migration/names";
 

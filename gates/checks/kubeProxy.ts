@@ -1,7 +1,7 @@
 /** kube-proxy-removed: no kube-proxy DaemonSet and no kube-proxy pod are left (Cilium replaces it from phase 9). */
 import { daemonSetRemoved } from "./removed";
-import { ClusterSnapshot } from "../k8sTypes";
-import { daemonSetRolledOut, findNamed } from "../objects";
+import { ClusterSnapshot } from "../../clusterReader/k8sTypes";
+import { daemonSetRolledOut, findNamed } from "../../clusterReader/objects";
 import { Findings, Verdict } from "../verdict";
 import { CILIUM_AGENT, CILIUM_CONFIG, CILIUM_CONFIG_CHECKSUM, KUBE_PROXY, KUBE_SYSTEM } from "../../migration/names";
 

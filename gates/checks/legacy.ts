@@ -4,9 +4,9 @@
  * nothing and are ignored, terminating pods still count (they are still running).
  * legacy-retired: no legacy node is left.
  */
-import { ClusterSnapshot } from "../k8sTypes";
-import { isDaemonSetPod, isMirrorPod, isPodTerminal, nameOf, nodesMatching, plural, podsByNode, qualifiedName } from "../objects";
-import { GateContext } from "../selectors";
+import { ClusterSnapshot } from "../../clusterReader/k8sTypes";
+import { isDaemonSetPod, isMirrorPod, isPodTerminal, nameOf, nodesMatching, plural, podsByNode, qualifiedName } from "../../clusterReader/objects";
+import { GateContext } from "../../clusterReader/selectors";
 import { Findings, Verdict } from "../verdict";
 
 export function legacyCordoned(snapshot: Required<Pick<ClusterSnapshot, "nodes">>, ctx: GateContext): Verdict {

@@ -1,6 +1,6 @@
 /** A DaemonSet that must be gone: the object itself and every pod it left behind. */
-import { ClusterSnapshot } from "../k8sTypes";
-import { findNamed, nameOf, podsWithLabel } from "../objects";
+import { ClusterSnapshot } from "../../clusterReader/k8sTypes";
+import { findNamed, nameOf, podsWithLabel } from "../../clusterReader/objects";
 import { Findings, Verdict } from "../verdict";
 import { KUBE_SYSTEM } from "../../migration/names";
 

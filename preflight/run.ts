@@ -3,7 +3,7 @@
  * file missing reports `not-checked` naming it (never a pass). A blocker named in `preflight.accept` is shown with
  * its reason and no longer fails the run.
  */
-import { AWS_FILES, KUBECTL_FILES, SnapshotFile } from "../../migration/snapshotFiles";
+import { AWS_FILES, KUBECTL_FILES, SnapshotFile } from "../migration/snapshotFiles";
 import { NOT_CHECKED, PREFLIGHT_CHECKS } from "./catalog";
 import { DrainForecast, drainForecast } from "./forecast";
 import { buildIndex } from "./index";

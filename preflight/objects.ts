@@ -2,8 +2,8 @@
  * Readings of Kubernetes objects the preflight checks share: label selectors and node affinity as the scheduler
  * evaluates them, which pods sit on legacy nodes, what owns a pod, and aws-node's environment as it runs.
  */
-import { EKS_COMPUTE_TYPE_LABEL, EKS_NODEGROUP_LABEL } from "../../migration/names";
-import { List } from "../k8sTypes";
+import { EKS_COMPUTE_TYPE_LABEL, EKS_NODEGROUP_LABEL } from "../migration/names";
+import { List } from "../clusterReader/k8sTypes";
 import { Obj, PreflightContext, PreflightInput, PreflightOptions } from "./types";
 
 export const nameOf = (o: Obj): string => o?.metadata?.name ?? "(unnamed)";

@@ -1,25 +1,11 @@
 /**
- * Preflight as a gate check (phase 0's gate, re-run as phase 1's entry gate): it passes with no blocker left that
- * `preflight.accept` does not accept. The cluster is read once — hazards do not clear while a gate polls.
+ * Where preflight's input comes from: a snapshot directory, or the live cluster. Shared by `npm run preflight` and
+ * the `preflight` gate check.
  */
-import { AwsReadError, Runner, parseJson, readAwsFiles } from "../awsCli";
-import { Verdict } from "../verdict";
-import { preflightSummary, preflightText } from "./format";
-import { readPreflightLive } from "./live";
+import { AwsReadError, Runner, parseJson, readAwsFiles } from "../clusterReader/awsCli";
+import { readPreflightLive } from "./liveInput";
 import { checkShape, readPreflightSnapshot } from "./read";
-import { runPreflight } from "./run";
-import { PreflightInput, PreflightOptions } from "./types";
-
-export function preflightVerdict(input: PreflightInput, options: PreflightOptions): Verdict {
-    const report = runPreflight(input, options);
-    const text = preflightText(report).split("\n");
-    return {
-        check: "preflight",
-        pass: report.unacceptedBlockers.length === 0,
-        findings: text.slice(0, -1).map((line) => `preflight: ${line}`),
-        reason: preflightSummary(report).replace(/^(PASS|FAIL) preflight: /, ""),
-    };
-}
+import { PreflightInput } from "./types";
 
 export type PreflightSource = { kind: "snapshot"; dir: string } | { kind: "live"; kubeconfig: string; cluster?: string; region?: string };
 

@@ -3,7 +3,7 @@
  * copy their legacy group's subnets, labels and taints; the demo's Cilium group is its own node group. Read from the
  * snapshot's node groups and subnets.
  */
-import { EKS_NODEGROUP_LABEL } from "../../migration/names";
+import { EKS_NODEGROUP_LABEL } from "../migration/names";
 import { itemsOf, labelsOf, nameOf } from "./objects";
 import { Obj, PreflightContext } from "./types";
 

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { InputError } from "../snapshot";
+import { InputError } from "../clusterReader/snapshot";
 import { INPUT_FILES } from "./run";
 import { InputPart, Obj, PreflightInput } from "./types";
 

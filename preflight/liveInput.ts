@@ -1,11 +1,11 @@
 /**
- * Reads preflight's Kubernetes input from a live cluster with @kubernetes/client-node, paged (gates/live.ts), every
+ * Reads preflight's Kubernetes input from a live cluster with @kubernetes/client-node, paged (clusterReader/live.ts), every
  * call retried as the gates' are. A kind whose CRD is not installed (404) is an empty list, as the snapshot writes it.
  */
 import type * as k8s from "@kubernetes/client-node";
-import { Paged, allPages } from "../live";
-import { ClusterAccessError, DEFAULT_RETRY, RetryOptions } from "../retry";
-import { InputError } from "../snapshot";
+import { Paged, allPages } from "../clusterReader/live";
+import { ClusterAccessError, DEFAULT_RETRY, RetryOptions } from "../clusterReader/retry";
+import { InputError } from "../clusterReader/snapshot";
 import { checkShape } from "./read";
 import { InputPart, Obj, PreflightInput } from "./types";
 

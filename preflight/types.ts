@@ -3,7 +3,7 @@
  * choices), and what it says (findings with a stable id, a severity, the objects involved, the phase that would go
  * wrong, and the remedy). The finding ids and severities are the design's table (design.md, "Preflight").
  */
-import { List } from "../k8sTypes";
+import { List } from "../clusterReader/k8sTypes";
 import type { PreflightIndex } from "./index";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
