@@ -4,24 +4,34 @@
  * from each describe. `npm run snapshot` writes these; preflight and its gate read them live.
  */
 import { spawn } from "child_process";
+import * as fs from "fs";
 import { AWS_FILES } from "../migration/snapshotFiles";
 
 export interface CommandResult { code: number; stdout: string; stderr: string }
-/** Runs one command (no shell) and returns its exit code and output. */
-export type Runner = (command: string, args: string[]) => Promise<CommandResult>;
+export interface RunOptions {
+    /** Write standard output to this file instead of returning it: kubectl's pods of a 150,000-pod cluster are 1.7 GB, more than a string holds. */
+    stdoutFile?: string;
+}
+/** Runs one command (no shell) and returns its exit code and output (`stdout` is empty when written to a file). */
+export type Runner = (command: string, args: string[], options?: RunOptions) => Promise<CommandResult>;
 
 /** A read that failed (or printed something else than JSON), with the command named. */
 export class AwsReadError extends Error {}
 
-/** Runs a command without a shell, collecting its output (a large cluster's pods are tens of MB). */
-export const spawnRunner: Runner = (command, args) => new Promise<CommandResult>((resolve) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+/** Runs a command without a shell, collecting its output, or streaming its standard output to a file. */
+export const spawnRunner: Runner = (command, args, options = {}) => new Promise<CommandResult>((resolve) => {
+    const fd = options.stdoutFile === undefined ? undefined : fs.openSync(options.stdoutFile, "w");
+    const child = spawn(command, args, { stdio: ["ignore", fd ?? "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", (e) => resolve({ code: 127, stdout: "", stderr: `${command}: ${e.message}` }));
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+    child.stdout?.on("data", (b: Buffer) => out.push(b));
+    child.stderr?.on("data", (b: Buffer) => err.push(b));
+    const done = (result: CommandResult) => {
+        if (fd !== undefined) fs.closeSync(fd);
+        resolve(result);
+    };
+    child.on("error", (e) => done({ code: 127, stdout: "", stderr: `${command}: ${e.message}` }));
+    child.on("close", (code) => done({ code: code ?? 1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -6,7 +6,9 @@
 import type * as k8s from "@kubernetes/client-node";
 import { ClusterSnapshot, SnapshotPart } from "./k8sTypes";
 import { DEFAULT_RETRY, RetryOptions, withRetry } from "./retry";
-import { InputError, validatePart } from "./snapshot";
+import { InputError } from "./inputError";
+import { slimmerFor } from "./slim";
+import { validatePart } from "./snapshot";
 
 export interface LiveOptions {
     kubeconfigPath: string;
@@ -18,12 +20,17 @@ export const PAGE = 500;
 
 export interface Paged<T> { items: T[]; metadata?: { _continue?: string } }
 
-export async function allPages<T>(what: string, page: (cont?: string) => Promise<Paged<T>>, retry: RetryOptions): Promise<{ items: T[] }> {
-    const items: T[] = [];
+/**
+ * Every page of a list, each item reduced (slim.ts) before the next page is asked for, so a live read of a
+ * 150,000-pod cluster holds one page of full objects at a time.
+ */
+export async function allPages<T>(what: string, page: (cont?: string) => Promise<Paged<T>>, retry: RetryOptions, reduce: (item: T) => unknown = (item) => item):
+    Promise<{ items: unknown[] }> {
+    const items: unknown[] = [];
     let cont: string | undefined;
     do {
         const result = await withRetry(what, () => page(cont), retry);
-        items.push(...result.items);
+        for (const item of result.items) items.push(reduce(item));
         cont = result.metadata?._continue || undefined;
     } while (cont);
     return { items };
@@ -44,14 +51,15 @@ export async function readLive(parts: SnapshotPart[], options: LiveOptions): Pro
     const retry = options.retry ?? DEFAULT_RETRY;
     const gp = options.goldpinger;
 
+    const slim = (part: SnapshotPart) => (item: unknown) => slimmerFor(part)("items", item);
     const readers: Record<SnapshotPart, () => Promise<unknown>> = {
-        nodes: () => allPages("list nodes", (c) => core.listNode({ limit: PAGE, _continue: c }), retry),
-        pods: () => allPages("list pods", (c) => core.listPodForAllNamespaces({ limit: PAGE, _continue: c }), retry),
-        daemonsets: () => allPages("list daemonsets", (c) => apps.listDaemonSetForAllNamespaces({ limit: PAGE, _continue: c }), retry),
-        deployments: () => allPages("list deployments", (c) => apps.listDeploymentForAllNamespaces({ limit: PAGE, _continue: c }), retry),
+        nodes: () => allPages("list nodes", (c) => core.listNode({ limit: PAGE, _continue: c }), retry, slim("nodes")),
+        pods: () => allPages("list pods", (c) => core.listPodForAllNamespaces({ limit: PAGE, _continue: c }), retry, slim("pods")),
+        daemonsets: () => allPages("list daemonsets", (c) => apps.listDaemonSetForAllNamespaces({ limit: PAGE, _continue: c }), retry, slim("daemonsets")),
+        deployments: () => allPages("list deployments", (c) => apps.listDeploymentForAllNamespaces({ limit: PAGE, _continue: c }), retry, slim("deployments")),
         ciliumendpoints: () => allPages("list ciliumendpoints", (c) =>
-            custom.listClusterCustomObject({ group: "cilium.io", version: "v2", plural: "ciliumendpoints", limit: PAGE, _continue: c }) as Promise<Paged<unknown>>, retry),
-        configmaps: () => allPages("list configmaps in kube-system", (c) => core.listNamespacedConfigMap({ namespace: "kube-system", limit: PAGE, _continue: c }), retry),
+            custom.listClusterCustomObject({ group: "cilium.io", version: "v2", plural: "ciliumendpoints", limit: PAGE, _continue: c }) as Promise<Paged<unknown>>, retry, slim("ciliumendpoints")),
+        configmaps: () => allPages("list configmaps in kube-system", (c) => core.listNamespacedConfigMap({ namespace: "kube-system", limit: PAGE, _continue: c }), retry, slim("configmaps")),
         goldpinger: async () => {
             const body = await withRetry(`GET goldpinger /check_all (service ${gp.namespace}/${gp.service})`, () =>
                 core.connectGetNamespacedServiceProxyWithPath({ name: `${gp.service}:${gp.port}`, namespace: gp.namespace, path: "check_all" }), retry);

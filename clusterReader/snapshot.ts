@@ -1,18 +1,16 @@
 /**
- * Reads a snapshot directory: files shaped like kubectl's JSON output (and goldpinger's /check_all body). A file a
- * check needs but does not find, or cannot parse, is an input error naming the file.
+ * Reads a snapshot directory: files shaped like kubectl's JSON output (and goldpinger's /check_all body), streamed and
+ * slimmed as they are read (jsonStream.ts, slim.ts). A file a check needs but does not find, or cannot parse, is an
+ * input error naming the file (and, for broken JSON, the byte offset and line).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { GOLDPINGER_FILE, KUBECTL_FILES, SnapshotFile } from "../migration/snapshotFiles";
+import { InputError } from "./inputError";
+import { readJsonObject } from "./jsonStream";
 import { ClusterSnapshot, SnapshotPart } from "./k8sTypes";
+import { slimmerFor } from "./slim";
 
-export class InputError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "InputError";
-    }
-}
 
 /** The files the checks read, from the snapshot directory's table (migration/snapshotFiles.ts). */
 const FILES: Record<SnapshotPart, SnapshotFile> = {
@@ -28,13 +26,7 @@ export function readSnapshot(dir: string, parts: SnapshotPart[]): ClusterSnapsho
     for (const part of parts) {
         const file = path.join(dir, SNAPSHOT_FILES[part]);
         if (!fs.existsSync(file)) throw new InputError(`${file} is missing; this check needs it (${HOW[part]})`);
-        let parsed: unknown;
-        try {
-            parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-        } catch (err) {
-            throw new InputError(`${file} is not valid JSON: ${(err as Error).message}`);
-        }
-        (snapshot as Record<string, unknown>)[part] = validatePart(part, parsed, file);
+        (snapshot as Record<string, unknown>)[part] = validatePart(part, readJsonObject(file, slimmerFor(part)), file);
     }
     return snapshot;
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run gate -- CHECK [--snapshot DIR | --kubeconfig PATH] [--wait DURATION]`
- * Prints one line per finding and a last line `PASS <check>` or `FAIL <check>: <reason>`.
+ * Prints one line per finding and a last line `PASS <check>` or `FAIL <check>: <reason>`; input that cannot be read
+ * (a missing or broken file, an unreachable cluster) is `ERROR <check>: <why>`, exit 2 — never a verdict on the cluster.
  * Exit 0 pass, 1 fail, 2 input or usage error (including a cluster that cannot be read).
  */
 import { parseDuration, formatDuration } from "./duration";
@@ -9,7 +10,8 @@ import { CheckName } from "../migration/phases";
 import { VALID_CHECKS, partsNeeded, resolveCheck, runChecks } from "./registry";
 import { ClusterAccessError } from "../clusterReader/retry";
 import { DEFAULT_CONTEXT, GateContext, parseSelector } from "../clusterReader/selectors";
-import { InputError, readSnapshot } from "../clusterReader/snapshot";
+import { InputError } from "../clusterReader/inputError";
+import { readSnapshot } from "../clusterReader/snapshot";
 import { Verdict } from "./verdict";
 import { GOLDPINGER } from "../migration/names";
 import { spawnRunner } from "../clusterReader/awsCli";
@@ -113,7 +115,7 @@ export async function runGate(args: GateArgs, deps: GateDeps): Promise<number> {
             verdict = runChecks(args.check, args.checks, parts.length > 0 ? await deps.read(parts) : {}, args.ctx, made);
         } catch (err) {
             if (err instanceof InputError || err instanceof ClusterAccessError) {
-                deps.out(`FAIL ${args.check}: ${err.message}`);
+                deps.out(`ERROR ${args.check}: input not read, no verdict: ${err.message}`);
                 return 2;
             }
             throw err;

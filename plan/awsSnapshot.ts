@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as aws from "@pulumi/aws";
 import { AWS_FILES } from "../migration/snapshotFiles";
+import { JsonFileError, readJsonObject } from "../clusterReader/jsonStream";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -32,9 +33,10 @@ export class AwsSnapshot {
             const file = path.join(this.dir, name);
             if (!fs.existsSync(file)) throw invokeError(`cluster snapshot: ${file} is missing; this look-up needs it (${how}, or npm run snapshot)`);
             try {
-                this.cache.set(name, JSON.parse(fs.readFileSync(file, "utf8")));
+                this.cache.set(name, readJsonObject(file));
             } catch (err) {
-                throw invokeError(`cluster snapshot: ${file} is not valid JSON: ${(err as Error).message}`);
+                if (err instanceof JsonFileError) throw invokeError(`cluster snapshot: ${err.message}`);
+                throw err;
             }
         }
         return this.cache.get(name) as Json;

@@ -10,7 +10,7 @@ import { preflightJson, preflightMarkdown, preflightText } from "./format";
 import { runPreflight } from "./run";
 import { DEFAULT_OPTIONS, PreflightOptions } from "./types";
 import { ClusterAccessError } from "../clusterReader/retry";
-import { InputError } from "../clusterReader/snapshot";
+import { InputError } from "../clusterReader/inputError";
 import { ConfigError } from "../stacks/config";
 import { preflightOptionsOf } from "../stacks/preflightConfig";
 import { StackFileError, migrationConfigOf, readStackFile } from "../stacks/stackFile";

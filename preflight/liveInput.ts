@@ -5,7 +5,8 @@
 import type * as k8s from "@kubernetes/client-node";
 import { Paged, allPages } from "../clusterReader/live";
 import { ClusterAccessError, DEFAULT_RETRY, RetryOptions } from "../clusterReader/retry";
-import { InputError } from "../clusterReader/snapshot";
+import { InputError } from "../clusterReader/inputError";
+import { slimmerFor } from "../clusterReader/slim";
 import { checkShape } from "./read";
 import { InputPart, Obj, PreflightInput } from "./types";
 
@@ -63,7 +64,7 @@ export async function readPreflightLive(options: PreflightLiveOptions): Promise<
             : typed[part] as Page;
         let list: { items: unknown[] };
         try {
-            list = await allPages(`list ${part}`, page, retry);
+            list = await allPages(`list ${part}`, page, retry, (item) => slimmerFor(part)("items", item));
         } catch (err) {
             // A CRD that is not installed: none of its objects, as `npm run snapshot` writes it.
             if (crd && err instanceof ClusterAccessError && err.kind === "not-found") list = { items: [] };

@@ -1,11 +1,13 @@
 /**
- * Reads preflight's input from a cluster snapshot directory (migration/snapshotFiles.ts). A file that is not there
- * is left out (its checks become `not-checked`); a file that is there but not what its command prints is an input
- * error naming it.
+ * Reads preflight's input from a cluster snapshot directory (migration/snapshotFiles.ts), each file streamed and
+ * slimmed as it is read (clusterReader/jsonStream.ts, slim.ts). A file that is not there is left out (its checks
+ * become `not-checked`); a file that is there but not what its command prints is an input error naming it.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { InputError } from "../clusterReader/snapshot";
+import { InputError } from "../clusterReader/inputError";
+import { readJsonObject } from "../clusterReader/jsonStream";
+import { slimmerFor } from "../clusterReader/slim";
 import { INPUT_FILES } from "./run";
 import { InputPart, Obj, PreflightInput } from "./types";
 
@@ -20,13 +22,7 @@ export function readPreflightSnapshot(dir: string): PreflightInput {
     for (const part of Object.keys(INPUT_FILES) as InputPart[]) {
         const file = path.join(dir, INPUT_FILES[part].file);
         if (!fs.existsSync(file)) continue;
-        let parsed: unknown;
-        try {
-            parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-        } catch (err) {
-            throw new InputError(`${file} is not valid JSON: ${(err as Error).message}`);
-        }
-        (input as Obj)[part] = checkShape(part, parsed, file);
+        (input as Obj)[part] = checkShape(part, readJsonObject(file, slimmerFor(part)), file);
     }
     return input;
 }

@@ -9,6 +9,8 @@ import * as path from "path";
 import { GOLDPINGER } from "../migration/names";
 import { AWS_FILES, EMPTY_LIST, GOLDPINGER_FILE, KUBECTL_FILES, KubectlFile } from "../migration/snapshotFiles";
 import { AwsFileKey, AwsReadError, Runner, readAwsFiles } from "../clusterReader/awsCli";
+import { InputError } from "../clusterReader/inputError";
+import { readJsonObject } from "../clusterReader/jsonStream";
 
 export type { Runner } from "../clusterReader/awsCli";
 
@@ -45,7 +47,11 @@ export async function writeClusterSnapshot(o: SnapshotOptions, run: Runner): Pro
 
     const kubeconfig = await kubeconfigFor(o, cluster, run);
     try {
-        for (const f of Object.values(KUBECTL_FILES) as KubectlFile[]) write(f.file, await kubectlList(run, kubeconfig.path, f));
+        for (const f of Object.values(KUBECTL_FILES) as KubectlFile[]) {
+            const items = await kubectlList(run, kubeconfig.path, f, path.join(o.outDir, f.file));
+            written.push(f.file);
+            o.log(`wrote ${f.file} (${items.toLocaleString("en")} item${items === 1 ? "" : "s"})`);
+        }
         const checkAll = await run("kubectl", ["--kubeconfig", kubeconfig.path, "get", "--raw",
             `/api/v1/namespaces/${GOLDPINGER.namespace}/services/${GOLDPINGER.service}:${GOLDPINGER.port}/proxy/check_all`]);
         if (checkAll.code === 0) write(GOLDPINGER_FILE.file, checkAll.stdout);
@@ -64,13 +70,31 @@ function prepareOutDir(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
 }
 
-/** kubectl's list of a kind; a CRD that is not installed is an empty list. */
-async function kubectlList(run: Runner, kubeconfig: string, f: KubectlFile): Promise<string> {
+/**
+ * kubectl's list of a kind, streamed to `file` (never held as one string) and read back through the streaming reader
+ * (a file every tool will refuse is caught here, named); a CRD that is not installed is an empty list. Returns the
+ * number of items.
+ */
+async function kubectlList(run: Runner, kubeconfig: string, f: KubectlFile, file: string): Promise<number> {
     const scope = f.scope === "all-namespaces" ? ["-A"] : f.scope === "kube-system" ? ["-n", "kube-system"] : [];
-    const r = await run("kubectl", ["--kubeconfig", kubeconfig, "get", f.resource, ...scope, "-o", "json"]);
-    if (r.code === 0) return r.stdout;
-    if (f.crd && /the server doesn't have a resource type/.test(r.stderr)) return JSON.stringify(EMPTY_LIST, null, 4);
-    throw new SnapshotError(`${f.writtenBy} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+    const r = await run("kubectl", ["--kubeconfig", kubeconfig, "get", f.resource, ...scope, "-o", "json"], { stdoutFile: file });
+    if (r.code !== 0) {
+        if (f.crd && /the server doesn't have a resource type/.test(r.stderr)) {
+            fs.writeFileSync(file, `${JSON.stringify(EMPTY_LIST, null, 4)}\n`);
+            return 0;
+        }
+        fs.rmSync(file, { force: true });
+        throw new SnapshotError(`${f.writtenBy} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+    }
+    let items = 0;
+    try {
+        const list = readJsonObject(file, () => { items++; return undefined; });
+        if (!Array.isArray(list.items)) throw new InputError(`${file} has no \`items\` list`);
+    } catch (err) {
+        if (err instanceof InputError) throw new SnapshotError(`${f.writtenBy} printed something else than a list: ${err.message}`);
+        throw err;
+    }
+    return items;
 }
 
 /**

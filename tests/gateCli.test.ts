@@ -53,10 +53,10 @@ describe("gate CLI (npm run gate)", () => {
     });
 
     const inputErrors: [string, string[], RegExp][] = [
-        ["a missing snapshot file", ["connectivity", "--snapshot", snap("phase-3") + "-nope"], /^FAIL connectivity: snapshot directory .*phase-3-nope does not exist$/],
-        ["a file the check needs but does not find", ["kube-proxy-removed", "--snapshot", path.join(FIXTURES, "stacks")], /^FAIL kube-proxy-removed: .*stacks\/pods\.json is missing; this check needs it \(kubectl get pods -A -o json\)$/],
-        ["a malformed file", ["legacy-retired", "--snapshot", snap("malformed")], /^FAIL legacy-retired: .*malformed\/nodes\.json is not valid JSON: /],
-        ["a file of the wrong shape", ["legacy-retired", "--snapshot", snap("not-a-list")], /^FAIL legacy-retired: .*not-a-list\/nodes\.json has no `items` list: expected the output of kubectl get nodes -o json$/],
+        ["a missing snapshot file", ["connectivity", "--snapshot", snap("phase-3") + "-nope"], /^ERROR connectivity: input not read, no verdict: snapshot directory .*phase-3-nope does not exist$/],
+        ["a file the check needs but does not find", ["kube-proxy-removed", "--snapshot", path.join(FIXTURES, "stacks")], /^ERROR kube-proxy-removed: input not read, no verdict: .*stacks\/pods\.json is missing; this check needs it \(kubectl get pods -A -o json\)$/],
+        ["a malformed file", ["legacy-retired", "--snapshot", snap("malformed")], /^ERROR legacy-retired: input not read, no verdict: .*malformed\/nodes\.json is not valid JSON at byte 32 \(line 2\): the file ends inside `items` \(truncated\?\)$/],
+        ["a file of the wrong shape", ["legacy-retired", "--snapshot", snap("not-a-list")], /^ERROR legacy-retired: input not read, no verdict: .*not-a-list\/nodes\.json has no `items` list: expected the output of kubectl get nodes -o json$/],
     ];
     for (const [what, argv, message] of inputErrors) {
         it(`exits 2 on ${what}, naming the file`, async () => {
@@ -125,7 +125,7 @@ describe("gate CLI (npm run gate)", () => {
                 out: (l) => lines.push(l),
             });
             assert.strictEqual(code, 2);
-            assert.deepStrictEqual(lines, ["FAIL legacy-cordoned: list nodes: not allowed (403 Forbidden)"]);
+            assert.deepStrictEqual(lines, ["ERROR legacy-cordoned: input not read, no verdict: list nodes: not allowed (403 Forbidden)"]);
         });
     });
 
@@ -176,7 +176,7 @@ describe("gate CLI (npm run gate)", () => {
             const lines: string[] = [];
             const code = await main(["legacy-retired", "--kubeconfig", "/nonexistent/kubeconfig"], (s) => lines.push(s), {});
             assert.strictEqual(code, 2);
-            assert.match(lines.at(-1) ?? "", /^FAIL legacy-retired: kubeconfig \/nonexistent\/kubeconfig cannot be read as a kubeconfig: /);
+            assert.match(lines.at(-1) ?? "", /^ERROR legacy-retired: input not read, no verdict: kubeconfig \/nonexistent\/kubeconfig cannot be read as a kubeconfig: /);
         });
     });
 });

@@ -9,7 +9,7 @@ import { legacyNodesOf } from "../preflight/objects";
 import { readPreflightSnapshot } from "../preflight/read";
 import { runPreflight } from "../preflight/run";
 import { DEFAULT_OPTIONS, Obj, PreflightInput, PreflightOptions } from "../preflight/types";
-import { InputError } from "../clusterReader/snapshot";
+import { InputError } from "../clusterReader/inputError";
 import { preflightOptionsOf } from "../stacks/preflightConfig";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { EXAMPLE_SNAPSHOT, EXISTING_STACK, removeSnapshotCopies, snapshotVariant } from "./support/existingCluster";

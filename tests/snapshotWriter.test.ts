@@ -16,7 +16,12 @@ const STANDINS = path.join(FIXTURES, "standins");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const answers = require(path.join(STANDINS, "answers.js"));
 /** The stand-ins' answers without a process per call (the executables run them too; one test spawns those). */
-const inProcess: Runner = async (command, args) => answers[command](args, process.env);
+const inProcess: Runner = async (command, args, options) => {
+    const r = answers[command](args, process.env);
+    if (options?.stdoutFile === undefined) return r;
+    fs.writeFileSync(options.stdoutFile, r.stdout);
+    return { ...r, stdout: "" };
+};
 const K8S = path.join(FIXTURES, "snapshots", "phase-3");
 
 describe("npm run snapshot (stand-in aws and kubectl)", function () {
