@@ -6,6 +6,7 @@ import { runChecks, resolveCheck } from "../gates/registry";
 import { ClusterAccessError } from "../clusterReader/retry";
 import { DEFAULT_CONTEXT } from "../clusterReader/selectors";
 import { PHASE_SHAPES, buildCluster } from "./fixtures/clusterBuilder";
+import { noisyPod } from "./fixtures/kubectlNoise";
 import { Behaviour, Kubeconfigs, apiServer as serve } from "./support/apiServer";
 
 const cluster = buildCluster(PHASE_SHAPES[3]);
@@ -50,11 +51,15 @@ describe("live mode against a stand-in API server", () => {
         const seen: string[] = [];
         const many = buildCluster({ ...PHASE_SHAPES[5], workloadPods: 1200 });
         const saved = ROUTES["/api/v1/pods"];
-        ROUTES["/api/v1/pods"] = many.pods.items;
+        // As the API server sends them: with managedFields, env, probes and statuses; the reader keeps the slim pod.
+        ROUTES["/api/v1/pods"] = many.pods.items.map((p) => noisyPod(p as Record<string, unknown>));
         const { server, url } = await apiServer({}, seen);
         try {
             const snapshot = await readLive(["pods"], { kubeconfigPath: kubeconfigFor(url), goldpinger: GOLDPINGER, retry: fastRetry });
             assert.strictEqual(snapshot.pods?.items.length, many.pods.items.length);
+            const first = snapshot.pods?.items[0] as Record<string, Record<string, unknown>>;
+            assert.deepStrictEqual([first.metadata.managedFields, (first.spec.containers as Record<string, unknown>[])[0].env, first.status.containerStatuses], [undefined, undefined, undefined]);
+            assert.strictEqual(first.metadata.name, many.pods.items[0].metadata?.name);
             assert.strictEqual(seen.filter((s) => s.startsWith("GET /api/v1/pods")).length, Math.ceil(many.pods.items.length / PAGE));
         } finally {
             ROUTES["/api/v1/pods"] = saved;
