@@ -9,9 +9,12 @@ import * as path from "path";
 import type * as aws from "@pulumi/aws";
 import { AWS_FILES } from "../migration/snapshotFiles";
 import { JsonFileError, readJsonObject } from "../clusterReader/jsonStream";
+import { addonResult, clusterResult, nodeGroupResult } from "../stacks/awsResults";
+
+/** The translations live with the composition root (the fleet report reads them too); re-exported for the planner's callers. */
+export { addonResult, clusterResult, nodeGroupResult };
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 
 /** An error the SDK hands back to the program with its text (it keeps `details`, as it does the engine's). */
 function invokeError(message: string): Error {
@@ -79,12 +82,7 @@ export class AwsSnapshot {
         this.cluster(clusterName);
         const a = ((this.file("addons").addons ?? []) as Json[]).find((x) => x.addonName === name);
         if (!a) throw invokeError(`ResourceNotFoundException: No addon: ${name} found in cluster: ${clusterName}`);
-        return {
-            addonName: a.addonName, addonVersion: a.addonVersion ?? "", arn: a.addonArn ?? "", clusterName: a.clusterName ?? clusterName,
-            configurationValues: a.configurationValues ?? "", createdAt: String(a.createdAt ?? ""), id: `${clusterName}:${name}`,
-            modifiedAt: String(a.modifiedAt ?? ""), podIdentityAssociations: [], region: "", serviceAccountRoleArn: a.serviceAccountRoleArn ?? "",
-            tags: a.tags ?? {},
-        };
+        return addonResult(a, clusterName);
     }
 
     private oidcProvider(url: string): aws.iam.GetOpenIdConnectProviderResult {
@@ -100,44 +98,4 @@ export class AwsSnapshot {
         if (!entries.includes(principalArn)) throw invokeError(`ResourceNotFoundException: The specified principalArn could not be found: ${principalArn}`);
         return { clusterName, principalArn, id: `${clusterName}:${principalArn}` };
     }
-}
-
-/** describe-cluster's `cluster` → the provider's getCluster result (nested blocks become one-element lists). */
-export function clusterResult(c: Json): aws.eks.GetClusterResult {
-    const vpc = c.resourcesVpcConfig ?? {};
-    const net = c.kubernetesNetworkConfig;
-    return {
-        accessConfigs: c.accessConfig ? [{ authenticationMode: c.accessConfig.authenticationMode ?? "", bootstrapClusterCreatorAdminPermissions: c.accessConfig.bootstrapClusterCreatorAdminPermissions ?? false }] : [],
-        arn: c.arn ?? "", certificateAuthorities: c.certificateAuthority ? [{ data: c.certificateAuthority.data ?? "" }] : [],
-        clusterId: c.id ?? "", computeConfigs: [], controlPlaneScalingConfigs: [], createdAt: String(c.createdAt ?? ""), deletionProtection: false,
-        enabledClusterLogTypes: [], endpoint: c.endpoint ?? "", id: c.name,
-        identities: c.identity?.oidc?.issuer ? [{ oidcs: [{ issuer: c.identity.oidc.issuer }] }] : [],
-        kubeApiServerConfigs: [], kubeControllerManagerConfigs: [], kubeSchedulerConfigs: [],
-        kubernetesNetworkConfigs: net ? [{ elasticLoadBalancings: [], ipFamily: net.ipFamily ?? "ipv4", serviceIpv4Cidr: net.serviceIpv4Cidr ?? "", serviceIpv6Cidr: net.serviceIpv6Cidr ?? "" }] : [],
-        name: c.name, outpostConfigs: [], platformVersion: c.platformVersion ?? "", region: "", remoteNetworkConfigs: [], roleArn: c.roleArn ?? "",
-        status: c.status ?? "", storageConfigs: [], tags: c.tags ?? {}, upgradePolicies: [], version: c.version ?? "",
-        vpcConfig: {
-            clusterSecurityGroupId: vpc.clusterSecurityGroupId ?? "", controlPlaneEgressMode: "", endpointPrivateAccess: vpc.endpointPrivateAccess ?? false,
-            endpointPublicAccess: vpc.endpointPublicAccess ?? false, publicAccessCidrs: vpc.publicAccessCidrs ?? [], securityGroupIds: vpc.securityGroupIds ?? [],
-            subnetIds: vpc.subnetIds ?? [], vpcId: vpc.vpcId ?? "",
-        },
-        zonalShiftConfigs: [],
-    } as aws.eks.GetClusterResult;
-}
-
-/** describe-nodegroup's `nodegroup` → the provider's getNodeGroup result. */
-export function nodeGroupResult(g: Json): aws.eks.GetNodeGroupResult {
-    const lt = g.launchTemplate;
-    return {
-        amiType: g.amiType ?? "", arn: g.nodegroupArn ?? "", capacityType: g.capacityType ?? "", clusterName: g.clusterName, diskSize: g.diskSize ?? 0,
-        id: `${g.clusterName}:${g.nodegroupName}`, instanceTypes: g.instanceTypes ?? [], labels: g.labels ?? {},
-        launchTemplates: lt ? [{ id: lt.id ?? "", name: lt.name ?? "", version: String(lt.version ?? "") }] : [],
-        nodeGroupName: g.nodegroupName, nodeRoleArn: g.nodeRole ?? "", region: "", releaseVersion: g.releaseVersion ?? "",
-        remoteAccesses: g.remoteAccess ? [{ ec2SshKey: g.remoteAccess.ec2SshKey ?? "", sourceSecurityGroupIds: g.remoteAccess.sourceSecurityGroups ?? [] }] : [],
-        resources: [{ autoscalingGroups: (g.resources?.autoScalingGroups ?? []).map((a: Json) => ({ name: a.name })), remoteAccessSecurityGroupId: g.resources?.remoteAccessSecurityGroup ?? "" }],
-        scalingConfigs: g.scalingConfig ? [g.scalingConfig] : [], status: g.status ?? "", subnetIds: g.subnets ?? [], tags: g.tags ?? {},
-        taints: (g.taints ?? []).map((t: Json) => ({ key: t.key, value: t.value ?? "", effect: t.effect })),
-        updateConfigs: g.updateConfig ? [{ maxUnavailable: g.updateConfig.maxUnavailable ?? 0, maxUnavailablePercentage: g.updateConfig.maxUnavailablePercentage ?? 0, updateStrategy: g.updateConfig.updateStrategy ?? "" }] : [],
-        version: g.version ?? "", warmPoolConfigs: [],
-    } as aws.eks.GetNodeGroupResult;
 }
