@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { InputError } from "../clusterReader/snapshot";
+import { InputError } from "../clusterReader/inputError";
 import { ConfigError } from "../stacks/config";
 import { MigrationConfig } from "../stacks/configTypes";
 import { StackFileError, migrationConfigOf, readStackFile } from "../stacks/stackFile";
@@ -94,7 +94,7 @@ function notASnapshot(dir: string, input: PreflightInput): string | undefined {
 export async function readRow(dir: string, configs: Map<string, { file: string; config: MigrationConfig }>): Promise<FleetRow> {
     const fallback = path.basename(dir);
     try {
-        const input = await Promise.resolve(readPreflightSnapshot(dir));
+        const input = readPreflightSnapshot(dir);
         const why = notASnapshot(dir, input);
         if (why) return unreadableRow(dir, String(input.cluster?.name ?? fallback), why);
         const name = String(input.cluster?.name);
