@@ -7,28 +7,34 @@ const path = require("path");
 
 const { transpile, OUT } = require("./transpile");
 
-/** The folders the planner runs from (everything but tests, benchmarks and the CI tools). */
-const SOURCES = ["index.ts", "migration", "components", "gates", "stacks", "plan"];
+/** The folders the planner runs from (everything it imports; tests/planner.test.ts follows the imports to check). */
+const SOURCES = ["index.ts", "migration", "clusterReader", "components", "preflight", "gates", "stacks", "plan"];
 
-transpile(SOURCES);
-// Bad usage is answered before the SDK loads.
-const args = require(path.join(OUT, "plan", "args.js"));
-const argv = process.argv.slice(2);
-if (!argv.includes("--help") && !argv.includes("-h")) {
-    try {
-        args.parseArgs(argv, process.cwd());
-    } catch (e) {
-        if (!(e instanceof args.UsageError)) throw e;
-        process.stderr.write(`plan: ${e.message}\n${args.USAGE}\n`);
-        process.exit(2);
+if (require.main === module) run();
+
+function run() {
+    transpile(SOURCES);
+    // Bad usage is answered before the SDK loads.
+    const args = require(path.join(OUT, "plan", "args.js"));
+    const argv = process.argv.slice(2);
+    if (!argv.includes("--help") && !argv.includes("-h")) {
+        try {
+            args.parseArgs(argv, process.cwd());
+        } catch (e) {
+            if (!(e instanceof args.UsageError)) throw e;
+            process.stderr.write(`plan: ${e.message}\n${args.USAGE}\n`);
+            process.exit(2);
+        }
     }
+    require(path.join(OUT, "plan", "fastStacks.js"));
+    const { main } = require(path.join(OUT, "plan", "cli.js"));
+    main(argv, (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`))
+        .then((code) => { process.exitCode = code; })
+        .catch((e) => {
+            const hint = process.env.PLAN_STACK_TRACES ? "" : "\n(run again with PLAN_STACK_TRACES=1 to see where it came from)";
+            process.stderr.write(`plan: unexpected error: ${e instanceof Error ? e.stack : e}${hint}\n`);
+            process.exitCode = 3;
+        });
 }
-require(path.join(OUT, "plan", "fastStacks.js"));
-const { main } = require(path.join(OUT, "plan", "cli.js"));
-main(argv, (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`))
-    .then((code) => { process.exitCode = code; })
-    .catch((e) => {
-        const hint = process.env.PLAN_STACK_TRACES ? "" : "\n(run again with PLAN_STACK_TRACES=1 to see where it came from)";
-        process.stderr.write(`plan: unexpected error: ${e instanceof Error ? e.stack : e}${hint}\n`);
-        process.exitCode = 3;
-    });
+
+module.exports = { SOURCES };

@@ -6,6 +6,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { importsOf } from "./support/imports";
 import { PROJECT_ROOT } from "./support/paths";
 
 const ROOT = PROJECT_ROOT;
@@ -27,11 +28,6 @@ function sources(dir: string): string[] {
     });
 }
 
-/** Every relative import of a file, as a path from the project root (without extension). */
-export function importsOf(file: string, text = fs.readFileSync(path.join(ROOT, file), "utf8")): string[] {
-    const specs = [...text.matchAll(/(?:from\s+|import\(\s*|require\(\s*)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]);
-    return specs.map((s) => path.normalize(path.join(path.dirname(file), s)));
-}
 
 const topOf = (file: string) => file.split(path.sep)[0].replace(/\.ts$/, ".ts");
 const concernOf = (file: string) => file.split(path.sep).slice(0, 2).join("/");

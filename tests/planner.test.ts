@@ -1,7 +1,9 @@
 // The offline planner (`npm run plan`), driven through its CLI entry in-process.
 import * as assert from "assert";
 import { execFileSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
+import { importsOf } from "./support/imports";
 import { main } from "../plan/cli";
 import { FIXTURES, PROJECT_ROOT } from "./support/paths";
 
@@ -119,6 +121,20 @@ describe("npm run plan (plan/launch.js)", () => {
             { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
         const plan = JSON.parse(out);
         assert.deepStrictEqual(plan.phases.map((p: { number: number; name: string }) => [p.number, p.name]), [[3, "scale-up-cilium"]]);
+    });
+
+    it("compiles every folder the planner imports (a fresh clone has no .build/ to fall back on)", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { SOURCES } = require(path.join(PROJECT_ROOT, "plan", "launch.js")) as { SOURCES: string[] };
+        const reached = new Set<string>();
+        const visit = (file: string) => {
+            if (reached.has(file)) return;
+            reached.add(file);
+            for (const target of importsOf(file)) visit(fs.existsSync(path.join(PROJECT_ROOT, `${target}.ts`)) ? `${target}.ts` : path.join(target, "index.ts"));
+        };
+        visit(path.join("plan", "cli.ts"));
+        const folders = [...new Set([...reached].map((f) => f.split(path.sep)[0]))].sort();
+        assert.deepStrictEqual(folders.filter((f) => !SOURCES.includes(f)), [], `reached ${folders.join(", ")}`);
     });
 
     it("exits 2 on bad usage, as the CLI does", () => {
