@@ -5,9 +5,10 @@
 import * as path from "path";
 import { LAST_PHASE, Phase, isPhase } from "../migration/phases";
 
-export const USAGE = "usage: npm run plan -- [--stack NAME | --config-file PATH] [--cluster-snapshot DIR] [--from N] [--to M] [--format text|markdown|json]\n" +
+export const USAGE = "usage: npm run plan -- [--stack NAME | --config-file PATH] [--cluster-snapshot DIR] [--from N] [--to M] [--format text|markdown|json] [--policy]\n" +
     "       --from 5 --to 4 plans a rollback: each phase below 5 reached one step back.\n" +
-    "       --cluster-snapshot DIR answers an existing cluster's AWS look-ups from a snapshot (npm run snapshot writes one).";
+    "       --cluster-snapshot DIR answers an existing cluster's AWS look-ups from a snapshot (npm run snapshot writes one).\n" +
+    "       --policy runs the policy pack (policy/) over each phase's resources; exit 1 on a mandatory violation.";
 
 export interface PlanCliArgs {
     configFile: string;
@@ -16,14 +17,18 @@ export interface PlanCliArgs {
     to: Phase;
     format: "text" | "markdown" | "json";
     clusterSnapshot?: string;
+    /** Run the policy pack over each phase. */
+    policy: boolean;
 }
 
 export class UsageError extends Error {}
 
 export function parseArgs(argv: string[], cwd: string): PlanCliArgs {
     const values: Record<string, string> = {};
+    let policy = false;
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
+        if (flag === "--policy") { policy = true; continue; }
         if (!["--stack", "--config-file", "--cluster-snapshot", "--from", "--to", "--format"].includes(flag)) throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
         const value = argv[++i];
         if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
@@ -44,5 +49,5 @@ export function parseArgs(argv: string[], cwd: string): PlanCliArgs {
     if (format !== "text" && format !== "markdown" && format !== "json") throw new UsageError(`--format ${JSON.stringify(format)}; allowed: text, markdown, json`);
     const configFile = values["--config-file"] ? path.resolve(cwd, values["--config-file"]) : path.resolve(cwd, `Pulumi.${stack}.yaml`);
     const clusterSnapshot = values["--cluster-snapshot"] ? path.resolve(cwd, values["--cluster-snapshot"]) : undefined;
-    return { configFile, stack, from, to, format, ...(clusterSnapshot ? { clusterSnapshot } : {}) };
+    return { configFile, stack, from, to, format, policy, ...(clusterSnapshot ? { clusterSnapshot } : {}) };
 }

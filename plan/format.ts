@@ -15,6 +15,7 @@ export function planJson(phases: PhasePlan[]): string {
             resources: p.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
             changes: p.changes.map((c) => ({ op: c.op, type: c.type, name: c.name })),
             ...(p.forecast ? { forecast: p.forecast } : {}),
+            ...(p.violations ? { violations: p.violations } : {}),
         })),
     }, null, 2);
 }
@@ -58,6 +59,14 @@ function newNotes(phases: PhasePlan[], index: number): string[] {
     return phases[index].notes.filter((note) => !before.has(note));
 }
 
+/** With `--policy`: the phase's violations, one line each, or that there are none. */
+function violationLines(p: PhasePlan): string[] {
+    if (!p.violations) return [];
+    if (p.violations.length === 0) return ["policy: no violations"];
+    return [`policy: ${p.violations.length} violation${p.violations.length === 1 ? "" : "s"}`,
+        ...p.violations.map((v) => `  [${v.enforcementLevel}] ${v.policy}: ${v.message}${v.resource ? ` (${v.resource})` : ""}`)];
+}
+
 function forecastText(p: PhasePlan): string[] {
     if (!p.forecast) return [];
     return "unavailable" in p.forecast ? [`drain forecast: not available: ${p.forecast.unavailable}`] : forecastLines(p.forecast);
@@ -74,6 +83,7 @@ export function planText(phases: PhasePlan[]): string {
         }
         for (const note of newNotes(phases, index)) lines.push(`  note: ${note}`);
         for (const line of forecastText(p)) lines.push(`  ${line}`);
+        for (const line of violationLines(p)) lines.push(`  ${line}`);
         lines.push(`  gate: ${p.gate.length > 0 ? p.gate.join(", ") : "none (goldpinger disabled: connectivity not proven)"}`, "");
     }
     return lines.join("\n");
@@ -85,6 +95,7 @@ export function planMarkdown(phases: PhasePlan[]): string {
         lines.push(`## Phase ${p.number} — \`${p.name}\`${p.rollbackFrom !== undefined ? ` (rolling back from ${p.rollbackFrom})` : ""}`, "", p.summary, "", `${counts(p)}. Gate: ${p.gate.map((g) => `\`${g}\``).join(", ")}.`, "");
         for (const note of newNotes(phases, index)) lines.push(`> ${note}`, "");
         if (p.forecast) lines.push("```", ...forecastText(p), "```", "");
+        if (p.violations) lines.push(...violationLines(p).map((l) => (l.startsWith("  ") ? `  - ${l.trim()}` : `**${l}**`)), "");
         if (p.changes.length === 0) continue;
         lines.push("| component | change | type | name |", "|---|---|---|---|");
         for (const group of groupChanges(p)) {

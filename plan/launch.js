@@ -7,8 +7,8 @@ const path = require("path");
 
 const { transpile, OUT } = require("./transpile");
 
-/** The folders the planner runs from (everything it imports; tests/planner.test.ts follows the imports to check). */
-const SOURCES = ["index.ts", "migration", "clusterReader", "components", "preflight", "gates", "stacks", "plan"];
+/** The folders the planner runs from (everything it imports, and the policy pack for --policy; tests/planner.test.ts follows the imports to check). */
+const SOURCES = ["index.ts", "migration", "clusterReader", "components", "preflight", "gates", "stacks", "plan", "policy"];
 
 if (require.main === module) run();
 
@@ -28,7 +28,9 @@ function run() {
     }
     require(path.join(OUT, "plan", "fastStacks.js"));
     const { main } = require(path.join(OUT, "plan", "cli.js"));
-    main(argv, (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`))
+    // plan/ and policy/ share a floor and do not import each other: the entry hands the pack's policies to the planner.
+    const policies = argv.includes("--policy") ? require(path.join(OUT, "policy", "policies.js")).policies : undefined;
+    main(argv, (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`), policies)
         .then((code) => { process.exitCode = code; })
         .catch((e) => {
             const hint = process.env.PLAN_STACK_TRACES ? "" : "\n(run again with PLAN_STACK_TRACES=1 to see where it came from)";

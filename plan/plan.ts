@@ -14,6 +14,7 @@ import { AwsSnapshot } from "./awsSnapshot";
 import { Change, diffPhases } from "./diff";
 import { StackConfig, evaluate } from "./evaluate";
 import { RecordedResource } from "./mockRuntime";
+import { Violation } from "./policyRun";
 
 export interface PhasePlan {
     number: Phase;
@@ -30,6 +31,8 @@ export interface PhasePlan {
     notes: string[];
     /** Phase 5 with a cluster snapshot: the drain forecast (preflight/forecast.ts), or why there is none. */
     forecast?: DrainForecast | { unavailable: string };
+    /** With `--policy`: what the policy pack found in this phase's resources. */
+    violations?: Violation[];
 }
 
 export interface PlanArgs {
