@@ -1,6 +1,6 @@
 /** Small readings of Kubernetes objects shared by the checks. */
 import { Condition, DaemonSet, Deployment, List, Node, Pod } from "./k8sTypes";
-import { LabelSelector, matches } from "./selectors";
+import { GateContext, LabelSelector, isLegacy, matches } from "./selectors";
 
 export const nameOf = (o: { metadata?: { name?: string } }): string => o.metadata?.name ?? "(unnamed)";
 export const qualifiedName = (o: { metadata?: { name?: string; namespace?: string } }): string => `${o.metadata?.namespace ?? "?"}/${nameOf(o)}`;
@@ -18,6 +18,11 @@ export const isMirrorPod = (pod: Pod): boolean => pod.metadata?.annotations?.["k
 
 export function nodesMatching(nodes: List<Node>, selector: LabelSelector): Node[] {
     return nodes.items.filter((n) => matches(selector, n.metadata?.labels));
+}
+
+/** The legacy nodes ("Which CNI a node gets"; selectors.ts `isLegacy`). */
+export function legacyNodes(nodes: List<Node>, ctx: GateContext): Node[] {
+    return nodes.items.filter((n) => isLegacy(ctx, n.metadata?.labels));
 }
 
 export function podsWithLabel(pods: List<Pod>, key: string, value: string, namespace?: string): Pod[] {

@@ -1,5 +1,5 @@
 /**
- * `npm run gate -- CHECK [--snapshot DIR | --kubeconfig PATH] [--wait DURATION]`
+ * `npm run gate -- CHECK [--snapshot DIR | --kubeconfig PATH] [--wait DURATION] [--legacy-nodepools A,B] [--legacy-asgs A,B]`
  * Prints one line per finding and a last line `PASS <check>` or `FAIL <check>: <reason>`; input that cannot be read
  * (a missing or broken file, an unreachable cluster) is `ERROR <check>: <why>`, exit 2 — never a verdict on the cluster.
  * Exit 0 pass, 1 fail, 2 input or usage error (including a cluster that cannot be read).
@@ -21,6 +21,10 @@ import { DEFAULT_OPTIONS, PreflightInput, PreflightOptions } from "../preflight/
 
 export const USAGE = "usage: npm run gate -- CHECK [--snapshot DIR | --kubeconfig PATH] [--wait DURATION] [--interval DURATION]\n" +
     "       [--legacy-label KEY=VALUE] [--cilium-label KEY=VALUE] [--goldpinger-namespace NS]\n" +
+    "       [--legacy-nodegroups A,B] [--legacy-nodepools A,B] [--legacy-asgs A,B] [--cilium-everywhere]\n" +
+    "       (legacy nodes: every Linux EC2 node without the Cilium label, less Fargate, hybrid, Auto Mode and Windows nodes;\n" +
+    "        the pools name them in messages, and legacy-drained refuses a legacy node in none; --cilium-everywhere (phase 8 on):\n" +
+    "        only nodes with the legacy label count as legacy)\n" +
     "       [--preflight-options JSON] [--cluster NAME] [--region REGION]   (preflight: the stack's choices; the EKS cluster for the AWS files)\n" +
     `CHECK: ${VALID_CHECKS.join(", ")}`;
 
@@ -39,7 +43,9 @@ export interface GateArgs {
 export class UsageError extends Error {}
 
 const FLAGS = ["--snapshot", "--kubeconfig", "--wait", "--interval", "--legacy-label", "--cilium-label", "--goldpinger-namespace",
-    "--preflight-options", "--cluster", "--region"];
+    "--preflight-options", "--cluster", "--region", "--legacy-nodegroups", "--legacy-nodepools", "--legacy-asgs"];
+/** Options without a value. */
+const SWITCHES = ["--cilium-everywhere"];
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): GateArgs {
     const positional: string[] = [];
@@ -47,6 +53,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): GateArgs
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (!a.startsWith("--")) { positional.push(a); continue; }
+        if (SWITCHES.includes(a)) { values[a] = "true"; continue; }
         if (!FLAGS.includes(a)) throw new UsageError(`unknown option ${JSON.stringify(a)}`);
         const value = argv[++i];
         if (value === undefined) throw new UsageError(`${a} needs a value`);
@@ -72,7 +79,19 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): GateArgs
         if (!parsed) throw new UsageError(`${flag} ${JSON.stringify(values[flag])} is not KEY=VALUE`);
         return parsed;
     };
-    const ctx = { legacy: selector("--legacy-label", DEFAULT_CONTEXT.legacy), cilium: selector("--cilium-label", DEFAULT_CONTEXT.cilium) };
+    const list = (flag: string) => {
+        if (values[flag] === undefined) return undefined;
+        const names = values[flag].split(",").map((n) => n.trim()).filter((n) => n.length > 0);
+        if (names.some((n) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(n))) throw new UsageError(`${flag} ${JSON.stringify(values[flag])} is not a comma-separated list of names`);
+        return names;
+    };
+    const pools = { nodeGroups: list("--legacy-nodegroups"), nodePools: list("--legacy-nodepools"), asgs: list("--legacy-asgs") };
+    const told = Object.values(pools).some((p) => p !== undefined);
+    const ctx: GateContext = {
+        legacy: selector("--legacy-label", DEFAULT_CONTEXT.legacy), cilium: selector("--cilium-label", DEFAULT_CONTEXT.cilium),
+        ...(values["--cilium-everywhere"] ? { legacyBy: "marker" as const } : {}),
+        ...(told ? { pools: Object.fromEntries(Object.entries(pools).filter(([, v]) => v !== undefined)) } : {}),
+    };
     if (ctx.legacy.text === ctx.cilium.text) throw new UsageError("--legacy-label and --cilium-label must differ");
     return {
         check, checks, source, ctx,

@@ -18,14 +18,14 @@ export type CheckName = (typeof CHECK_NAMES)[number];
 export const PHASES = [
     { number: 0, name: "baseline", summary: "VPC, EKS cluster with its addons, ng-1 (aws-cni), empty tainted ng-cilium, goldpinger",
       existingSummary: "adopt the cluster's legacy node groups and add-ons as they are (import), empty tainted <group>-cilium twins, goldpinger", gate: ["preflight", "connectivity"] },
-    { number: 1, name: "pin-aws-node", summary: "aws-node may only run on cni=aws-cni nodes (node affinity)",
-      existingSummary: "legacy node groups and their nodes labelled cni=aws-cni; aws-node may only run on them (affinity merged into vpc-cni's settings)", gate: ["aws-node-pinned", "connectivity"] },
-    { number: 2, name: "install-cilium", summary: "cilium-operator IAM role (IRSA) and Cilium in ENI mode, kept off cni=aws-cni nodes",
-      existingSummary: "cilium-operator IAM role (IRSA or Pod Identity) and Cilium in ENI mode, kept off cni=aws-cni nodes", gate: ["cilium-operator-ready"] },
+    { number: 1, name: "pin-aws-node", summary: "aws-node leaves nodes born with cni=cilium (cni NotIn [cilium] added to its node affinity)",
+      existingSummary: "legacy node groups and their nodes labelled cni=aws-cni; aws-node leaves nodes born with cni=cilium (affinity merged into vpc-cni's settings)", gate: ["aws-node-pinned", "connectivity"] },
+    { number: 2, name: "install-cilium", summary: "cilium-operator IAM role (IRSA) and Cilium in ENI mode, only on cni=cilium nodes",
+      existingSummary: "cilium-operator IAM role (IRSA or Pod Identity) and Cilium in ENI mode, only on cni=cilium nodes", gate: ["cilium-operator-ready"] },
     { number: 3, name: "scale-up-cilium", summary: "ng-cilium scaled to its configured size; Cilium takes the new nodes",
       existingSummary: "each twin scaled to its legacy group's size; Cilium takes the new nodes", gate: ["cilium-ready", "connectivity"] },
-    { number: 4, name: "cordon-legacy", summary: "every cni=aws-cni node cordoned; goldpinger Deployment restarted onto new nodes",
-      existingSummary: "every cni=aws-cni node cordoned; goldpinger Deployment restarted onto new nodes", gate: ["legacy-cordoned", "connectivity"] },
+    { number: 4, name: "cordon-legacy", summary: "every legacy node (Linux EC2, no cni=cilium) cordoned; goldpinger Deployment restarted onto new nodes",
+      existingSummary: "every legacy node (Linux EC2, no cni=cilium) cordoned; goldpinger Deployment restarted onto new nodes", gate: ["legacy-cordoned", "connectivity"] },
     { number: 5, name: "drain-legacy", summary: "legacy nodes drained through the eviction API (PodDisruptionBudgets respected)",
       existingSummary: "legacy nodes drained through the eviction API (PodDisruptionBudgets respected)", gate: ["legacy-drained", "cilium-managed", "connectivity"] },
     { number: 6, name: "remove-aws-node", summary: "vpc-cni addon removed and the aws-node DaemonSet deleted, after a drained re-check",
@@ -80,7 +80,7 @@ export function isCheckName(value: string): value is CheckName {
 
 // ---- predicates: what the cluster looks like at a phase ----------------------------------------------------
 
-/** aws-node carries the `cni In [aws-cni]` affinity (until it is removed). */
+/** aws-node carries the `cni NotIn [cilium]` affinity (until it is removed): "Which CNI a node gets". */
 export const awsNodePinned = (phase: Phase): boolean => phase >= 1 && phase < 6;
 /** Cilium (release + operator IAM role) is declared. */
 export const ciliumInstalled = (phase: Phase): boolean => phase >= 2;

@@ -31,13 +31,13 @@ export const CAPACITY_CHECKS: PreflightCheck[] = [
         id: "karpenter", severity: "warning", phase: 1, needs: ["deployments"],
         run: ({ input, options }) => {
             const found = itemsOf(input.deployments).filter((d) => labelsOf(d)["app.kubernetes.io/name"] === "karpenter" || d.metadata?.name === "karpenter").map(qualified);
-            const { key, legacyValue, ciliumValue } = options.labels;
+            const { key, ciliumValue } = options.labels;
             return found.length === 0 ? [] : [{
-                message: `Karpenter runs (${some(found)}): the nodes it launches belong to neither pool, and once aws-node is pinned (phase 1) a node without ` +
-                    `${key}=${legacyValue} or ${key}=${ciliumValue} gets no CNI at all.`,
+                message: `Karpenter runs (${some(found)}): a node it launches without ${key}=${ciliumValue} is a legacy node and keeps aws-node ` +
+                    "(\"Which CNI a node gets\"); a NodePool's nodes are in no configured legacy pool, so nothing retires them (pool-less-legacy-node).",
                 objects: found,
-                remedy: `Before phase 1 give its NodePools the label ${key}=${legacyValue}; from phase 3, ${key}=${ciliumValue} and the taint ` +
-                    "node.cilium.io/agent-not-ready=true:NoExecute, so new nodes join the Cilium pool.",
+                remedy: "Before phase 1 move the workloads of NodePools other than the twins' off and set their limits to 0, or keep Karpenter's nodes out of " +
+                    "this cluster; this version migrates managed node groups only.",
             }];
         },
     },

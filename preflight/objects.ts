@@ -2,7 +2,8 @@
  * Readings of Kubernetes objects the preflight checks share: label selectors and node affinity as the scheduler
  * evaluates them, which pods sit on legacy nodes, what owns a pod, and aws-node's environment as it runs.
  */
-import { EKS_COMPUTE_TYPE_LABEL, EKS_NODEGROUP_LABEL } from "../migration/names";
+import { EKS_COMPUTE_TYPE_LABEL } from "../migration/names";
+import { isLegacyNode, poolOfNode } from "../migration/nodeRule";
 import { List } from "../clusterReader/k8sTypes";
 import { Obj, PreflightContext, PreflightInput, PreflightOptions } from "./types";
 
@@ -78,20 +79,27 @@ export function ownNetworkKind(node: Obj): string | undefined {
     return labels["kubernetes.io/os"] === "windows" ? "windows" : undefined;
 }
 
-/** The legacy nodes the options select (design.md, "Preflight"). */
+/**
+ * The legacy nodes ("Which CNI a node gets"): every Linux EC2 node without the Cilium label, less Fargate, hybrid,
+ * Auto Mode and Windows nodes — labelled legacy or not, in a configured pool or not. The options' pools only assign
+ * each legacy node to a pool (`configuredPoolOf`).
+ */
 export function legacyNodesOf(input: PreflightInput, options: PreflightOptions): Set<string> {
-    const nodes = itemsOf(input.nodes).filter((n) => !ownNetworkKind(n));
+    return new Set(itemsOf(input.nodes).filter((n) => isLegacyNode(labelsOf(n), options.labels)).map(nameOf));
+}
+
+/**
+ * The configured legacy pool a node belongs to, if any: a managed node group the stack migrates (its `nodeGroups`,
+ * by default every managed node group; the demo's one legacy group). Other kinds (NodePools, ASGs) are not
+ * configurable yet: their nodes are in no configured pool.
+ */
+export function configuredPoolOf(node: Obj, options: PreflightOptions): string | undefined {
+    const pool = poolOfNode(labelsOf(node));
+    if (pool?.kind !== "node group") return undefined;
     const sel = options.legacy;
-    if (sel.kind === "aws-node") {
-        const withAwsNode = new Set(itemsOf(input.pods).filter((p) => p.metadata?.namespace === "kube-system" &&
-            p.metadata?.labels?.["k8s-app"] === "aws-node").map((p) => p.spec?.nodeName));
-        return new Set(nodes.map(nameOf).filter((n) => withAwsNode.has(n)));
-    }
-    const group = (n: Obj) => labelsOf(n)[EKS_NODEGROUP_LABEL];
-    if (sel.kind === "node-group") return new Set(nodes.filter((n) => group(n) === sel.name).map(nameOf));
-    const ciliumValue = options.labels.ciliumValue;
-    return new Set(nodes.filter((n) => group(n) !== undefined && (sel.groups ? sel.groups.includes(group(n)) : labelsOf(n)[options.labels.key] !== ciliumValue))
-        .map(nameOf));
+    if (sel.kind === "node-group") return pool.name === sel.name ? pool.name : undefined;
+    if (sel.kind === "node-groups" && sel.groups) return sel.groups.includes(pool.name) ? pool.name : undefined;
+    return pool.name;
 }
 
 /** Running (not finished) pods on legacy nodes. */

@@ -4,12 +4,12 @@
  * snapshot's node groups and subnets.
  */
 import { EKS_NODEGROUP_LABEL } from "../migration/names";
-import { itemsOf, labelsOf, nameOf } from "./objects";
+import { configuredPoolOf, itemsOf, labelsOf, nameOf } from "./objects";
 import { Obj, PreflightContext } from "./types";
 
-/** The managed node groups whose nodes are legacy (as described by EKS). */
+/** The configured legacy managed node groups that have legacy nodes (as described by EKS). */
 export function legacyGroups(ctx: PreflightContext): Obj[] {
-    const names = new Set(itemsOf(ctx.input.nodes).filter((n) => ctx.legacyNodes.has(nameOf(n))).map((n) => labelsOf(n)[EKS_NODEGROUP_LABEL]));
+    const names = new Set(itemsOf(ctx.input.nodes).filter((n) => ctx.legacyNodes.has(nameOf(n))).map((n) => configuredPoolOf(n, ctx.options)));
     return (ctx.input.nodegroups ?? []).filter((g) => names.has(g.nodegroupName));
 }
 

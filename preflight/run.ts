@@ -1,10 +1,10 @@
 /**
  * Runs every preflight check on what was read: a check whose files are all there reports its hazards; one with a
  * file missing reports `not-checked` naming it (never a pass). A blocker named in `preflight.accept` is shown with
- * its reason and no longer fails the run.
+ * its reason and no longer fails the run, unless it is unwaivable (catalog.ts `UNWAIVABLE`).
  */
 import { AWS_FILES, KUBECTL_FILES, SnapshotFile } from "../migration/snapshotFiles";
-import { NOT_CHECKED, PREFLIGHT_CHECKS } from "./catalog";
+import { NOT_CHECKED, PREFLIGHT_CHECKS, UNWAIVABLE } from "./catalog";
 import { DrainForecast, drainForecast } from "./forecast";
 import { buildIndex } from "./index";
 import { legacyNodesOf } from "./objects";
@@ -53,7 +53,8 @@ export function runPreflight(input: PreflightInput, options: PreflightOptions): 
         for (const hit of check.run(ctx)) {
             const finding: Finding = { id: check.id, severity: hit.severity ?? check.severity, message: hit.message, objects: hit.objects,
                 phase: hit.phase ?? check.phase, remedy: hit.remedy };
-            const accepted = finding.severity === "blocker" ? options.accept.find((a) => a.id === check.id) : undefined;
+            // An unwaivable blocker stays one, whatever `preflight.accept` says.
+            const accepted = finding.severity === "blocker" && !UNWAIVABLE.includes(check.id) ? options.accept.find((a) => a.id === check.id) : undefined;
             findings.push(accepted ? { ...finding, accepted: { reason: accepted.reason } } : finding);
         }
     }

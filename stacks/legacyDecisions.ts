@@ -12,6 +12,8 @@ export function legacyStepDecisions(config: MigrationConfig, kubeconfig: pulumi.
     const { phase } = config;
     return {
         labels: config.nodeLabels,
+        // Phases 1–7 by the rule; from 8, where an unlabelled node runs Cilium, by the legacy marker.
+        legacyBy: phases.cnisCoexist(phase) ? "rule" : "marker",
         kubeconfig,
         cordon: phases.legacyCordoned(phase),
         restartAfterCordon: connectivity ? [{ namespace: connectivity.namespace, name: connectivity.name }] : [],

@@ -75,6 +75,7 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     const gateArgs = (gatePhase: phases.Phase) => ({
         checks: phases.gateChecks(gatePhase, { goldpinger: config.goldpinger.enabled }),
         kubeconfig, gateCli, timeout: config.gate.timeout, labels, preflight,
+        ciliumEverywhere: !phases.cnisCoexist(gatePhase),
         triggers: [phase, configFingerprint(config)],
     });
     const entryGate = phase > phases.FIRST_PHASE
@@ -96,6 +97,8 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
             } : undefined,
         pinned: phases.awsNodePinned(phase),
         remove: phases.awsNodeRemoved(phase),
+        // Phase 6's re-check refuses while a legacy node is in none of them.
+        legacyPools: { nodeGroups: existing ? existing.facts.nodeGroups.map((g) => g.name) : [config.legacyNodeGroup.name] },
         kubeconfig, gateCli, tags,
         dependsOn,
     });

@@ -3,7 +3,7 @@
  * stack: which nodes are legacy, where their pods go, and the choices that change a finding (drain, policy mode,
  * portmap, Helm overrides). Pure.
  */
-import { FINDING_IDS } from "../preflight/catalog";
+import { FINDING_IDS, UNWAIVABLE } from "../preflight/catalog";
 import { PreflightOptions } from "../preflight/types";
 import { MigrationConfig, PreflightConfig } from "./configTypes";
 import { INVALID, Problems, isPlainObject, noUnknownKeys } from "./validate";
@@ -29,6 +29,8 @@ export function parsePreflight(p: Problems, value: unknown): PreflightConfig {
         noUnknownKeys(p, key, a, ["id", "reason"]);
         if (typeof a.id !== "string" || !FINDING_IDS.includes(a.id)) {
             p.add(`\`${key}.id\` is ${JSON.stringify(a.id)}; it must be a preflight finding id: ${FINDING_IDS.join(", ")}.`);
+        } else if (UNWAIVABLE.includes(a.id)) {
+            p.add(`\`${key}.id\` is ${JSON.stringify(a.id)}, an unwaivable blocker: it cannot be accepted; remove its cause (npm run preflight names the nodes).`);
         }
         if (typeof a.reason !== "string" || a.reason.trim().length < 10) {
             p.add(`\`${key}.reason\` is ${JSON.stringify(a.reason)}; say why the blocker is accepted (at least 10 characters): it is shown with the finding.`);

@@ -4,6 +4,8 @@
  * can refuse the update (config, guard, the cluster as AWS describes it) does so before any resource is declared.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { NodeLabels } from "../migration/names";
+import * as phases from "../migration/phases";
 import { phaseName } from "../migration/phases";
 import { loadConfig } from "./config";
 import { MigrationConfig } from "./configTypes";
@@ -55,6 +57,20 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     return { facts, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null };
 }
 
+/**
+ * What "Which CNI a node gets" means for this stack, said in phases 1–7 (the planner shows it once, where it starts):
+ * a stack pinned by an earlier version (the seeds' `In [legacy]` / `NotIn [legacy]`) moves to it in its next update.
+ */
+export function cniRuleNote(labels: NodeLabels): string {
+    const { key, legacyValue, ciliumValue } = labels;
+    return `Which CNI a node gets: Cilium runs only on nodes registered with ${key}=${ciliumValue} (its per-node workloads require ` +
+        `${key} In [${ciliumValue}] from phase 2), aws-node everywhere else (each of its affinity terms gets ${key} NotIn [${ciliumValue}]), and ` +
+        `legacy nodes — cordoned, drained, counted by the gates — are every Linux EC2 node without ${key}=${ciliumValue} ` +
+        `(${key}=${legacyValue} is a marker). A stack pinned by an earlier version (${key} In [${legacyValue}] on aws-node, ${key} NotIn ` +
+        `[${legacyValue}] on Cilium) moves to this in its next update: every node carries one of the two labels, so neither agent's nodes ` +
+        "change; aws-node and the Cilium agents roll once (their pod templates change), and the cordon and drain steps re-run once with the new selector.";
+}
+
 export async function migrationProgram(options: ProgramOptions = {}): Promise<Record<string, unknown>> {
     const config = loadConfig();
     const own = await readOwnOutputs();
@@ -67,7 +83,9 @@ export async function migrationProgram(options: ProgramOptions = {}): Promise<Re
     });
     const log = options.log ?? ((message: string) => pulumi.log.info(message));
     log(`eks-cilium-migration: ${decision.kind}, last applied phase ${applied ?? "none"} → phase ${config.phase} (${phaseName(config.phase)})`);
-    const existing = await existingClusterInput(config, own, options, options.note ?? ((message: string) => { void pulumi.log.warn(message); }));
+    const note = options.note ?? ((message: string) => { void pulumi.log.warn(message); });
+    if (config.phase >= 1 && phases.cnisCoexist(config.phase)) note(cniRuleNote(config.nodeLabels));
+    const existing = await existingClusterInput(config, own, options, note);
 
     const region = options.region ?? new pulumi.Config("aws").get("region");
     const migration = buildMigration(config, { ...options, ...(region ? { region } : {}) }, existing);

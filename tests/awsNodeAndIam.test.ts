@@ -18,7 +18,8 @@ const VPC_CNI = path.join(FIXTURES, "real", "amazon-vpc-cni");
 const chartTerms = (tag: string) => YAML.parse(fs.readFileSync(path.join(VPC_CNI, tag, "values.yaml"), "utf8"))
     .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
 const termsOf = (affinity: ReturnType<typeof awsNodeAffinity>) => affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
-const LEGACY = { key: "cni", operator: "In", values: ["aws-cni"] };
+// "Which CNI a node gets": pinning adds `cni NotIn [cilium]` to each term (aws-node keeps every node not born with the Cilium label).
+const LEGACY = { key: "cni", operator: "NotIn", values: ["cilium"] };
 
 describe("aws-node affinity", () => {
     it("keeps the real chart's default terms of the version that runs (before and from v1.19.0, and the newest)", () => {

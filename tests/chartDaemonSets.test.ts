@@ -58,6 +58,7 @@ const at = (values: unknown, key: string): unknown => key.split(".").reduce<unkn
 type Term = { matchExpressions?: { key: string; operator: string; values?: string[] }[] };
 const requiredTerms = (affinity: unknown): Term[] => (at(affinity, "nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms") as Term[] | undefined) ?? [];
 const excludes = (term: Term, key: string, value: string) => (term.matchExpressions ?? []).some((e) => e.key === key && e.operator === "NotIn" && (e.values ?? []).includes(value));
+const requires = (term: Term, key: string, value: string) => (term.matchExpressions ?? []).some((e) => e.key === key && e.operator === "In" && JSON.stringify(e.values) === JSON.stringify([value]));
 
 const valuesFor = (phase: Phase, version: string, overrides: Record<string, unknown> = {}) => (assertCiliumOverridesAllowed(phase, overrides), ciliumValues({
     ...ciliumDecisions(phase), chartVersion: version, clusterName: "prod-eu-1", operatorRoleArn: "arn:aws:iam::123456789012:role/cilium-operator",
@@ -96,6 +97,14 @@ describe("the Cilium chart's per-node workloads stay off legacy nodes", () => {
                 });
             }
 
+            it("Linux only: each workload has the chart's kubernetes.io/os=linux nodeSelector, or says so in our affinity (the SPIRE agent)", () => {
+                for (const ds of applicable.filter((d) => d.affinity)) {
+                    const key = ds.affinity as string;
+                    const selector = at(defaults, key === "affinity" ? "nodeSelector" : key.replace(/affinity$/, "nodeSelector")) as Record<string, string> | undefined;
+                    assert.strictEqual(selector?.["kubernetes.io/os"] === "linux", !ds.linuxInAffinity, `${key}: ${JSON.stringify(selector)}`);
+                }
+            });
+
             it("the chart's own node expressions, which our terms replace, are kept", () => {
                 for (const ds of applicable.filter((d) => d.affinity)) {
                     const key = ds.affinity as string;
@@ -105,7 +114,7 @@ describe("the Cilium chart's per-node workloads stay off legacy nodes", () => {
             });
 
             for (const phase of PHASES.filter((p) => p.number >= 2)) {
-                it(`phase ${phase.number}: the effective values keep each one ${cnisCoexist(phase.number) ? "off cni=aws-cni nodes and " : ""}off Fargate, hybrid and Auto Mode nodes`, () => {
+                it(`phase ${phase.number}: the effective values keep each one ${cnisCoexist(phase.number) ? "on cni=cilium nodes only, and " : ""}off Fargate, hybrid and Auto Mode nodes`, () => {
                     const effective = helmMerge(defaults, valuesFor(phase.number, version));
                     for (const ds of applicable) checkKeptOff(ds, effective, cnisCoexist(phase.number));
                 });
@@ -147,7 +156,9 @@ function checkKeptOff(ds: ChartDaemonSet, effective: unknown, bothCnisRun: boole
     for (const term of terms) {
         // Terms are ORed: every one of them must exclude what must be excluded.
         for (const value of NOT_CILIUM_COMPUTE.values ?? []) assert.ok(excludes(term, NOT_CILIUM_COMPUTE.key, value), `${key} excludes compute-type ${value}`);
-        assert.strictEqual(excludes(term, DEFAULT_NODE_LABELS.key, DEFAULT_NODE_LABELS.legacyValue), bothCnisRun, `${key} excludes legacy nodes exactly while both CNIs run`);
+        // "Which CNI a node gets": only nodes born with the Cilium label while both CNIs run; the seeds' rule is gone.
+        assert.strictEqual(requires(term, DEFAULT_NODE_LABELS.key, DEFAULT_NODE_LABELS.ciliumValue), bothCnisRun, `${key} requires cni=cilium exactly while both CNIs run`);
+        assert.ok(!excludes(term, DEFAULT_NODE_LABELS.key, DEFAULT_NODE_LABELS.legacyValue), `${key} has no cni NotIn [aws-cni] (the seeds' rule)`);
         for (const e of CHART_DEFAULT_NODE_EXPRESSIONS[key] ?? []) assert.ok((term.matchExpressions ?? []).some((x) => JSON.stringify(x) === JSON.stringify(e)), `${key} keeps ${e.key}`);
     }
 }

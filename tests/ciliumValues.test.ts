@@ -97,12 +97,12 @@ describe("Cilium Helm values", () => {
         }
     });
 
-    it("while both CNIs coexist (2–7): watcher restart off, agents kept off cni=aws-cni nodes (and off Fargate, hybrid, Auto Mode)", () => {
+    it("while both CNIs coexist (2–7): watcher restart off, agents only on cni=cilium nodes (and off Fargate, hybrid, Auto Mode)", () => {
         for (let phase = 2; phase <= 7; phase++) {
             const v = ciliumValues(input(phase as Phase)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
             assert.strictEqual(v.operator.unmanagedPodWatcher.restart, false);
             assert.deepStrictEqual(v.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms,
-                [{ matchExpressions: [{ key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate", "hybrid", "auto"] }, { key: "cni", operator: "NotIn", values: ["aws-cni"] }] }]);
+                [{ matchExpressions: [{ key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate", "hybrid", "auto"] }, { key: "cni", operator: "In", values: ["cilium"] }] }]);
             assert.ok(v.affinity.podAntiAffinity, "the chart's one-agent-per-node anti-affinity is kept");
             assert.strictEqual(v.kubeProxyReplacement, false);
             assert.strictEqual(v.hubble, undefined);

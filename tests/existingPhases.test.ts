@@ -77,7 +77,8 @@ describe("existing cluster: every phase from the snapshot", function () {
         assert.deepStrictEqual(after.resources, before.resources);
         assert.strictEqual(vpcCni.inputs.serviceAccountRoleArn, vpcCniDescribed().serviceAccountRoleArn, "its IRSA role stays");
         const terms = after.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
-        assert.ok(terms.length > 0 && terms.every((t: Json) => t.matchExpressions.some((m: Json) => m.key === "cni" && m.operator === "In" && m.values[0] === "aws-cni")));
+        assert.ok(terms.length > 0 && terms.every((t: Json) => t.matchExpressions.some((m: Json) => m.key === "cni" && m.operator === "NotIn" && m.values[0] === "cilium")));
+        assert.ok(terms.every((t: Json) => !t.matchExpressions.some((m: Json) => m.key === "cni" && m.operator === "In")), "no seeds' pin next to it");
     });
 
     it("each twin copies its group (subnets, types, capacity, AMI, disk, labels, taints, launch template) and adds the cni label and startup taint", async () => {

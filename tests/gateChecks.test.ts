@@ -31,11 +31,21 @@ describe("gate checks", () => {
             stray.metadata = { ...stray.metadata, name: "aws-node-zz9q" };
             stray.spec = { ...stray.spec, nodeName: name(nodesOf(s, "cilium")[0]) };
             s.pods.items.push(stray);
-            assert.strictEqual(awsNodePinned(s, ctx).reason, `aws-node pod aws-node-zz9q is on node ${name(nodesOf(s, "cilium")[0])}, which is not a cni=aws-cni node`);
+            assert.strictEqual(awsNodePinned(s, ctx).reason, `aws-node pod aws-node-zz9q is on node ${name(nodesOf(s, "cilium")[0])}, which is not a legacy node (it carries cni=cilium)`);
         });
 
         it("fails when the DaemonSet still has the default affinity", () => {
-            assert.strictEqual(awsNodePinned(at(0), ctx).reason, "DaemonSet kube-system/aws-node has no required node affinity cni In [aws-cni] in every term");
+            assert.strictEqual(awsNodePinned(at(0), ctx).reason, "DaemonSet kube-system/aws-node has no required node affinity: it would run on cni=cilium nodes");
+        });
+
+        it("judges the pin by effect: the seeds' `cni In [aws-cni]` leaves a legacy node nobody labelled, and fails", () => {
+            const s = at(1);
+            const ds = s.daemonsets.items.find((d) => name(d) === "aws-node");
+            const terms = ds?.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+            terms[0].matchExpressions = [...(terms[0].matchExpressions ?? []).filter((e) => e.key !== "cni"), { key: "cni", operator: "In", values: ["aws-cni"] }];
+            assert.match(awsNodePinned(s, ctx).reason, /^DaemonSet kube-system\/aws-node does not admit a Linux amd64 node registered with no label of ours, a legacy node nobody labelled \(it admits it with cni=aws-cni\)/);
+            terms[0].matchExpressions = terms[0].matchExpressions.filter((e) => e.key !== "cni");
+            assert.match(awsNodePinned(s, ctx).reason, /^DaemonSet kube-system\/aws-node admits a node labelled cni=cilium: every term needs cni NotIn \[cilium\]/);
         });
 
         it("fails when one node selector term lets aws-node out (terms are ORed)", () => {
@@ -45,14 +55,20 @@ describe("gate checks", () => {
             assert.strictEqual(awsNodePinned(s, ctx).pass, false);
         });
 
-        it("fails on a node in neither pool (it would have no CNI), not on Fargate, hybrid, Auto Mode or Windows nodes", () => {
+        it("a node in neither pool is a legacy node (it needs a ready aws-node); Fargate, hybrid, Auto Mode and Windows nodes are not counted", () => {
             const s = at(1);
             const stray = copy(nodesOf(s, "aws-cni")[0]);
-            stray.metadata = { ...stray.metadata, name: "ip-10-0-9-9.ec2.internal", labels: { "kubernetes.io/os": "linux", "eks.amazonaws.com/nodegroup": "ng-1" } };
+            stray.metadata = { ...stray.metadata, name: "ip-10-0-9-9.ec2.internal", labels: { "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", "eks.amazonaws.com/nodegroup": "ng-1" } };
             s.nodes.items.push(stray);
-            assert.strictEqual(awsNodePinned(s, ctx).reason,
-                "node ip-10-0-9-9.ec2.internal carries neither cni=aws-cni nor cni=cilium: pinned aws-node leaves it and no Cilium agent comes; label it (or its node group)");
-            const ownNetwork: Record<string, string>[] = [{ "eks.amazonaws.com/compute-type": "fargate" }, { "eks.amazonaws.com/compute-type": "auto" }, { "kubernetes.io/os": "windows" }];
+            assert.strictEqual(awsNodePinned(s, ctx).reason, "legacy node ip-10-0-9-9.ec2.internal (node group ng-1) has no ready aws-node pod");
+            const pod = copy(podNamed(s, "aws-node-"));
+            pod.metadata = { ...pod.metadata, name: "aws-node-9q9q9" };
+            pod.spec = { ...pod.spec, nodeName: "ip-10-0-9-9.ec2.internal" };
+            s.pods.items.push(pod);
+            assert.strictEqual(awsNodePinned(s, ctx).pass, true, "with its aws-node, the unlabelled node is served");
+            s.pods.items.pop();
+            const ownNetwork: Record<string, string>[] = [{ "eks.amazonaws.com/compute-type": "fargate", "kubernetes.io/os": "linux" },
+                { "eks.amazonaws.com/compute-type": "auto", "kubernetes.io/os": "linux" }, { "kubernetes.io/os": "windows" }];
             for (const labels of ownNetwork) {
                 stray.metadata = { ...stray.metadata, labels };
                 assert.strictEqual(awsNodePinned(s, ctx).pass, true, JSON.stringify(labels));
@@ -63,7 +79,7 @@ describe("gate checks", () => {
             const s = at(1);
             const p = podNamed(s, "aws-node-");
             p.status = { ...p.status, conditions: [{ type: "Ready", status: "False" }] };
-            assert.strictEqual(awsNodePinned(s, ctx).reason, `legacy node ${p.spec?.nodeName} has no ready aws-node pod`);
+            assert.strictEqual(awsNodePinned(s, ctx).reason, `legacy node ${p.spec?.nodeName} (node group ng-1) has no ready aws-node pod`);
         });
     });
 
@@ -138,7 +154,7 @@ describe("gate checks", () => {
             const s = at(4);
             const n = nodesOf(s, "aws-cni")[2];
             n.spec = { ...n.spec, unschedulable: false };
-            assert.strictEqual(legacyCordoned(s, ctx).reason, `legacy node ${name(n)} is not cordoned`);
+            assert.strictEqual(legacyCordoned(s, ctx).reason, `legacy node ${name(n)} (node group ng-1) is not cordoned`);
             assert.strictEqual(legacyCordoned(at(3), ctx).pass, false);
         });
 
@@ -148,7 +164,7 @@ describe("gate checks", () => {
             const left = copy(podNamed(s, "web-"));
             left.spec = { ...left.spec, nodeName: name(nodesOf(s, "aws-cni")[0]) };
             s.pods.items.push(left);
-            assert.strictEqual(legacyDrained(s, ctx).reason, `pod shop/${name(left)} is still on legacy node ${name(nodesOf(s, "aws-cni")[0])}`);
+            assert.strictEqual(legacyDrained(s, ctx).reason, `pod shop/${name(left)} is still on legacy node ${name(nodesOf(s, "aws-cni")[0])} (node group ng-1)`);
             assert.strictEqual(legacyDrained(at(4), ctx).pass, false, "before the drain, workloads are still there");
         });
 
@@ -173,7 +189,7 @@ describe("gate checks", () => {
 
         it("retired: passes with no legacy node, fails naming one that is left", () => {
             assert.strictEqual(legacyRetired(at(7), ctx).pass, true);
-            assert.match(legacyRetired(at(6), ctx).reason, /^legacy node ip-10-0-0-4\.eu-west-1\.compute\.internal still exists \(and 2 more\)$/);
+            assert.match(legacyRetired(at(6), ctx).reason, /^legacy node ip-10-0-0-4\.eu-west-1\.compute\.internal \(node group ng-1\) still exists \(and 2 more\)$/);
         });
     });
 

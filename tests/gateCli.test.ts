@@ -35,7 +35,7 @@ describe("gate CLI (npm run gate)", () => {
             "cilium-ready: no Cilium agent on the 3 legacy nodes",
             "connectivity: 8/8 running goldpinger pods answered",
             "connectivity: 64/64 pings OK",
-            "connectivity: answering pods: 5 on cni=aws-cni nodes, 3 on cni=cilium nodes",
+            "connectivity: answering pods: 5 on legacy nodes, 3 on cni=cilium nodes",
             "PASS phase-3",
         ]);
     });
@@ -43,13 +43,15 @@ describe("gate CLI (npm run gate)", () => {
     it("prints FAIL <check>: <reason> last, exit 1", async () => {
         const { code, lines } = await gate("legacy-cordoned", "--snapshot", snap("phase-3"));
         assert.strictEqual(code, 1);
-        assert.strictEqual(lines.at(-1), "FAIL legacy-cordoned: legacy node ip-10-0-0-4.eu-west-1.compute.internal is not cordoned (and 2 more)");
+        assert.strictEqual(lines.at(-1), "FAIL legacy-cordoned: legacy node ip-10-0-0-4.eu-west-1.compute.internal (node group ng-1) is not cordoned (and 2 more)");
     });
 
     it("uses the label options", async () => {
         const { code, lines } = await gate("cilium-ready", "--snapshot", snap("phase-3"), "--cilium-label", "cni=ebpf");
         assert.strictEqual(code, 1);
-        assert.strictEqual(lines.at(-1), "FAIL cilium-ready: no node matches cni=ebpf");
+        // With another Cilium label, the cni=cilium nodes are legacy nodes (and their agents misplaced) too.
+        assert.strictEqual(lines.at(-1), "FAIL cilium-ready: no node matches cni=ebpf (and 3 more)");
+        assert.ok(lines.includes("cilium-ready: Cilium agent cilium-10-0-64-4 runs on legacy node ip-10-0-64-4.eu-west-1.compute.internal"), lines.join("\n"));
     });
 
     const inputErrors: [string, string[], RegExp][] = [

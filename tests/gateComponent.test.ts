@@ -15,7 +15,9 @@ describe("Gate component", () => {
             const e = await runPhase(phase, { gate: { timeout: "20m" } });
             const step = find(e, CMD, `gate-phase-${phase}-check`).inputs;
             const preflight = { options: JSON.stringify(preflightOptionsOf(migrationConfigOf(stackConfig(phase, { gate: { timeout: "20m" } })))), cluster: "prod-eu-1", region: "eu-west-1" };
-            assert.strictEqual(step.create, gateScript({ gateCli: DEFAULT_GATE_CLI, checks: [...PHASE_GATES[phase as 0]], timeout: "20m", labels: DEFAULT_NODE_LABELS, preflight }));
+            // From phase 8 Cilium runs on every node: only the legacy marker tells a legacy node ("Which CNI a node gets").
+            assert.strictEqual(step.create, gateScript({ gateCli: DEFAULT_GATE_CLI, checks: [...PHASE_GATES[phase as 0]], timeout: "20m", labels: DEFAULT_NODE_LABELS, preflight, ciliumEverywhere: phase >= 8 }));
+            assert.strictEqual((step.create as string).includes("--cilium-everywhere"), phase >= 8);
             assert.strictEqual(step.environment, "[secret]");
             assert.strictEqual(step.delete, undefined, "removing a gate undoes nothing");
         }

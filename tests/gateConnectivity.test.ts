@@ -23,7 +23,7 @@ describe("gate checks: connectivity", () => {
         assert.deepStrictEqual(v.findings, [
             "connectivity: 8/8 running goldpinger pods answered",
             "connectivity: 64/64 pings OK",
-            "connectivity: answering pods: 5 on cni=aws-cni nodes, 3 on cni=cilium nodes",
+            "connectivity: answering pods: 5 on legacy nodes, 3 on cni=cilium nodes",
         ]);
     });
 
@@ -70,7 +70,7 @@ describe("gate checks: connectivity", () => {
         for (const r of Object.values(s.goldpinger.responses ?? {})) for (const n of legacyPods) delete r.response?.podResults?.[n];
         const v = connectivity(s, ctx);
         assert.strictEqual(v.pass, false);
-        assert.strictEqual(v.reason, "both pools have nodes but goldpinger answered from no cni=aws-cni node: traffic between the pools is untested");
+        assert.strictEqual(v.reason, "both pools have nodes but goldpinger answered from no legacy node: traffic between the pools is untested");
     });
 
     it("does not require both pools once the legacy pool is gone, and ignores the never-filled top-level OK", () => {

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
 import { preflightJson } from "../preflight/format";
-import { legacyNodesOf } from "../preflight/objects";
+import { configuredPoolOf, itemsOf, legacyNodesOf } from "../preflight/objects";
 import { readPreflightSnapshot } from "../preflight/read";
 import { runPreflight } from "../preflight/run";
 import { DEFAULT_OPTIONS, Obj, PreflightInput, PreflightOptions } from "../preflight/types";
@@ -90,12 +90,16 @@ describe("preflight: the report", () => {
         assert.ok(f.nodes.some((n) => n.singleReplica.includes("Deployment kube-system/cluster-autoscaler-aws-cluster-autoscaler")));
     });
 
-    it("legacy nodes: the migrated groups' (existing cluster), the demo's legacy group's, or every node running aws-node", () => {
-        const general = (o: PreflightOptions) => legacyNodesOf(BASE, o).size;
-        assert.strictEqual(general(OPTIONS), 10);
-        assert.strictEqual(general({ ...OPTIONS, legacy: { kind: "node-groups", groups: ["ng-general"] } }), 6);
-        assert.strictEqual(general({ ...OPTIONS, legacy: { kind: "node-group", name: "ng-batch" } }), 4);
-        assert.strictEqual(general(DEFAULT_OPTIONS), 10);
+    it("legacy nodes: every Linux EC2 node without the Cilium label, whatever the pools; the pools only assign each one to a pool", () => {
+        const legacy = (o: PreflightOptions) => legacyNodesOf(BASE, o).size;
+        const inPool = (o: PreflightOptions) => itemsOf(BASE.nodes).filter((n) => configuredPoolOf(n, o) !== undefined).length;
+        for (const o of [OPTIONS, DEFAULT_OPTIONS, { ...OPTIONS, legacy: { kind: "node-groups" as const, groups: ["ng-general"] } }, { ...OPTIONS, legacy: { kind: "node-group" as const, name: "ng-batch" } }]) {
+            assert.strictEqual(legacy(o), 10, JSON.stringify(o.legacy));
+        }
+        assert.strictEqual(inPool(OPTIONS), 10);
+        assert.strictEqual(inPool({ ...OPTIONS, legacy: { kind: "node-groups", groups: ["ng-general"] } }), 6);
+        assert.strictEqual(inPool({ ...OPTIONS, legacy: { kind: "node-group", name: "ng-batch" } }), 4);
+        assert.strictEqual(inPool(DEFAULT_OPTIONS), 10);
     });
 
     it("the JSON is the design's shape, validated against the project's schema — which refuses a wrong document", () => {

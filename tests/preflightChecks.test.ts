@@ -2,6 +2,8 @@
 // cluster (examples/prod-east: AWS CLI output and kubectl lists of a realistic cluster) as Pulumi.existing.yaml
 // migrates it; each positive case adds the hazard the way kubectl or the AWS CLI would show it.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { readPreflightSnapshot } from "../preflight/read";
 import { FINDING_IDS } from "../preflight/catalog";
 import { runPreflight } from "../preflight/run";
@@ -10,8 +12,10 @@ import { preflightOptionsOf } from "../stacks/preflightConfig";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { EXAMPLE_SNAPSHOT, EXISTING_STACK } from "./support/existingCluster";
 import { eniConfig, securityGroupPolicySamples } from "./support/preflightObjects";
+import { FIXTURES } from "./support/paths";
 
 const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
+const REAL_NODES: Obj[] = JSON.parse(fs.readFileSync(path.join(FIXTURES, "real", "node-labels", "nodes.json"), "utf8")).items;
 const OPTIONS = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
 type Edit = (input: PreflightInput, options: PreflightOptions) => void;
 
@@ -44,6 +48,10 @@ const CASES: [string, Edit, Edit?][] = [
     ["ipv6-cluster", (i) => { (i.cluster as Obj).kubernetesNetworkConfig.ipFamily = "ipv6"; }],
     ["security-groups-for-pods", (i) => addObject(i, "securitygrouppolicies", securityGroupPolicySamples()[0])],
     ["cilium-already-installed", (i) => addObject(i, "configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cilium-config", namespace: "kube-system" }, data: {} })],
+    // A Karpenter node as kubelet registers it (tests/fixtures/real/node-labels): legacy, and in no configured pool.
+    ["pool-less-legacy-node", (i) => items(i, "nodes").push(structuredClone(REAL_NODES.find((n) => n.metadata.labels["karpenter.sh/nodepool"] === "default") as Obj))],
+    ["cilium-label-not-twin", (i) => addNode(i, "ip-10-20-9-9.us-east-2.compute.internal", { "kubernetes.io/os": "linux", "eks.amazonaws.com/nodegroup": "ng-trial", cni: "cilium" }),
+        (i) => addNode(i, "ip-10-20-9-9.us-east-2.compute.internal", { "kubernetes.io/os": "linux", "eks.amazonaws.com/nodegroup": "ng-general-cilium", cni: "cilium" })],
     ["fargate", (i) => addNode(i, "fargate-ip-10-20-1-9.us-east-2.compute.internal", { "eks.amazonaws.com/compute-type": "fargate", "kubernetes.io/os": "linux" })],
     ["hybrid-or-auto-nodes", (i) => addNode(i, "mi-0a1b2c3d4e5f60718", { "eks.amazonaws.com/compute-type": "hybrid", "kubernetes.io/os": "linux" })],
     ["windows-nodes", (i) => addNode(i, "ip-10-20-2-9.us-east-2.compute.internal", { "kubernetes.io/os": "windows", "eks.amazonaws.com/nodegroup": "ng-windows" })],
@@ -81,6 +89,31 @@ describe("preflight: each finding, with and without its hazard", () => {
         const findings = findingsOf();
         assert.deepStrictEqual(findings.filter((f) => f.severity === "blocker"), []);
         assert.deepStrictEqual(ids(findings).sort(), ["cluster-autoscaler", "network-policy", "prefix-delegation", "single-replica", "snat-mode-change"]);
+    });
+
+    it("pool-less-legacy-node and cilium-label-not-twin name the nodes and their pool, and preflight.accept cannot accept them", () => {
+        const add: Edit = (i, o) => {
+            for (const n of REAL_NODES.filter((x) => !x.metadata.labels.cni)) items(i, "nodes").push(structuredClone(n));
+            addNode(i, "ip-10-20-9-9.us-east-2.compute.internal", { "kubernetes.io/os": "linux", "eks.amazonaws.com/nodegroup": "ng-trial", cni: "cilium" });
+            o.accept = [{ id: "pool-less-legacy-node", reason: "we know, really" }, { id: "cilium-label-not-twin", reason: "we know, really" }];
+        };
+        const input = structuredClone(BASE);
+        const options = structuredClone({ ...OPTIONS });
+        add(input, options);
+        const report = runPreflight(input, options);
+        const poolLess = report.findings.filter((f) => f.id === "pool-less-legacy-node");
+        // The managed node of ng-general is in a configured pool; Karpenter's, the plain ASG's, eksctl's are not.
+        assert.deepStrictEqual(poolLess.map((f) => f.objects), [["ip-10-20-33-14.us-east-2.compute.internal"], ["ip-10-20-64-40.us-east-2.compute.internal", "ip-10-20-0-55.us-east-2.compute.internal"]]);
+        assert.match(poolLess[0].message, /^1 legacy node\(s\) of NodePool default are in no configured legacy pool \(ip-10-20-33-14/);
+        assert.match(poolLess[1].message, /of no managed node group or NodePool \(a self-managed or unknown node\)/);
+        const stray = report.findings.find((f) => f.id === "cilium-label-not-twin") as Finding;
+        assert.match(stray.message, /node group ng-trial carry the Cilium label cni=cilium but belong to no twin \(ip-10-20-9-9/);
+        assert.ok(report.findings.every((f) => !f.accepted), "unwaivable");
+        assert.deepStrictEqual([...new Set(report.unacceptedBlockers.map((f) => f.id))], ["pool-less-legacy-node", "cilium-label-not-twin"]);
+        // A managed group left out of existingCluster.nodeGroups: its nodes are pool-less.
+        const narrowed = findingsOf((_i, o) => { o.legacy = { kind: "node-groups", groups: ["ng-general"] }; }).filter((f) => f.id === "pool-less-legacy-node");
+        assert.deepStrictEqual(narrowed.map((f) => f.objects.length), [4]);
+        assert.match(narrowed[0].message, /of node group ng-batch are in no configured legacy pool/);
     });
 
     for (const [id, add, remove] of CASES) {

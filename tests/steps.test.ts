@@ -32,15 +32,18 @@ describe("cluster steps", () => {
         ]);
     });
 
-    it("cordon and uncordon select the legacy nodes by label and say what they did", () => {
+    it("cordon and uncordon select the legacy nodes (\"Which CNI a node gets\": both halves spelled) and say what they did", () => {
+        const legacy = "cni!=cilium,eks.amazonaws.com/compute-type notin (fargate,hybrid,auto),kubernetes.io/os=linux";
         assert.strictEqual(bodyOf(cordonScript(DEFAULT_NODE_LABELS)), [
-            "node_list=\"$(kubectl get nodes -l 'cni=aws-cni' -o name)\"",
+            `node_list="$(kubectl get nodes -l '${legacy}' -o name)"`,
             "nodes=()",
             'if [ -n "$node_list" ]; then mapfile -t nodes <<<"$node_list"; fi',
-            'if [ "${#nodes[@]}" -eq 0 ]; then echo "cordon: no node matches cni=aws-cni; nothing to cordon"; exit 0; fi',
+            `if [ "\${#nodes[@]}" -eq 0 ]; then echo "cordon: no node matches ${legacy}; nothing to cordon"; exit 0; fi`,
             'kubectl cordon "${nodes[@]}"',
-            'echo "cordon: ${#nodes[@]} node(s) with cni=aws-cni cordoned"',
+            `echo "cordon: \${#nodes[@]} node(s) with ${legacy} cordoned"`,
         ].join("\n"));
+        // From phase 8, the marker only: the text earlier versions ran.
+        assert.match(bodyOf(cordonScript(DEFAULT_NODE_LABELS, "marker")), /^node_list="\$\(kubectl get nodes -l 'cni=aws-cni' -o name\)"/);
         assert.match(bodyOf(uncordonScript(DEFAULT_NODE_LABELS)), /\nkubectl uncordon "\$\{nodes\[@\]\}"\n/);
     });
 
@@ -183,6 +186,8 @@ describe("cluster steps", () => {
             const e = await runPhase(6);
             const remove = find(e, CMD, "aws-node-remove").inputs.create as string;
             assert.ok(remove.includes("legacy-drained --kubeconfig") && remove.includes("delete daemonset 'aws-node'"));
+            // The re-check is told the configured pools: a legacy node in none of them refuses the removal.
+            assert.ok(remove.includes(`legacy-drained --kubeconfig "$kubeconfig_file" ${LABEL_FLAGS} --legacy-nodegroups 'ng-1'`), remove);
             dependsOn(e, CMD, "aws-node-remove", `${CMD}::gate-phase-5-check`);
         });
 

@@ -1,8 +1,13 @@
 /**
- * aws-node's node affinity. A custom affinity replaces the default one (vpc-cni addon and DaemonSet alike), so the
- * chart's default terms of the version that runs are kept and `<key> In [<legacyValue>]` is added to the same term
- * (AND), which keeps aws-node off every node that is not a legacy node — including Cilium nodes, whose taint
- * aws-node would tolerate (`tolerations: [{operator: Exists}]`, field notes "Why the pools must stay apart").
+ * aws-node's node affinity ("Which CNI a node gets"): aws-node keeps its current terms (the add-on's own, else the
+ * chart's default of the version that runs) and each term gets `<key> NotIn [<ciliumValue>]` (AND), so phase 1 only
+ * ever narrows where it runs: it keeps every node kubelet registered without the Cilium label — labelled legacy or
+ * not (a legacy ASG's scale-out, a legacy NodePool's node) — and leaves only Cilium nodes, whose taint it would
+ * tolerate (`tolerations: [{operator: Exists}]`, field notes "Why the pools must stay apart"). A custom affinity
+ * replaces the default one (vpc-cni addon and DaemonSet alike), hence the default terms restated.
+ *
+ * Earlier versions of this program pinned with `<key> In [<legacyValue>]` (the seeds' rule); that requirement is ours
+ * and is replaced, never kept next to the new one.
  *
  * The default terms changed at vpc-cni v1.19.0: from then on Fargate, EKS hybrid and Auto Mode nodes are excluded,
  * before only Fargate (charts/aws-vpc-cni/values.yaml; tests/fixtures/real/amazon-vpc-cni holds both).
@@ -37,10 +42,13 @@ export function defaultAwsNodeTerms(vpcCniVersion?: string): readonly NodeSelect
 
 const copy = (terms: readonly NodeSelectorRequirement[]) => terms.map((e) => ({ ...e, values: [...(e.values ?? [])] }));
 
-/** aws-node's affinity: the default terms, plus the legacy label when pinned. */
+/** The requirement pinning adds to each term: not a node born with the Cilium label. */
+export const awsNodePin = (labels: NodeLabels): NodeSelectorRequirement & { values: string[] } => ({ key: labels.key, operator: "NotIn", values: [labels.ciliumValue] });
+
+/** aws-node's affinity: the default terms, plus `<key> NotIn [<ciliumValue>]` when pinned. */
 export function awsNodeAffinity(pinned: boolean, labels: NodeLabels, vpcCniVersion?: string) {
     const expressions = copy(defaultAwsNodeTerms(vpcCniVersion));
-    if (pinned) expressions.push({ key: labels.key, operator: "In", values: [labels.legacyValue] });
+    if (pinned) expressions.push(awsNodePin(labels));
     return { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expressions }] } } };
 }
 
@@ -65,13 +73,20 @@ const requiredTermsOf = (affinity: unknown): Term[] | undefined => {
         ?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
     return Array.isArray(terms) ? terms as Term[] : undefined;
 };
-const isPin = (labels: NodeLabels) => (e: NodeSelectorRequirement) => e.key === labels.key && e.operator === "In";
+/**
+ * A requirement this program wrote: today's pin (`<key> NotIn [<ciliumValue>]`) or the seeds' (`<key> In [...]`, the
+ * legacy value). Either is taken out before the pin is added again, so a stack pinned by an earlier version moves to
+ * today's rule in one update, and a term never carries both.
+ */
+const isPin = (labels: NodeLabels) => (e: NodeSelectorRequirement) => e.key === labels.key &&
+    (e.operator === "In" || (e.operator === "NotIn" && (e.values ?? []).length === 1 && e.values?.[0] === labels.ciliumValue));
 
 /**
  * An existing vpc-cni add-on's `configurationValues` with aws-node pinned (or unpinned), every other setting kept.
  * The add-on takes JSON or YAML (EKS accepts both); it is read as YAML (a superset of JSON) and written back as JSON.
- * - Pinning adds `<key> In [<legacyValue>]` to each of the add-on's own node selector terms, or, without an affinity
- *   of its own, to the chart's default terms of the running version.
+ * - Pinning adds `<key> NotIn [<ciliumValue>]` to each of the add-on's own node selector terms (any requirement of
+ *   ours taken out first, the seeds' `<key> In [<legacyValue>]` included), or, without an affinity of its own, to the
+ *   chart's default terms of the running version.
  * - Unpinning takes that requirement out again. Without it (nothing of ours to undo), the text is returned as it is,
  *   so adopting the add-on changes nothing. When our requirement was the only change to the default, the default
  *   affinity is written back explicitly: a value left out would keep ours (field notes).
@@ -94,7 +109,7 @@ export function mergedVpcCniConfiguration(existing: string | undefined, pinned: 
     });
     if (pinned) {
         const pinnedTerms = base.length > 0
-            ? base.map((t) => ({ ...t, matchExpressions: [...(t.matchExpressions ?? []), { key: labels.key, operator: "In" as const, values: [labels.legacyValue] }] }))
+            ? base.map((t) => ({ ...t, matchExpressions: [...(t.matchExpressions ?? []), awsNodePin(labels)] }))
             : termsOf(awsNodeAffinity(true, labels, vpcCniVersion));
         return JSON.stringify({ ...parsed, affinity: withTerms(pinnedTerms) });
     }

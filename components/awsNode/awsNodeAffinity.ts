@@ -8,7 +8,8 @@
  * Either way the chart's default terms of the running vpc-cni version are kept (awsnode/affinity.ts).
  *
  * `remove` (phase 6) drops the addon and deletes the DaemonSet through a step that first re-checks, right before
- * it acts, that the legacy nodes are drained and that no aws-node pod runs off them, and fails closed otherwise.
+ * it acts, that the legacy nodes are drained, each in a configured legacy pool, and that no aws-node pod runs off
+ * them, and fails closed otherwise.
  * Pulumi deletes the addon (with `preserve`) only after that step succeeded: deletions run last in an update.
  */
 import * as aws from "@pulumi/aws";
@@ -16,6 +17,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { awsNodeDaemonSetPatchSpec, mergedVpcCniConfiguration, vpcCniAddonConfiguration } from "./affinity";
 import { NodeLabels } from "../../migration/names";
+import { LegacyPools } from "../../migration/nodeRule";
 import { removeDaemonSetScript } from "../clusterSteps/scripts";
 import { clusterStep } from "../clusterSteps/clusterStep";
 import { AddonDescription, eksAddon } from "../cluster/addon";
@@ -35,10 +37,15 @@ export interface AwsNodeAffinityArgs {
     labels: NodeLabels;
     /** The vpc-cni version that runs (e.g. "v1.19.2-eksbuild.1"), whose default affinity terms are kept. Default: the newest. */
     vpcCniVersion?: string;
-    /** Add the `<key> In [<legacyValue>]` affinity (phases 1–5). */
+    /** Add `<key> NotIn [<ciliumValue>]` to each affinity term (phases 1–5). */
     pinned: boolean;
     /** Remove aws-node (phase 6 on). */
     remove: boolean;
+    /**
+     * The configured legacy pools: the removal's re-check refuses while a legacy node is in none of them (it would
+     * lose its CNI with DaemonSet pods on it, and nothing retires it). Default: not checked.
+     */
+    legacyPools?: LegacyPools;
     /**
      * Addon route, an existing cluster: adopt its vpc-cni add-on instead of creating one. Its own configuration
      * values (prefix delegation, custom networking, env, resources…) are kept; only the affinity changes.
@@ -87,7 +94,7 @@ export class AwsNodeAffinity extends pulumi.ComponentResource {
                 create: removeDaemonSetScript({
                     daemonSet: "aws-node",
                     namespace: "kube-system",
-                    pre: { checks: AWS_NODE_REMOVAL_PRECHECKS, gateCli: args.gateCli, labels: args.labels },
+                    pre: { checks: AWS_NODE_REMOVAL_PRECHECKS, gateCli: args.gateCli, labels: args.labels, ...(args.legacyPools ? { pools: args.legacyPools } : {}) },
                 }),
                 // Going back below phase 6 needs `allowUnsafeRollback`; the addon's return (phase ≤ 5) re-creates aws-node.
             }, after);

@@ -24,13 +24,16 @@ export interface ChartDaemonSet {
     affinityRenderedWhen?: { key: string; equals: string };
     /** Chart minor version (1.x) that introduced it. */
     sinceMinor?: number;
+    /** The chart gives it no `kubernetes.io/os: linux` nodeSelector: the affinity says Linux only itself. */
+    linuxInAffinity?: boolean;
 }
 
 export const CHART_DAEMONSETS: readonly ChartDaemonSet[] = [
     { template: "cilium-agent/daemonset.yaml", affinity: "affinity", affinityRenderedWhen: { key: "scheduling.mode", equals: "anti-affinity" } },
     { template: "cilium-envoy/daemonset.yaml", affinity: "envoy.affinity" },
     { template: "cilium-nodeinit/daemonset.yaml", affinity: "nodeinit.affinity" },
-    { template: "spire/agent/daemonset.yaml", affinity: "authentication.mutual.spire.install.agent.affinity" },
+    // The only one the chart leaves without a `kubernetes.io/os: linux` nodeSelector (`agent.nodeSelector: {}`).
+    { template: "spire/agent/daemonset.yaml", affinity: "authentication.mutual.spire.install.agent.affinity", linuxInAffinity: true },
     { template: "ztunnel/daemonset.yaml", affinity: "encryption.ztunnel.affinity", sinceMinor: 19 },
     // The pre-flight check replaces the agent and envoy while enabled (an upgrade tool, not for a migration).
     { template: "cilium-preflight/daemonset.yaml", disabledBy: "preflight.enabled" },
@@ -62,19 +65,33 @@ export interface NodeSelectorRequirement {
 /** Nodes no Cilium component may run on: Fargate, EKS hybrid nodes and EKS Auto Mode nodes. */
 export const NOT_CILIUM_COMPUTE: NodeSelectorRequirement = { key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate", "hybrid", "auto"] };
 
+/** Linux only, for a workload the chart gives no OS nodeSelector. */
+export const LINUX_ONLY: NodeSelectorRequirement = { key: "kubernetes.io/os", operator: "In", values: ["linux"] };
+
+/** While both CNIs run: only nodes born with the Cilium label. */
+export const ciliumNodesOnly = (labels: NodeLabels): NodeSelectorRequirement => ({ key: labels.key, operator: "In", values: [labels.ciliumValue] });
+
 /** Whether a chart-version-bound workload exists in `chartVersion` (1.x.y). */
 export function inChart(ds: ChartDaemonSet, chartVersion: string): boolean {
     const minor = Number(chartVersion.split(".")[1]);
     return ds.sinceMinor === undefined || minor >= ds.sinceMinor;
 }
 
-/** The node affinity that keeps a workload off the nodes it must not run on. */
+/**
+ * The node affinity that keeps a workload off the nodes it must not run on ("Which CNI a node gets"): the chart's own
+ * expressions, never Fargate, hybrid or Auto Mode nodes, and — while both CNIs run — only nodes kubelet registered
+ * with the Cilium label (`<key> In [<ciliumValue>]`): a node nobody labelled keeps aws-node. (An ENI agent on an
+ * aws-node node takes IPs from the same ENIs and deletes aws-node's SNAT chains.) Linux only by the chart's own
+ * `nodeSelector: {kubernetes.io/os: linux}` of each of these workloads, kept (a map, merged by Helm), or, where the
+ * chart gives none (the SPIRE agent), by `kubernetes.io/os In [linux]` here.
+ * Earlier versions required `<key> NotIn [<legacyValue>]` (the seeds' rule), which gave an unlabelled node Cilium.
+ */
 export function keepOffAffinity(key: string, labels: NodeLabels, bothCnisRun: boolean) {
     const expressions: NodeSelectorRequirement[] = [
         ...(CHART_DEFAULT_NODE_EXPRESSIONS[key] ?? []).map((e) => ({ ...e, values: [...(e.values ?? [])] })),
         { ...NOT_CILIUM_COMPUTE, values: [...(NOT_CILIUM_COMPUTE.values ?? [])] },
-        // An ENI agent on an aws-node node takes IPs from the same ENIs and deletes aws-node's SNAT chains.
-        ...(bothCnisRun ? [{ key: labels.key, operator: "NotIn" as const, values: [labels.legacyValue] }] : []),
+        ...(CHART_DAEMONSETS.find((d) => d.affinity === key)?.linuxInAffinity ? [{ ...LINUX_ONLY, values: ["linux"] }] : []),
+        ...(bothCnisRun ? [ciliumNodesOnly(labels)] : []),
     ];
     return {
         ...(key === "affinity" ? { podAntiAffinity: AGENT_POD_ANTI_AFFINITY } : {}),

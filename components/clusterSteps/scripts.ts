@@ -7,6 +7,7 @@
  * - every step says what it did, and is idempotent (running it twice is harmless).
  */
 import { EKS_NODEGROUP_LABEL, NodeLabels } from "../../migration/names";
+import { LegacyPools, legacyNodeSelector } from "../../migration/nodeRule";
 
 /** How the legacy nodes are drained (`kubectl drain`). */
 export interface DrainOptions {
@@ -60,9 +61,12 @@ function listNodes(selector: string): string {
     ].join("\n");
 }
 
-/** `kubectl cordon` or `uncordon` on every legacy node; nothing to do is not an error (e.g. on destroy). */
-function legacySchedulingScript(labels: NodeLabels, verb: "cordon" | "uncordon"): string {
-    const selector = selectorOf(labels, labels.legacyValue);
+/**
+ * `kubectl cordon` or `uncordon` on every legacy node ("Which CNI a node gets": every Linux EC2 node without the
+ * Cilium label, labelled legacy or not); nothing to do is not an error (e.g. on destroy).
+ */
+function legacySchedulingScript(labels: NodeLabels, verb: "cordon" | "uncordon", by: LegacyBy): string {
+    const selector = legacySelector(labels, by);
     return withKubeconfig(`
 ${listNodes(selector)}
 if [ "\${#nodes[@]}" -eq 0 ]; then echo "${verb}: no node matches ${selector}; nothing to ${verb}"; exit 0; fi
@@ -70,7 +74,17 @@ kubectl ${verb} "\${nodes[@]}"
 echo "${verb}: \${#nodes[@]} node(s) with ${selector} ${verb}ed"`);
 }
 
-export const cordonScript = (labels: NodeLabels): string => legacySchedulingScript(labels, "cordon");
+/**
+ * How the steps find legacy nodes: by the rule (phases 1–7), or — from phase 8, where Cilium's legacy-node exclusion
+ * is dropped and a node nobody labelled runs Cilium — by the legacy marker alone (the leftovers of legacy groups;
+ * the text earlier versions ran, so a stack already past phase 7 sees no change).
+ */
+export type LegacyBy = "rule" | "marker";
+
+export const legacySelector = (labels: NodeLabels, by: LegacyBy = "rule"): string =>
+    by === "rule" ? legacyNodeSelector(labels) : selectorOf(labels, labels.legacyValue);
+
+export const cordonScript = (labels: NodeLabels, by: LegacyBy = "rule"): string => legacySchedulingScript(labels, "cordon", by);
 
 /**
  * Labels every node of the named managed node groups as legacy (EKS labels a managed node group's nodes with
@@ -85,7 +99,7 @@ if [ "\${#nodes[@]}" -eq 0 ]; then echo "label: node groups ${groups.join(", ")}
 kubectl label --overwrite "\${nodes[@]}" ${shellQuote(label)}
 echo "label: \${#nodes[@]} node(s) of node groups ${groups.join(", ")} labelled ${label}"`);
 }
-export const uncordonScript = (labels: NodeLabels): string => legacySchedulingScript(labels, "uncordon");
+export const uncordonScript = (labels: NodeLabels, by: LegacyBy = "rule"): string => legacySchedulingScript(labels, "uncordon", by);
 
 export function restartDeploymentScript(namespace: string, name: string, timeout: string): string {
     const ns = shellQuote(namespace);
@@ -116,13 +130,18 @@ export interface PreChecks {
      * about (agents rolling out after a Helm upgrade). Default: check once — the state must already hold.
      */
     wait?: string;
+    /**
+     * The configured legacy pools, passed to the checks (`--legacy-nodegroups`, `--legacy-nodepools`): with them,
+     * `legacy-drained` also refuses a legacy node outside every one (phase 6's re-check). Default: not told.
+     */
+    pools?: LegacyPools;
 }
 
 /** Runs each gate check against the cluster; `set -e` stops the step at the first failure. */
 export function preCheckLines(pre: PreChecks): string {
     const wait = pre.wait ? ` --wait ${pre.wait}` : "";
     return pre.checks.map((check) =>
-        `echo "pre-check: ${check}"\n${pre.gateCli} ${check} --kubeconfig "$kubeconfig_file"${wait} ${labelFlags(pre.labels)}`).join("\n");
+        `echo "pre-check: ${check}"\n${pre.gateCli} ${check} --kubeconfig "$kubeconfig_file"${wait} ${labelFlags(pre.labels)}${poolFlags(pre.pools)}`).join("\n");
 }
 
 /** A step that only re-checks: it fails the update, before whatever waits for it acts, unless every check passes. */
@@ -132,8 +151,9 @@ ${preCheckLines(pre)}
 echo "${before}: pre-checks passed (${pre.checks.join(", ")})"`);
 }
 
-export function drainScript(labels: NodeLabels, drain: DrainOptions, pre: PreChecks): string {
-    const selector = selectorOf(labels, labels.legacyValue);
+/** Drains every legacy node (the cordon's selector), in batches, after the pre-checks. */
+export function drainScript(labels: NodeLabels, drain: DrainOptions, pre: PreChecks, by: LegacyBy = "rule"): string {
+    const selector = legacySelector(labels, by);
     return withKubeconfig(`
 ${preCheckLines(pre)}
 ${listNodes(selector)}
@@ -170,14 +190,21 @@ export function labelFlags(labels: NodeLabels): string {
         `--cilium-label ${shellQuote(selectorOf(labels, labels.ciliumValue))}`;
 }
 
-/** Runs each check in order, each polling up to `timeout`; the first failure fails the step. */
+/** The gate CLI's pool options (none when not told, or a kind has no pool). */
+export function poolFlags(pools: LegacyPools | undefined): string {
+    const flag = (name: string, list: string[] | undefined) => list && list.length > 0 ? ` ${name} ${shellQuote(list.join(","))}` : "";
+    return pools ? flag("--legacy-nodegroups", pools.nodeGroups) + flag("--legacy-nodepools", pools.nodePools) + flag("--legacy-asgs", pools.asgs) : "";
+}
+
 /** What the `preflight` check is told: the stack's choices (JSON) and the EKS cluster whose AWS files it reads. */
 export interface PreflightGateArgs { options: string; cluster: string; region?: string }
 
-export function gateScript(args: { gateCli: string; checks: string[]; timeout: string; labels: NodeLabels; preflight?: PreflightGateArgs }): string {
+/** Runs each check in order, each polling up to `timeout`; the first failure fails the step. */
+/** @param ciliumEverywhere phase 8 on: Cilium's legacy-node exclusion is dropped, only the legacy marker tells a legacy node */
+export function gateScript(args: { gateCli: string; checks: string[]; timeout: string; labels: NodeLabels; preflight?: PreflightGateArgs; ciliumEverywhere?: boolean }): string {
     if (args.checks.length === 0) return 'echo "gate: no check for this phase (goldpinger is disabled, so connectivity is not proven)"';
     const extra = (check: string) => check !== "preflight" || !args.preflight ? ""
         : ` --preflight-options ${shellQuote(args.preflight.options)} --cluster ${shellQuote(args.preflight.cluster)}${args.preflight.region ? ` --region ${shellQuote(args.preflight.region)}` : ""}`;
     return withKubeconfig(args.checks.map((check) =>
-        `${args.gateCli} ${check} --kubeconfig "$kubeconfig_file" --wait ${args.timeout} ${labelFlags(args.labels)}${extra(check)}`).join("\n"));
+        `${args.gateCli} ${check} --kubeconfig "$kubeconfig_file" --wait ${args.timeout} ${labelFlags(args.labels)}${args.ciliumEverywhere ? " --cilium-everywhere" : ""}${extra(check)}`).join("\n"));
 }

@@ -21,6 +21,8 @@ export interface GateArgs {
     labels: NodeLabels;
     /** For a `preflight` check: the stack's choices and the EKS cluster (scripts.ts `PreflightGateArgs`). */
     preflight?: PreflightGateArgs;
+    /** Phase 8 on: Cilium runs on every node, only the legacy marker tells a legacy node (`--cilium-everywhere`). */
+    ciliumEverywhere?: boolean;
     /** A change re-runs the gate. */
     triggers: pulumi.Input<unknown>[];
     /** Everything the gate proves (the phase's resources). */

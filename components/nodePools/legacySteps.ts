@@ -2,16 +2,19 @@
  * The steps that move workloads off the legacy nodes, shared by the demo's one legacy pool and an existing cluster's
  * legacy node groups: cordon (undone by uncordon when the step is removed on a rollback), restart of chosen
  * Deployments onto the new pool, drain through the eviction API, and the drained re-check right before the
- * scale-down to zero. They select nodes by the legacy label, so one set serves every legacy group.
+ * scale-down to zero. They select legacy nodes by the rule of "Which CNI a node gets" (every Linux EC2 node without
+ * the Cilium label), so one set serves every legacy pool, labelled or not.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NodeLabels } from "../../migration/names";
 import { clusterStep } from "../clusterSteps/clusterStep";
-import { DrainOptions, cordonScript, drainScript, preCheckScript, restartDeploymentScript, uncordonScript } from "../clusterSteps/scripts";
+import { DrainOptions, LegacyBy, cordonScript, drainScript, preCheckScript, restartDeploymentScript, uncordonScript } from "../clusterSteps/scripts";
 
 export interface LegacyStepsArgs {
-    /** The legacy nodes carry `<key>=<legacyValue>`. */
+    /** Legacy nodes are the Linux EC2 nodes without `<key>=<ciliumValue>`; `<key>=<legacyValue>` is their marker. */
     labels: NodeLabels;
+    /** How the cordon and drain find legacy nodes (scripts.ts `LegacyBy`): the rule until phase 7, the marker from 8. Default: the rule. */
+    legacyBy?: LegacyBy;
     /** The kubeconfig the steps use (secret). */
     kubeconfig: pulumi.Input<string>;
     /** Cordon every legacy node (the step's removal uncordons them). */
@@ -56,8 +59,8 @@ export function legacySteps(parent: pulumi.Resource, name: string, args: LegacyS
     if (args.cordon) {
         const cordon = clusterStep(`${name}-cordon`, {
             kubeconfig: args.kubeconfig,
-            create: cordonScript(args.labels),
-            delete: uncordonScript(args.labels),
+            create: cordonScript(args.labels, args.legacyBy),
+            delete: uncordonScript(args.labels, args.legacyBy),
         }, stepOpts([]));
         out.cordonStep = cordon;
         for (const target of args.restartAfterCordon ?? []) {
@@ -69,7 +72,7 @@ export function legacySteps(parent: pulumi.Resource, name: string, args: LegacyS
         if (args.drain) {
             out.drainStep = clusterStep(`${name}-drain`, {
                 kubeconfig: args.kubeconfig,
-                create: drainScript(args.labels, args.drainOptions, { checks: args.drainPreChecks, gateCli: args.gateCli, labels: args.labels }),
+                create: drainScript(args.labels, args.drainOptions, { checks: args.drainPreChecks, gateCli: args.gateCli, labels: args.labels }, args.legacyBy),
                 // Nothing to undo: evicted pods were rescheduled on the new pool; the nodes stay cordoned until the
                 // cordon step is removed.
             }, stepOpts([cordon, ...out.restartSteps]));

@@ -1,54 +1,83 @@
 /**
- * aws-node-pinned: aws-node runs, ready, on exactly the legacy nodes, none elsewhere, and its DaemonSet carries the
- * legacy-label affinity in every node selector term (without it the next new node would get aws-node).
+ * aws-node-pinned: aws-node runs, ready, on exactly the legacy nodes ("Which CNI a node gets": every Linux EC2 node
+ * without the Cilium label, labelled legacy or not), none elsewhere, and its DaemonSet's placement is judged by
+ * effect: it admits every legacy node of the cluster and a Linux node as kubelet registers it without any `cni`
+ * label (the next node of a legacy ASG or NodePool), and no node with the Cilium label.
  * aws-node-removed: no aws-node DaemonSet and no aws-node pod are left.
  */
 import { ClusterSnapshot, DaemonSet } from "../../clusterReader/k8sTypes";
-import { findNamed, isPodReady, nameOf, nodesMatching, plural, podsWithLabel } from "../../clusterReader/objects";
-import { GateContext, LabelSelector, matches } from "../../clusterReader/selectors";
+import { findNamed, isPodReady, legacyNodes, nameOf, plural, podsWithLabel } from "../../clusterReader/objects";
+import { GateContext, isLegacy, matches } from "../../clusterReader/selectors";
 import { Findings, Verdict } from "../verdict";
-import { AWS_NODE, EKS_COMPUTE_TYPE_LABEL, KUBE_SYSTEM, OWN_NETWORK_COMPUTE_TYPES } from "../../migration/names";
+import { AWS_NODE, KUBE_SYSTEM } from "../../migration/names";
+import { Placement, describePool, placementAdmits } from "../../migration/nodeRule";
 import { daemonSetRemoved } from "./removed";
 
 export function awsNodePinned(snapshot: Required<Pick<ClusterSnapshot, "nodes" | "pods" | "daemonsets">>, ctx: GateContext): Verdict {
     const f = new Findings("aws-node-pinned");
     const ds = findNamed(snapshot.daemonsets, KUBE_SYSTEM, AWS_NODE.daemonSet);
     if (!ds) f.problem(`DaemonSet ${KUBE_SYSTEM}/${AWS_NODE.daemonSet} not found`);
-    else if (!affinityRequires(ds, ctx.legacy)) f.problem(`DaemonSet ${KUBE_SYSTEM}/${AWS_NODE.daemonSet} has no required node affinity ${ctx.legacy.key} In [${ctx.legacy.value}] in every term`);
-    else f.ok(`DaemonSet ${KUBE_SYSTEM}/${AWS_NODE.daemonSet} requires ${ctx.legacy.text}`);
+    else {
+        const wrong = pinProblems(ds, ctx, snapshot.nodes.items.map((n) => ({ name: `node ${nameOf(n)}`, labels: n.metadata?.labels ?? {} })));
+        for (const problem of wrong) f.problem(`DaemonSet ${KUBE_SYSTEM}/${AWS_NODE.daemonSet} ${problem}`);
+        if (wrong.length === 0) f.ok(`DaemonSet ${KUBE_SYSTEM}/${AWS_NODE.daemonSet} admits every legacy node, labelled or not, and no ${ctx.cilium.text} node`);
+    }
 
-    const legacyNodes = new Set(nodesMatching(snapshot.nodes, ctx.legacy).map(nameOf));
+    const legacy = legacyNodes(snapshot.nodes, ctx);
     const pods = podsWithLabel(snapshot.pods, ...AWS_NODE.podLabel, KUBE_SYSTEM);
     const nodeLabels = new Map(snapshot.nodes.items.map((n) => [nameOf(n), n.metadata?.labels]));
     const readyOn = new Set<string>();
     for (const pod of pods) {
         const node = pod.spec?.nodeName;
         if (!node) continue;
-        if (!matches(ctx.legacy, nodeLabels.get(node))) f.problem(`aws-node pod ${nameOf(pod)} is on node ${node}, which is not a ${ctx.legacy.text} node`);
-        else if (isPodReady(pod)) readyOn.add(node);
+        const labels = nodeLabels.get(node);
+        if (!isLegacy(ctx, labels)) {
+            f.problem(`aws-node pod ${nameOf(pod)} is on node ${node}, which is not a legacy node${matches(ctx.cilium, labels) ? ` (it carries ${ctx.cilium.text})` : ""}`);
+        } else if (isPodReady(pod)) readyOn.add(node);
     }
-    for (const node of legacyNodes) {
-        if (!readyOn.has(node)) f.problem(`legacy node ${node} has no ready aws-node pod`);
+    for (const node of legacy) {
+        if (!readyOn.has(nameOf(node))) f.problem(`legacy node ${nameOf(node)} (${describePool(node.metadata?.labels)}) has no ready aws-node pod`);
     }
-    // A node in neither pool has no CNI once aws-node is pinned: an unlabelled node of a legacy group, a self-managed
-    // or Karpenter node. Windows, Fargate, hybrid and Auto Mode nodes run neither CNI and are not counted.
-    for (const n of snapshot.nodes.items) {
-        const labels = n.metadata?.labels ?? {};
-        const ownNetwork = labels["kubernetes.io/os"] === "windows" || (OWN_NETWORK_COMPUTE_TYPES as readonly string[]).includes(labels[EKS_COMPUTE_TYPE_LABEL] ?? "");
-        if (!ownNetwork && !matches(ctx.legacy, labels) && !matches(ctx.cilium, labels)) {
-            f.problem(`node ${nameOf(n)} carries neither ${ctx.legacy.text} nor ${ctx.cilium.text}: pinned aws-node leaves it and no Cilium agent comes; label it (or its node group)`);
-        }
-    }
-    f.progress = `${readyOn.size}/${legacyNodes.size} legacy nodes with a ready aws-node`;
-    f.ok(`${readyOn.size}/${plural(legacyNodes.size, "legacy node")} with a ready aws-node pod; ${plural(pods.length, "aws-node pod")} in all`);
-    return f.verdict(`aws-node ready on exactly the ${plural(legacyNodes.size, "legacy node")}`);
+    f.progress = `${readyOn.size}/${legacy.length} legacy nodes with a ready aws-node`;
+    f.ok(`${readyOn.size}/${plural(legacy.length, "legacy node")} with a ready aws-node pod; ${plural(pods.length, "aws-node pod")} in all`);
+    return f.verdict(`aws-node ready on exactly the ${plural(legacy.length, "legacy node")}`);
 }
 
-/** Node selector terms are ORed: every one of them must require the legacy label, or one term lets aws-node out. */
-export function affinityRequires(ds: DaemonSet, selector: LabelSelector): boolean {
-    const terms = ds.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-    return terms.length > 0 && terms.every((t) => (t.matchExpressions ?? []).some((e) =>
-        e.key === selector.key && e.operator === "In" && (e.values ?? []).length === 1 && e.values?.[0] === selector.value));
+/** A Linux EC2 node as kubelet registers it, with no `cni` label: the next node of a legacy ASG or NodePool. */
+const unlabelledLinuxNodes = ["amd64", "arm64"].map((arch) => ({
+    name: `a Linux ${arch} node registered with no label of ours`,
+    labels: { "kubernetes.io/os": "linux", "kubernetes.io/arch": arch } as Record<string, string>,
+}));
+
+/**
+ * What is wrong with aws-node's placement, judged by effect (the scheduler's reading of its nodeSelector and required
+ * node affinity): each legacy node given must be admitted, and each Cilium node refused; and no node may need the
+ * legacy marker to be admitted (an unlabelled Linux node, and each legacy node without its marker, is admitted when
+ * the same node with the marker is) — the seeds' `In [<legacy>]` fails here, a cluster's own narrower terms do not.
+ */
+export function pinProblems(ds: DaemonSet, ctx: GateContext, nodes: { name: string; labels: Record<string, string> }[]): string[] {
+    const spec = ds.spec?.template?.spec as Placement | undefined;
+    const terms = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    if (!terms || terms.length === 0) return [`has no required node affinity: it would run on ${ctx.cilium.text} nodes`];
+    const out: string[] = [];
+    const legacy = nodes.filter((n) => isLegacy(ctx, n.labels));
+    for (const node of legacy) {
+        if (!placementAdmits(spec, node.labels)) out.push(`does not admit ${node.name}, a legacy node: its affinity must keep the cluster's terms and only add ${ctx.cilium.key} NotIn [${ctx.cilium.value}]`);
+    }
+    const withoutMarker = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([k]) => k !== ctx.legacy.key));
+    const probes = [...unlabelledLinuxNodes, ...legacy.map((n) => ({ name: `${n.name} without ${ctx.legacy.text}`, labels: withoutMarker(n.labels) }))];
+    for (const probe of probes) {
+        const marked = { ...probe.labels, [ctx.legacy.key]: ctx.legacy.value };
+        if (placementAdmits(spec, marked) && !placementAdmits(spec, probe.labels)) {
+            out.push(`does not admit ${probe.name}, a legacy node nobody labelled (it admits it with ${ctx.legacy.text}): ` +
+                `${ctx.legacy.text} is a marker only; each term needs ${ctx.cilium.key} NotIn [${ctx.cilium.value}] instead`);
+        }
+    }
+    const cilium = { name: `a node labelled ${ctx.cilium.text}`, labels: { "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", [ctx.cilium.key]: ctx.cilium.value } };
+    for (const node of [cilium, ...nodes.filter((n) => matches(ctx.cilium, n.labels))]) {
+        if (placementAdmits(spec, node.labels)) out.push(`admits ${node.name}: every term needs ${ctx.cilium.key} NotIn [${ctx.cilium.value}]`);
+    }
+    return [...new Set(out)];
 }
 
 export function awsNodeRemoved(snapshot: Required<Pick<ClusterSnapshot, "pods" | "daemonsets">>): Verdict {

@@ -6,18 +6,19 @@
  */
 import { ClusterSnapshot, List, Node, Pod } from "../../clusterReader/k8sTypes";
 import {
-    deploymentAvailable, findNamed, isNodeReady, isPodReady, isPodRunning, nameOf, nodesMatching, plural, podsWithLabel, qualifiedName,
+    deploymentAvailable, findNamed, isNodeReady, isPodReady, isPodRunning, legacyNodes, nameOf, nodesMatching, plural, podsWithLabel, qualifiedName,
 } from "../../clusterReader/objects";
-import { GateContext, matches } from "../../clusterReader/selectors";
+import { GateContext, isLegacy, legacyNoun } from "../../clusterReader/selectors";
+import { unmigratedKind } from "../../migration/nodeRule";
 import { Findings, Verdict } from "../verdict";
 import { CILIUM_AGENT, CILIUM_OPERATOR, CILIUM_STARTUP_TAINT, KUBE_SYSTEM } from "../../migration/names";
 
 function noAgentOnLegacyNodes(f: Findings, nodes: List<Node>, pods: List<Pod>, ctx: GateContext): void {
-    const legacy = new Set(nodesMatching(nodes, ctx.legacy).map(nameOf));
+    const legacy = new Set(legacyNodes(nodes, ctx).map(nameOf));
     const agents = podsWithLabel(pods, ...CILIUM_AGENT.podLabel, KUBE_SYSTEM);
     const misplaced = agents.filter((p) => legacy.has(p.spec?.nodeName ?? ""));
-    for (const pod of misplaced) f.problem(`Cilium agent ${nameOf(pod)} runs on legacy node ${pod.spec?.nodeName}`);
-    if (misplaced.length === 0) f.ok(`no Cilium agent on the ${plural(legacy.size, "legacy node")}`);
+    for (const pod of misplaced) f.problem(`Cilium agent ${nameOf(pod)} runs on ${legacyNoun(ctx)} ${pod.spec?.nodeName}`);
+    if (misplaced.length === 0) f.ok(`no Cilium agent on the ${plural(legacy.size, legacyNoun(ctx))}`);
 }
 
 export function ciliumOperatorReady(snapshot: Required<Pick<ClusterSnapshot, "nodes" | "pods" | "deployments">>, ctx: GateContext): Verdict {
@@ -63,13 +64,15 @@ export function ciliumReady(snapshot: Required<Pick<ClusterSnapshot, "nodes" | "
 export function ciliumManaged(snapshot: Required<Pick<ClusterSnapshot, "nodes" | "pods" | "ciliumendpoints">>, ctx: GateContext): Verdict {
     const f = new Findings("cilium-managed");
     const nodeLabels = new Map(snapshot.nodes.items.map((n) => [nameOf(n), n.metadata?.labels]));
+    // Pods on legacy nodes belong to aws-node; Fargate, hybrid, Auto Mode and Windows nodes run neither CNI.
+    const notCilium = (labels: Record<string, string> | undefined) => isLegacy(ctx, labels) || unmigratedKind(labels) !== undefined;
     const endpoints = new Set(snapshot.ciliumendpoints.items.map(qualifiedName));
     let considered = 0;
     let managed = 0;
     for (const pod of snapshot.pods.items) {
         const node = pod.spec?.nodeName;
-        // Host-network pods share the node's network: no endpoint. Pods on legacy nodes belong to aws-node.
-        if (!node || pod.spec?.hostNetwork || !isPodRunning(pod) || matches(ctx.legacy, nodeLabels.get(node))) continue;
+        // Host-network pods share the node's network: no endpoint.
+        if (!node || pod.spec?.hostNetwork || !isPodRunning(pod) || notCilium(nodeLabels.get(node))) continue;
         considered++;
         if (endpoints.has(qualifiedName(pod))) managed++;
         else f.problem(`pod ${qualifiedName(pod)} on node ${node} has no CiliumEndpoint: its network is not managed by Cilium`);

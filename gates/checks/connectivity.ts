@@ -10,8 +10,8 @@
  * is not a failure: during a rollout (phase 4 restarts the Deployment) it is on its way out.
  */
 import { ClusterSnapshot, GoldpingerCheckAll, List, Node, Pod } from "../../clusterReader/k8sTypes";
-import { isPodRunning, nameOf, nodesMatching, plural, podsWithLabel } from "../../clusterReader/objects";
-import { GateContext, matches } from "../../clusterReader/selectors";
+import { isPodRunning, legacyNodes, nameOf, nodesMatching, plural, podsWithLabel } from "../../clusterReader/objects";
+import { GateContext, isLegacy, legacyNoun, matches } from "../../clusterReader/selectors";
 import { Findings, Verdict } from "../verdict";
 import { GOLDPINGER_POD_LABEL } from "../../migration/names";
 
@@ -60,18 +60,19 @@ export function connectivity(snapshot: Required<Pick<ClusterSnapshot, "nodes" | 
 
 /** While both pools have nodes, pods on both must have answered: otherwise old↔new traffic went untested. */
 function crossPool(f: Findings, nodes: List<Node>, answered: Pod[], ctx: GateContext): void {
-    const poolOf = new Map<string, string>();
+    const poolOf = new Map<string, "legacy" | "cilium">();
     for (const node of nodes.items) {
         const labels = node.metadata?.labels;
-        if (matches(ctx.legacy, labels)) poolOf.set(nameOf(node), ctx.legacy.text);
-        else if (matches(ctx.cilium, labels)) poolOf.set(nameOf(node), ctx.cilium.text);
+        if (matches(ctx.cilium, labels)) poolOf.set(nameOf(node), "cilium");
+        else if (isLegacy(ctx, labels)) poolOf.set(nameOf(node), "legacy");
     }
-    const bothPools = nodesMatching(nodes, ctx.legacy).length > 0 && nodesMatching(nodes, ctx.cilium).length > 0;
-    const onLegacy = answered.filter((p) => poolOf.get(p.spec?.nodeName ?? "") === ctx.legacy.text).length;
-    const onCilium = answered.filter((p) => poolOf.get(p.spec?.nodeName ?? "") === ctx.cilium.text).length;
-    f.ok(`answering pods: ${onLegacy} on ${ctx.legacy.text} nodes, ${onCilium} on ${ctx.cilium.text} nodes`);
+    const bothPools = legacyNodes(nodes, ctx).length > 0 && nodesMatching(nodes, ctx.cilium).length > 0;
+    const onLegacy = answered.filter((p) => poolOf.get(p.spec?.nodeName ?? "") === "legacy").length;
+    const onCilium = answered.filter((p) => poolOf.get(p.spec?.nodeName ?? "") === "cilium").length;
+    const legacyNodesNoun = `${legacyNoun(ctx)}s`;
+    f.ok(`answering pods: ${onLegacy} on ${legacyNodesNoun}, ${onCilium} on ${ctx.cilium.text} nodes`);
     if (!bothPools) return;
     if (onLegacy === 0 || onCilium === 0) {
-        f.problem(`both pools have nodes but goldpinger answered from ${onLegacy === 0 ? "no " + ctx.legacy.text : "no " + ctx.cilium.text} node: traffic between the pools is untested`);
+        f.problem(`both pools have nodes but goldpinger answered from ${onLegacy === 0 ? "no " + legacyNoun(ctx) : "no " + ctx.cilium.text + " node"}: traffic between the pools is untested`);
     }
 }

@@ -1,44 +1,62 @@
 /**
  * legacy-cordoned: every legacy node is unschedulable.
  * legacy-drained: no pod is left on legacy nodes but DaemonSet pods and mirror (static) pods; completed pods hold
- * nothing and are ignored, terminating pods still count (they are still running).
+ * nothing and are ignored, terminating pods still count (they are still running). Told the configured legacy pools
+ * (phase 6's re-check before aws-node goes), it also refuses a legacy node outside every one of them: nothing would
+ * retire it, and without aws-node it has no CNI with DaemonSet pods still on it.
  * legacy-retired: no legacy node is left.
+ * Legacy nodes: "Which CNI a node gets" (every Linux EC2 node without the Cilium label, labelled legacy or not).
  */
-import { ClusterSnapshot } from "../../clusterReader/k8sTypes";
-import { isDaemonSetPod, isMirrorPod, isPodTerminal, nameOf, nodesMatching, plural, podsByNode, qualifiedName } from "../../clusterReader/objects";
-import { GateContext } from "../../clusterReader/selectors";
+import { ClusterSnapshot, Node } from "../../clusterReader/k8sTypes";
+import { isDaemonSetPod, isMirrorPod, isPodTerminal, legacyNodes, nameOf, plural, podsByNode, qualifiedName } from "../../clusterReader/objects";
+import { GateContext, legacyNoun } from "../../clusterReader/selectors";
 import { Findings, Verdict } from "../verdict";
+import { describePool, inConfiguredPool } from "../../migration/nodeRule";
+
+/** `legacy node ip-10-0-1-5 (node group ng-1)`. */
+const described = (ctx: GateContext, node: Node) => `${legacyNoun(ctx)} ${nameOf(node)} (${describePool(node.metadata?.labels)})`;
 
 export function legacyCordoned(snapshot: Required<Pick<ClusterSnapshot, "nodes">>, ctx: GateContext): Verdict {
     const f = new Findings("legacy-cordoned");
-    const nodes = nodesMatching(snapshot.nodes, ctx.legacy);
+    const nodes = legacyNodes(snapshot.nodes, ctx);
     const cordoned = nodes.filter((n) => n.spec?.unschedulable === true);
-    for (const node of nodes) if (node.spec?.unschedulable !== true) f.problem(`legacy node ${nameOf(node)} is not cordoned`);
+    for (const node of nodes) if (node.spec?.unschedulable !== true) f.problem(`${described(ctx, node)} is not cordoned`);
     f.progress = `${cordoned.length}/${nodes.length} legacy nodes cordoned`;
-    f.ok(`${cordoned.length}/${plural(nodes.length, ctx.legacy.text + " node")} cordoned`);
+    f.ok(`${cordoned.length}/${plural(nodes.length, legacyNoun(ctx))} cordoned`);
     return f.verdict(`${cordoned.length}/${nodes.length} legacy nodes cordoned`);
 }
 
 export function legacyDrained(snapshot: Required<Pick<ClusterSnapshot, "nodes" | "pods">>, ctx: GateContext): Verdict {
     const f = new Findings("legacy-drained");
-    const nodes = nodesMatching(snapshot.nodes, ctx.legacy);
+    const nodes = legacyNodes(snapshot.nodes, ctx);
     const byNode = podsByNode(snapshot.pods.items);
     let drained = 0;
     for (const node of nodes) {
         const left = (byNode.get(nameOf(node)) ?? []).filter((p) => !isDaemonSetPod(p) && !isMirrorPod(p) && !isPodTerminal(p));
         if (left.length === 0) drained++;
-        for (const pod of left) f.problem(`pod ${qualifiedName(pod)} is still on legacy node ${nameOf(node)}`);
+        for (const pod of left) f.problem(`pod ${qualifiedName(pod)} is still on ${described(ctx, node)}`);
     }
     f.progress = `${drained}/${nodes.length} legacy nodes drained`;
-    f.ok(`${drained}/${plural(nodes.length, ctx.legacy.text + " node")} hold only DaemonSet and mirror pods`);
+    f.ok(`${drained}/${plural(nodes.length, legacyNoun(ctx))} hold only DaemonSet and mirror pods`);
+    if (ctx.pools) poolLess(f, nodes, ctx);
     return f.verdict(`${drained}/${nodes.length} legacy nodes drained`);
+}
+
+/** Legacy nodes in no configured pool: nothing retires them, and they lose their CNI with aws-node. */
+function poolLess(f: Findings, nodes: Node[], ctx: GateContext): void {
+    const outside = nodes.filter((n) => !inConfiguredPool(n.metadata?.labels, ctx.pools ?? {}));
+    for (const node of outside) {
+        f.problem(`${described(ctx, node)} is in no configured legacy pool: nothing retires it, and without aws-node it has no CNI ` +
+            "while its DaemonSet pods stay; add its pool to the migration, or move its workloads off and remove it");
+    }
+    if (outside.length === 0) f.ok(`every ${legacyNoun(ctx)} is in a configured legacy pool`);
 }
 
 export function legacyRetired(snapshot: Required<Pick<ClusterSnapshot, "nodes">>, ctx: GateContext): Verdict {
     const f = new Findings("legacy-retired");
-    const nodes = nodesMatching(snapshot.nodes, ctx.legacy);
-    for (const node of nodes) f.problem(`legacy node ${nameOf(node)} still exists`);
+    const nodes = legacyNodes(snapshot.nodes, ctx);
+    for (const node of nodes) f.problem(`${described(ctx, node)} still exists`);
     f.progress = `${plural(nodes.length, "legacy node")} left`;
-    if (nodes.length === 0) f.ok(`no ${ctx.legacy.text} node left`);
-    return f.verdict(`no ${ctx.legacy.text} node left`);
+    if (nodes.length === 0) f.ok(`no ${legacyNoun(ctx)} left`);
+    return f.verdict(`no ${legacyNoun(ctx)} left`);
 }
