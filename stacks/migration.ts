@@ -125,7 +125,8 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     }
 
     const twins = declareExistingTwins(config, existing.facts, { afterEntryGate, scaleUpAfter: present(cilium), tags });
-    // While aws-node is pinned, every legacy node must carry the label first, or the pin would take aws-node off it;
+    // While aws-node is pinned, the legacy groups and their nodes get the legacy marker first (the pin no longer relies on
+    // it — "Which CNI a node gets" — but the marker is what people read, and phases 8–9 count by it);
     // once aws-node is removed, the legacy groups scale to zero only after that. Never both in one phase.
     const legacyFirst = !phases.awsNodeRemoved(phase);
     let legacy = legacyFirst ? declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [] }) : undefined;

@@ -87,6 +87,8 @@ describe("phase 9: kube-proxy-free", () => {
             assert.ok(at > 0 && at < deleteAt, `${check} runs before the delete`);
             // The agents may still be rolling out after the Helm upgrade: the pre-check polls, it does not check once.
             assert.match(lines[at], / --kubeconfig "\$kubeconfig_file" --wait 15m /, `${check} waits up to gate.timeout`);
+            // Phase 9: Cilium runs on every node; only the legacy marker tells a legacy node.
+            assert.match(lines[at], / --cilium-everywhere$/, `${check} counts legacy nodes by the marker`);
         }
         assert.strictEqual(lines[0], "set -euo pipefail", "a failed pre-check stops the step");
     });

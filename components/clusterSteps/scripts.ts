@@ -135,13 +135,15 @@ export interface PreChecks {
      * `legacy-drained` also refuses a legacy node outside every one (phase 6's re-check). Default: not told.
      */
     pools?: LegacyPools;
+    /** Phase 8 on: only the legacy marker tells a legacy node (`--cilium-everywhere`). Default: the rule. */
+    ciliumEverywhere?: boolean;
 }
 
 /** Runs each gate check against the cluster; `set -e` stops the step at the first failure. */
 export function preCheckLines(pre: PreChecks): string {
     const wait = pre.wait ? ` --wait ${pre.wait}` : "";
     return pre.checks.map((check) =>
-        `echo "pre-check: ${check}"\n${pre.gateCli} ${check} --kubeconfig "$kubeconfig_file"${wait} ${labelFlags(pre.labels)}${poolFlags(pre.pools)}`).join("\n");
+        `echo "pre-check: ${check}"\n${pre.gateCli} ${check} --kubeconfig "$kubeconfig_file"${wait} ${labelFlags(pre.labels)}${pre.ciliumEverywhere ? " --cilium-everywhere" : ""}${poolFlags(pre.pools)}`).join("\n");
 }
 
 /** A step that only re-checks: it fails the update, before whatever waits for it acts, unless every check passes. */

@@ -46,7 +46,8 @@ export class KubeProxyLifecycle extends pulumi.ComponentResource {
                     daemonSet: "kube-proxy", namespace: "kube-system",
                     // The Helm upgrade returns once its resources are ready, but the agents' rollout with the new
                     // config may still be under way: wait for it (up to the gate timeout), do not check once.
-                    pre: { checks: KUBE_PROXY_REMOVAL_PRECHECKS, gateCli: args.gateCli, labels: args.labels, wait: args.timeout },
+                    // Phase 9: Cilium runs on every node, only the legacy marker tells a legacy node ("Which CNI a node gets").
+                    pre: { checks: KUBE_PROXY_REMOVAL_PRECHECKS, gateCli: args.gateCli, labels: args.labels, wait: args.timeout, ciliumEverywhere: true },
                 }),
             }, { parent: this, dependsOn: args.dependsOn });
             this.cleanupStep = clusterStep(`${name}-iptables-cleanup`, {
