@@ -36,23 +36,39 @@ export type Reduce = (key: string, item: unknown) => unknown;
 export function valueEnd(buf: Buffer, start: number): number {
     let depth = 0;
     let i = start;
+    const n = buf.length;
     for (;;) {
-        if (i >= buf.length) return -1;
-        const c = buf[i];
-        if (c === QUOTE) {
+        // Most bytes of an indented kubectl file are spaces or plain characters: one table look-up passes them
+        // (inside a value, white space and commas mean nothing to the cutter).
+        const skip = depth > 0 ? DELIMITER : PLAIN;
+        while (i < n && BYTE_CLASS[buf[i]] <= skip) i++;
+        if (i >= n) return -1;
+        const kind = BYTE_CLASS[buf[i]];
+        if (kind === STRING) {
             i = stringEnd(buf, i);
             if (i < 0) return -1;
             if (depth === 0) return i;
             continue;
         }
-        if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
-        else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        if (kind === OPEN) depth++;
+        else if (kind === CLOSE) {
             if (depth === 0) return i; // a scalar ended by its container's bracket
             if (--depth === 0) return i + 1;
-        } else if (depth === 0 && (c === COMMA || isSpace(c))) return i;
+        } else return i; // at depth 0, a comma or white space ends a scalar
         i++;
     }
 }
+
+const [PLAIN, DELIMITER, STRING, OPEN, CLOSE] = [0, 1, 2, 3, 4];
+/** What each byte means to the cutter; white space and commas only matter at depth 0 (they end a scalar). */
+const BYTE_CLASS = (() => {
+    const table = new Uint8Array(256);
+    table[QUOTE] = STRING;
+    table[OPEN_OBJECT] = table[OPEN_ARRAY] = OPEN;
+    table[CLOSE_OBJECT] = table[CLOSE_ARRAY] = CLOSE;
+    for (const c of [COMMA, 0x20, 0x0a, 0x0d, 0x09]) table[c] = DELIMITER;
+    return table;
+})();
 
 /** The index just past the closing quote of the string opened at `open`, or -1 when the buffer ends first. */
 function stringEnd(buf: Buffer, open: number): number {

@@ -19,7 +19,9 @@ export function buildIndex(input: PreflightInput): PreflightIndex {
     for (const kind of ["poddisruptionbudgets", "deployments"] as const) {
         for (const o of itemsOf(input[kind])) {
             const key = `${kind}/${o.metadata?.namespace}`;
-            byNamespace.set(key, [...(byNamespace.get(key) ?? []), o]);
+            const list = byNamespace.get(key);
+            if (list) list.push(o);
+            else byNamespace.set(key, [o]);
         }
     }
     const named = new Map<string, Obj>();

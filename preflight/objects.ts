@@ -53,14 +53,6 @@ export function podFitsNode(pod: Obj, nodeName: string, labels: Record<string, s
         (t.matchFields ?? []).every((f: Obj) => f.key === "metadata.name" && requirementHolds({ ...f, key: "name" }, { name: nodeName })));
 }
 
-/** Whether a pod tolerates a taint (the scheduler's rule: key and effect match, Exists or an equal value). */
-export function tolerates(pod: Obj, taint: Obj): boolean {
-    return (pod.spec?.tolerations ?? []).some((t: Obj) =>
-        (t.effect === undefined || t.effect === "" || t.effect === taint.effect) &&
-        (t.key === undefined || t.key === "" ? t.operator === "Exists" : t.key === taint.key) &&
-        (t.operator === "Exists" || (t.value ?? "") === (taint.value ?? "")));
-}
-
 /** aws-node's environment as its DaemonSet runs it (literal values; `valueFrom` entries are not readable here). */
 export function awsNodeEnv(input: PreflightInput): Record<string, string> | undefined {
     const ds = itemsOf(input.daemonsets).find((d) => d.metadata?.namespace === "kube-system" && nameOf(d) === "aws-node");

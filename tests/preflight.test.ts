@@ -49,7 +49,7 @@ describe("preflight: the report", () => {
     it("network policies: what each policyDuringMigration does to them; hostPort: handled once portmapChaining is set", () => {
         assert.match(report().findings.find((f) => f.id === "network-policy")?.message ?? "", /drop it between the pools \(cilium\.policyDuringMigration: default\)/);
         assert.match(report((_i, o) => { o.policyDuringMigration = "never"; }).findings.find((f) => f.id === "network-policy")?.message ?? "", /enforces none of them on its nodes from phase 2 to 7/);
-        const hostPort = (i: PreflightInput) => { (items(i, "pods").find((p) => p.metadata.name.startsWith("web-")) as Obj).spec.containers[0].ports[0].hostPort = 8080; };
+        const hostPort = (i: PreflightInput) => { (items(i, "pods").find((p) => p.metadata.name.startsWith("web-")) as Obj).spec.containers[0].ports = [{ containerPort: 8080, hostPort: 8080, protocol: "TCP" }]; };
         assert.strictEqual(report(hostPort).findings.find((f) => f.id === "host-port")?.severity, "warning");
         assert.strictEqual(report((i, o) => { hostPort(i); o.portmapChaining = true; }).findings.find((f) => f.id === "host-port")?.severity, "info");
     });
