@@ -89,7 +89,7 @@ export async function buildPlan(args: PlanArgs): Promise<PhasePlan[]> {
 const DRAIN_PHASE = 5;
 
 /** The drain forecast from the snapshot's Kubernetes files, as preflight makes it for this stack. */
-function forecastFrom(dir: string, config: MigrationConfig): DrainForecast | { unavailable: string } {
+export function forecastFrom(dir: string, config: MigrationConfig): DrainForecast | { unavailable: string } {
     const input = readPreflightSnapshot(dir);
     const missing = (["nodes", "pods"] as const).filter((part) => input[part] === undefined);
     if (missing.length > 0) return { unavailable: `the snapshot has no ${missing.map((p) => `${p}.json`).join(" or ")} (npm run snapshot writes them)` };
