@@ -136,9 +136,14 @@ export function byRisk(a: FleetRow, b: FleetRow): number {
     return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-/** The `ready` clusters by ascending risk: the least risky alone (the canary), then at most `waveSize` at a time. */
+/**
+ * The `ready` clusters by ascending risk: the least risky alone (the canary), then at most `waveSize` at a time. A
+ * snapshot missing files preflight needed measures its risk low (stalls and single replicas it could not see count
+ * zero): such clusters come after every complete one, so the canary is never a cluster nobody could judge whole.
+ */
 export function wavesOf(rows: FleetRow[], waveSize: number): string[][] {
-    const ready = rows.filter((r) => r.verdict === "ready").sort(byRisk).map((r) => r.name);
+    const incomplete = (r: FleetRow) => ((r.notChecked ?? []).length > 0 ? 1 : 0);
+    const ready = rows.filter((r) => r.verdict === "ready").sort((a, b) => incomplete(a) - incomplete(b) || byRisk(a, b)).map((r) => r.name);
     if (ready.length === 0) return [];
     const waves = [[ready[0]]];
     for (let i = 1; i < ready.length; i += waveSize) waves.push(ready.slice(i, i + waveSize));

@@ -4,7 +4,7 @@ import { awsNodePinned, awsNodeRemoved } from "./checks/awsNode";
 import { ciliumManaged, ciliumOperatorReady, ciliumReady } from "./checks/cilium";
 import { connectivity } from "./checks/connectivity";
 import { ciliumKubeProxyReplacement, kubeProxyRemoved } from "./checks/kubeProxy";
-import { legacyCordoned, legacyDrained, legacyRetired } from "./checks/legacy";
+import { cniLabelsComplete, legacyCordoned, legacyDrained, legacyRetired } from "./checks/legacy";
 import { ClusterSnapshot, SnapshotPart } from "../clusterReader/k8sTypes";
 import { CHECK_NAMES, CheckName, PHASE_GATES } from "../migration/phases";
 import { GateContext } from "../clusterReader/selectors";
@@ -31,6 +31,7 @@ export const CHECKS: Record<SnapshotCheckName, CheckDefinition> = {
     "legacy-retired": { needs: ["nodes"], run: legacyRetired },
     "kube-proxy-removed": { needs: ["pods", "daemonsets"], run: kubeProxyRemoved },
     "cilium-kube-proxy-replacement": { needs: ["daemonsets", "configmaps"], run: ciliumKubeProxyReplacement },
+    "cni-labels-complete": { needs: ["nodes"], run: cniLabelsComplete },
 };
 
 /** A check the CLI accepts: one of CHECK_NAMES, or `phase-N` for N in 0–9. */

@@ -26,6 +26,9 @@ export function unmigratedKind(labels: NodeLabelSet): "fargate" | "hybrid" | "au
     return os === "windows" ? "windows" : "not-linux";
 }
 
+/** What a stack applied by this rule records in its outputs (`cniRule`); a stack without it was pinned by the earlier one. */
+export const CNI_RULE = "cilium-label";
+
 /** A node born with the Cilium label: Cilium's, from phase 2 on. */
 export const isCiliumNode = (labels: NodeLabelSet, nodeLabels: NodeLabels): boolean => labels?.[nodeLabels.key] === nodeLabels.ciliumValue;
 

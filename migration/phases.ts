@@ -11,6 +11,7 @@
 export const CHECK_NAMES = [
     "connectivity", "aws-node-pinned", "cilium-operator-ready", "cilium-ready", "legacy-cordoned", "legacy-drained",
     "cilium-managed", "aws-node-removed", "legacy-retired", "kube-proxy-removed", "cilium-kube-proxy-replacement", "preflight",
+    "cni-labels-complete",
 ] as const;
 
 export type CheckName = (typeof CHECK_NAMES)[number];

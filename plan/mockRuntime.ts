@@ -6,6 +6,7 @@
  * the program reads from them must be returned here, or they stay unknown (docs/field-notes.md).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { CNI_RULE } from "../migration/nodeRule";
 
 export interface RecordedResource {
     type: string;
@@ -70,7 +71,8 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
         case "eks:index:ManagedNodeGroup":
             return { nodeGroup: { nodeGroupName: inputs.nodeGroupName ?? name } };
         case "pulumi:pulumi:StackReference":
-            return { outputs: appliedPhase === undefined ? {} : { ...ownOutputs, appliedPhase }, secretOutputNames: [] };
+            // A stack applied by this version (its rule recorded) unless the test says otherwise (`cniRule: null`).
+            return { outputs: appliedPhase === undefined ? {} : { cniRule: CNI_RULE, ...ownOutputs, appliedPhase }, secretOutputNames: [] };
         default:
             return {};
     }

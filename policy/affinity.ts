@@ -1,8 +1,7 @@
 /**
- * Whether a registered node affinity can place a pod on a node carrying one label. The program writes affinities
- * (components/awsNode/affinity.ts, components/cilium/daemonSets.ts) but never evaluates one, and the gate's
- * `affinityRequires` (gates/checks/awsNode.ts) accepts only the exact `In [aws-cni]` pin; a policy must also accept
- * the design's `NotIn [cilium]` form and a user's own terms, so it evaluates the requirement itself.
+ * Whether a registered node affinity can place a pod on some node carrying one label (or lacking a key). The program's
+ * own evaluator (migration/nodeRule.ts `placementAdmits`) answers for one node's whole label set; a policy judges a
+ * registered affinity for *every* node with that label — the user's own terms included — so it asks per expression.
  *
  * Kubernetes ORs node selector terms and ANDs the expressions of a term; a pod without a required node affinity
  * may run on any node. A term keeps the pod off every node with `key=value` when one of its expressions on `key`
@@ -29,9 +28,13 @@ export function requiredTerms(affinity: unknown): Term[] | undefined {
     return required.nodeSelectorTerms.filter(isObject) as Term[];
 }
 
-/** Whether one expression fails for a node whose `key` is `value` (an expression on another key never does). */
-function failsFor(e: Requirement, key: string, value: string): boolean {
+/**
+ * Whether one expression fails for a node whose `key` is `value`, or — `value` undefined — that has no `key` at all
+ * (an expression on another key never does). Kubernetes: `NotIn` and `DoesNotExist` hold for a node without the key.
+ */
+function failsFor(e: Requirement, key: string, value: string | undefined): boolean {
     if (e.key !== key) return false;
+    if (value === undefined) return e.operator === "In" || e.operator === "Exists" || e.operator === "Gt" || e.operator === "Lt";
     const values = Array.isArray(e.values) ? e.values : [];
     switch (e.operator) {
         case "In": return !values.includes(value);
@@ -43,8 +46,8 @@ function failsFor(e: Requirement, key: string, value: string): boolean {
     }
 }
 
-/** True when no node labelled `key=value` satisfies the affinity's required terms. */
-export function keepsOffLabel(affinity: unknown, key: string, value: string): boolean {
+/** True when no node labelled `key=value` (no node without `key`, for `value` undefined) satisfies the affinity's required terms. */
+export function keepsOffLabel(affinity: unknown, key: string, value: string | undefined): boolean {
     const terms = requiredTerms(affinity);
     if (terms === undefined || terms.length === 0) return false;
     // An empty term matches no node (the Kubernetes API's NodeSelectorTerm); matchFields name nodes we cannot see.

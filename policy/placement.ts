@@ -62,8 +62,11 @@ export function legacyNodeLeaks(values: unknown, chartVersion: string, labels: N
     // The chart's own list of per-node workloads, as the program keeps each off (components/cilium/daemonSets.ts).
     for (const ds of CHART_DAEMONSETS.filter((d) => inChart(d, chartVersion))) {
         const workload = ds.template.split("/")[0];
+        // Legacy nodes are every node without the Cilium label ("Which CNI a node gets"): the marked and the unlabelled.
         if (ds.affinity && !keepsOffLabel(valueAt(values, ds.affinity), labels.key, labels.legacyValue)) {
             leaks.push(`${workload}: \`${ds.affinity}\` admits nodes labelled ${labels.key}=${labels.legacyValue}`);
+        } else if (ds.affinity && !keepsOffLabel(valueAt(values, ds.affinity), labels.key, undefined)) {
+            leaks.push(`${workload}: \`${ds.affinity}\` admits nodes without ${labels.key} (legacy nodes nobody labelled); require ${labels.key} In [${labels.ciliumValue}]`);
         }
         const rendered = ds.affinityRenderedWhen;
         if (rendered && valueAt(values, rendered.key) !== rendered.equals) {

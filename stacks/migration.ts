@@ -32,6 +32,13 @@ export interface MigrationOptions {
     gateCli?: string;
     /** The AWS region (`aws:region`), for preflight's look-ups from the gate. */
     region?: string;
+    /** The phase this stack's last successful update applied (its own outputs); none on a first deployment. */
+    appliedPhase?: number;
+    /**
+     * The stack was last applied, past phase 0, by a version that pinned by the earlier rule (aws-node `In [legacy]`,
+     * Cilium `NotIn [legacy]`): this update moves it to "Which CNI a node gets", after proving every node labelled.
+     */
+    earlierCniRule?: boolean;
 }
 
 /** How an existing cluster is migrated: what AWS said of it, and whether this update adopts it. */
@@ -79,7 +86,7 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         triggers: [phase, configFingerprint(config)],
     });
     const entryGate = phase > phases.FIRST_PHASE
-        ? new Gate(`gate-phase-${phase - 1}`, { ...gateArgs((phase - 1) as phases.Phase), dependsOn: [cluster, ...present(connectivity)] })
+        ? new Gate(`gate-phase-${phase - 1}`, { ...entryGateArgs(gateArgs((phase - 1) as phases.Phase), phase, options), dependsOn: [cluster, ...present(connectivity)] })
         : undefined;
     const afterEntryGate = entryGate ? [entryGate] : [];
     const steps = legacyStepDecisions(config, kubeconfig, gateCli, connectivity);
@@ -146,6 +153,21 @@ function finish(parts: Omit<Migration, "exitGate"> & {
         dependsOn: [cluster, awsNode, ...nodes, kubeProxy, ...parts.afterEntryGate, ...present(connectivity, cilium)],
     });
     return { cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes, exitGate };
+}
+
+/**
+ * The entry gate judges the cluster as the last update left it: once it ran Cilium everywhere (applied 8 or 9), an
+ * unlabelled node is Cilium's, not legacy. A stack moving from the earlier rule first proves that every node carries
+ * one of the two labels: everything this update changes waits for the entry gate, so neither agent moves before.
+ */
+function entryGateArgs(args: ConstructorParameters<typeof Gate>[1], phase: phases.Phase, options: MigrationOptions): ConstructorParameters<typeof Gate>[1] {
+    const ranCiliumEverywhere = options.appliedPhase !== undefined && options.appliedPhase >= phases.FIRST_STEADY_PHASE;
+    const moving = options.earlierCniRule === true && phase >= 1 && phases.cnisCoexist(phase);
+    return {
+        ...args,
+        ciliumEverywhere: args.ciliumEverywhere || ranCiliumEverywhere,
+        checks: moving ? [...args.checks, "cni-labels-complete"] : args.checks,
+    };
 }
 
 const present = (...items: (pulumi.Resource | undefined)[]): pulumi.Resource[] => items.filter((item): item is pulumi.Resource => item !== undefined);

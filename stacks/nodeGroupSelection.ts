@@ -78,10 +78,10 @@ export function selectNodeGroups(all: ManagedNodeGroupDescription[], rules: Sele
             problems.push(missingGroupProblem(name, all, rules, Boolean(twin) || rules.recorded.includes(name)));
         }
     }
-    // Every node aws-node serves must move: at phase 1 aws-node leaves unlabelled nodes, at phase 6 it is gone.
+    // Every node aws-node serves must move: its nodes are legacy ("Which CNI a node gets") and aws-node is gone at 6.
     for (const omitted of rules.listed ? candidates.filter((n) => !rules.listed?.includes(n)) : []) {
-        problems.push(`\`existingCluster.nodeGroups\` leaves out ${JSON.stringify(omitted)}: its nodes run aws-node, which leaves them at phase 1 ` +
-            "and is removed at phase 6, so they would lose pod networking. List it, or delete that node group first.");
+        problems.push(`\`existingCluster.nodeGroups\` leaves out ${JSON.stringify(omitted)}: its nodes run aws-node, which is removed at ` +
+            "phase 6, and nothing would drain or retire them, so they would lose pod networking. List it, or delete that node group first.");
     }
     if (wanted.length === 0) {
         problems.push(`cluster ${clusterName} has no Linux managed node group: nothing runs aws-node for this migration to move ` +

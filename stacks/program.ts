@@ -13,12 +13,15 @@ import { RecordedProgress, existingClusterFacts } from "./existingFacts";
 import { Lookups, lookUpExistingCluster } from "./existingLookups";
 import { assertTransitionAllowed } from "./guard";
 import { ExistingClusterInput, buildMigration, MigrationOptions } from "./migration";
+import { CNI_RULE } from "../migration/nodeRule";
 
 export const APPLIED_PHASE_OUTPUT = "appliedPhase";
 /** An existing cluster's legacy node group sizes before the migration scaled them (live they read zero from 7). */
 export const LEGACY_SIZES_OUTPUT = "legacyNodeGroupSizes";
 /** An existing cluster's add-ons as adopted (vpc-cni, kube-proxy), to re-create one the migration removed on the way back. */
 export const ADOPTED_ADDONS_OUTPUT = "adoptedAddons";
+/** Which rule placed the agents when this stack was last applied ("Which CNI a node gets"); absent: the earlier rule. */
+export const CNI_RULE_OUTPUT = "cniRule";
 
 export interface ProgramOptions extends MigrationOptions {
     /** Where progress messages go. Default: the Pulumi log (shown by `pulumi up`). */
@@ -30,7 +33,7 @@ export interface ProgramOptions extends MigrationOptions {
 }
 
 /** This stack's own outputs of its last successful update (a StackReference to itself); none on a first deployment. */
-export async function readOwnOutputs(): Promise<{ appliedPhase: unknown } & RecordedProgress> {
+export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule?: unknown } & RecordedProgress> {
     const self = new pulumi.StackReference("applied-phase", {
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
     });
@@ -42,6 +45,7 @@ export async function readOwnOutputs(): Promise<{ appliedPhase: unknown } & Reco
     const addons = await read(ADOPTED_ADDONS_OUTPUT);
     return {
         appliedPhase: await read(APPLIED_PHASE_OUTPUT),
+        cniRule: await read(CNI_RULE_OUTPUT),
         ...(sizes ? { legacyNodeGroupSizes: sizes as RecordedProgress["legacyNodeGroupSizes"] } : {}),
         ...(addons ? { adoptedAddons: addons as RecordedProgress["adoptedAddons"] } : {}),
     };
@@ -88,11 +92,15 @@ export async function migrationProgram(options: ProgramOptions = {}): Promise<Re
     const existing = await existingClusterInput(config, own, options, note);
 
     const region = options.region ?? new pulumi.Config("aws").get("region");
-    const migration = buildMigration(config, { ...options, ...(region ? { region } : {}) }, existing);
+    const appliedPhase = typeof applied === "number" ? applied : undefined;
+    const earlierCniRule = appliedPhase !== undefined && appliedPhase >= 1 && own.cniRule !== CNI_RULE;
+    const migration = buildMigration(config, { ...options, ...(region ? { region } : {}), appliedPhase, earlierCniRule }, existing);
     return {
         // Only recorded once this phase's gate has passed: a failed update leaves the previous value, so the guard
         // never mistakes a half-applied phase for a proven one.
         [APPLIED_PHASE_OUTPUT]: migration.exitGate.check.id.apply(() => config.phase),
+        // Recorded with the phase: an update that failed before its gate leaves the stack on the rule it had.
+        [CNI_RULE_OUTPUT]: migration.exitGate.check.id.apply(() => CNI_RULE),
         phaseName: phaseName(config.phase),
         gate: migration.exitGate.checks,
         clusterName: migration.cluster.eksClusterName,

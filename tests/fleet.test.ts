@@ -149,6 +149,8 @@ describe("npm run fleet", function () {
         assert.deepStrictEqual([...rows].sort(byRisk).map((r) => r.name), ["x", "d", "e", "b", "c", "a"]);
         assert.deepStrictEqual(wavesOf(rows, 2), [["d"], ["e", "b"], ["c", "a"]]);
         assert.deepStrictEqual(wavesOf([rows[5]], 5), []);
+        const unjudged = { ...row("z", [0, 0, 1]), notChecked: ["poddisruptionbudgets.json"] } as FleetRow;
+        assert.deepStrictEqual(wavesOf([...rows, unjudged], 2), [["d"], ["e", "b"], ["c", "a"], ["z"]], "an incomplete snapshot is never the canary");
         const bad = { clusters: [{ ...rows[0], verdict: "maybe" }], waves: [] };
         assert.ok(!validate(bad));
     });

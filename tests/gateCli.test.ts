@@ -69,7 +69,7 @@ describe("gate CLI (npm run gate)", () => {
     }
 
     const usage: [string, string[], RegExp][] = [
-        ["an unknown check, listing the valid ones", ["cilium-happy", "--snapshot", "x"], /^gate: unknown check "cilium-happy"; valid checks: connectivity, aws-node-pinned, cilium-operator-ready, cilium-ready, legacy-cordoned, legacy-drained, cilium-managed, aws-node-removed, legacy-retired, kube-proxy-removed, cilium-kube-proxy-replacement, preflight, phase-0 … phase-9$/],
+        ["an unknown check, listing the valid ones", ["cilium-happy", "--snapshot", "x"], /^gate: unknown check "cilium-happy"; valid checks: connectivity, aws-node-pinned, cilium-operator-ready, cilium-ready, legacy-cordoned, legacy-drained, cilium-managed, aws-node-removed, legacy-retired, kube-proxy-removed, cilium-kube-proxy-replacement, preflight, cni-labels-complete, phase-0 … phase-9$/],
         ["phase-10", ["phase-10", "--snapshot", "x"], /^gate: unknown check "phase-10"/],
         ["no source", ["connectivity"], /^gate: give --snapshot DIR or --kubeconfig PATH \(or set KUBECONFIG\)$/],
         ["both sources", ["connectivity", "--snapshot", "x", "--kubeconfig", "y"], /^gate: give --snapshot or --kubeconfig, not both$/],

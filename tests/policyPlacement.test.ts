@@ -117,6 +117,22 @@ describe("policy: cilium-off-legacy-nodes", () => {
         ]);
     });
 
+    it("fails the earlier rule (`cni NotIn [aws-cni]`): it admits legacy nodes nobody labelled", async () => {
+        const earlier = JSON.parse(JSON.stringify(programValues(true, "1.19.6")).replace(/"operator":"In","values":\["cilium"\]/g, "\"operator\":\"NotIn\",\"values\":[\"aws-cni\"]"));
+        assert.notDeepStrictEqual(earlier, programValues(true, "1.19.6"), "the program's values carry cni In [cilium]");
+        const outcome = await validateStack(ciliumOffLegacyNodes, [aws, ciliumRelease("1.19.6", earlier)]);
+        assert.deepStrictEqual(outcome.messages, [
+            "Cilium release cilium-release: cilium-agent: `affinity` admits nodes without cni (legacy nodes nobody labelled); require cni In [cilium].",
+            "Cilium release cilium-release: cilium-envoy: `envoy.affinity` admits nodes without cni (legacy nodes nobody labelled); require cni In [cilium].",
+            "Cilium release cilium-release: cilium-nodeinit: `nodeinit.affinity` admits nodes without cni (legacy nodes nobody labelled); require cni In [cilium].",
+            "Cilium release cilium-release: spire: `authentication.mutual.spire.install.agent.affinity` admits nodes without cni (legacy nodes nobody labelled); require cni In [cilium].",
+            "Cilium release cilium-release: ztunnel: `encryption.ztunnel.affinity` admits nodes without cni (legacy nodes nobody labelled); require cni In [cilium].",
+        ]);
+        assert.strictEqual(keepsOffLabel(termsOf([{ key: "cni", operator: "NotIn", values: ["aws-cni"] }]), "cni", undefined), false);
+        assert.strictEqual(keepsOffLabel(termsOf([{ key: "cni", operator: "In", values: ["cilium"] }]), "cni", undefined), true);
+        assert.strictEqual(keepsOffLabel(termsOf([{ key: "cni", operator: "DoesNotExist" }]), "cni", undefined), false);
+    });
+
     it("passes the program's own values for both vendored charts while both CNIs run", async () => {
         for (const version of ["1.18.12", "1.19.6"]) {
             assert.deepStrictEqual(await validateStack(ciliumOffLegacyNodes, [aws, ciliumRelease(version, programValues(true, version))]), { messages: [] }, version);

@@ -5,13 +5,15 @@
  * (phase 6's re-check before aws-node goes), it also refuses a legacy node outside every one of them: nothing would
  * retire it, and without aws-node it has no CNI with DaemonSet pods still on it.
  * legacy-retired: no legacy node is left.
+ * cni-labels-complete: every Linux EC2 node carries the Cilium label or the legacy marker — what moving a stack pinned
+ * by an earlier version (aws-node `In [legacy]`, Cilium `NotIn [legacy]`) to "Which CNI a node gets" relies on.
  * Legacy nodes: "Which CNI a node gets" (every Linux EC2 node without the Cilium label, labelled legacy or not).
  */
 import { ClusterSnapshot, Node } from "../../clusterReader/k8sTypes";
 import { isDaemonSetPod, isMirrorPod, isPodTerminal, legacyNodes, nameOf, plural, podsByNode, qualifiedName } from "../../clusterReader/objects";
 import { GateContext, legacyNoun } from "../../clusterReader/selectors";
 import { Findings, Verdict } from "../verdict";
-import { describePool, inConfiguredPool } from "../../migration/nodeRule";
+import { describePool, inConfiguredPool, unmigratedKind } from "../../migration/nodeRule";
 
 /** `legacy node ip-10-0-1-5 (node group ng-1)`. */
 const described = (ctx: GateContext, node: Node) => `${legacyNoun(ctx)} ${nameOf(node)} (${describePool(node.metadata?.labels)})`;
@@ -59,4 +61,21 @@ export function legacyRetired(snapshot: Required<Pick<ClusterSnapshot, "nodes">>
     f.progress = `${plural(nodes.length, "legacy node")} left`;
     if (nodes.length === 0) f.ok(`no ${legacyNoun(ctx)} left`);
     return f.verdict(`no ${legacyNoun(ctx)} left`);
+}
+
+/**
+ * Under the earlier rule a node with neither label ran Cilium and no aws-node; under the label rule it is legacy and
+ * runs aws-node. Moving such a node would swap the agents under its pods, so the move waits until none is left.
+ */
+export function cniLabelsComplete(snapshot: Required<Pick<ClusterSnapshot, "nodes">>, ctx: GateContext): Verdict {
+    const f = new Findings("cni-labels-complete");
+    const linuxEc2 = snapshot.nodes.items.filter((n) => unmigratedKind(n.metadata?.labels) === undefined);
+    const unlabelled = linuxEc2.filter((n) => n.metadata?.labels?.[ctx.cilium.key] !== ctx.cilium.value && n.metadata?.labels?.[ctx.legacy.key] !== ctx.legacy.value);
+    for (const node of unlabelled) {
+        f.problem(`node ${nameOf(node)} (${describePool(node.metadata?.labels)}) has neither ${ctx.cilium.text} nor ${ctx.legacy.text}: ` +
+            `the earlier rule gave it Cilium, the label rule gives it aws-node; label it ${ctx.legacy.text} if it belongs to a legacy pool ` +
+            "(the DaemonSets then move before the rule does), or drain and remove it, then run the update again");
+    }
+    f.ok(`${linuxEc2.length - unlabelled.length}/${plural(linuxEc2.length, "Linux EC2 node")} carry one of the two labels`);
+    return f.verdict(`every Linux EC2 node carries ${ctx.cilium.text} or ${ctx.legacy.text}`);
 }
