@@ -77,6 +77,15 @@ export class AwsSnapshot {
         this.cluster(clusterName);
         const a = ((this.file("addons").addons ?? []) as Json[]).find((x) => x.addonName === name);
         if (!a) throw invokeError(`ResourceNotFoundException: No addon: ${name} found in cluster: ${clusterName}`);
+        const associations = (a.podIdentityAssociations ?? []) as string[];
+        if (associations.length > 0) {
+            // describe-addon names each association by ARN only; the provider resolves its role and service account
+            // with DescribePodIdentityAssociation, which a snapshot does not hold. Planning the add-on without them
+            // would show their removal, so the planner refuses rather than answer "none".
+            throw invokeError(`cluster snapshot: the ${name} add-on of ${clusterName} has Pod Identity associations ` +
+                `(${associations.join(", ")}) that the snapshot cannot resolve to a role and service account; plan this cluster ` +
+                "with `pulumi preview` against AWS instead (the planner would show them as removed).");
+        }
         return {
             addonName: a.addonName, addonVersion: a.addonVersion ?? "", arn: a.addonArn ?? "", clusterName: a.clusterName ?? clusterName,
             configurationValues: a.configurationValues ?? "", createdAt: String(a.createdAt ?? ""), id: `${clusterName}:${name}`,
@@ -136,6 +145,13 @@ export function nodeGroupResult(g: Json): aws.eks.GetNodeGroupResult {
         scalingConfigs: g.scalingConfig ? [g.scalingConfig] : [], status: g.status ?? "", subnetIds: g.subnets ?? [], tags: g.tags ?? {},
         taints: (g.taints ?? []).map((t: Json) => ({ key: t.key, value: t.value ?? "", effect: t.effect })),
         updateConfigs: g.updateConfig ? [{ maxUnavailable: g.updateConfig.maxUnavailable ?? 0, maxUnavailablePercentage: g.updateConfig.maxUnavailablePercentage ?? 0, updateStrategy: g.updateConfig.updateStrategy ?? "" }] : [],
-        version: g.version ?? "", warmPoolConfigs: [],
+        version: g.version ?? "",
+        // The provider's data source leaves a disabled warm pool out (the resource's block means "enabled").
+        warmPoolConfigs: g.warmPoolConfig && g.warmPoolConfig.enabled !== false ? [{
+            maxGroupPreparedCapacity: g.warmPoolConfig.maxGroupPreparedCapacity ?? 0, minSize: g.warmPoolConfig.minSize ?? 0,
+            poolState: g.warmPoolConfig.poolState ?? "", reuseOnScaleIn: g.warmPoolConfig.reuseOnScaleIn ?? false,
+        }] : [],
+        // Not in the provider's getNodeGroup (7.48): describe-nodegroup's own object, for describeNodeGroup to carry.
+        ...(g.nodeRepairConfig ? { nodeRepairConfigs: [g.nodeRepairConfig] } : {}),
     } as aws.eks.GetNodeGroupResult;
 }
