@@ -12,7 +12,7 @@ const yaml = (value: unknown) => JSON.stringify(value);
 
 export const NETWORK_CHECKS: PreflightCheck[] = [
     {
-        id: "custom-networking", severity: "warning", phase: 3, needs: ["eniconfigs", "daemonsets"],
+        id: "custom-networking", severity: "warning", phase: 3, needs: ["eniconfigs", "daemonsets"], anyOf: true,
         run: ({ input, options }) => {
             const configs = itemsOf(input.eniconfigs);
             const enabled = envTrue(awsNodeEnv(input), "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG");
@@ -89,7 +89,7 @@ export const NETWORK_CHECKS: PreflightCheck[] = [
         },
     },
     {
-        id: "network-policy", severity: "warning", phase: 3, needs: ["networkpolicies", "ciliumnetworkpolicies"],
+        id: "network-policy", severity: "warning", phase: 3, needs: ["networkpolicies", "ciliumnetworkpolicies"], anyOf: true,
         run: ({ input, options }) => {
             const policies = [...itemsOf(input.networkpolicies), ...itemsOf(input.ciliumnetworkpolicies)].map(qualified);
             if (policies.length === 0) return [];

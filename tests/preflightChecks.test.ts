@@ -44,6 +44,7 @@ const CASES: [string, Edit, Edit?][] = [
     ["ipv6-cluster", (i) => { (i.cluster as Obj).kubernetesNetworkConfig.ipFamily = "ipv6"; }],
     ["security-groups-for-pods", (i) => addObject(i, "securitygrouppolicies", securityGroupPolicySamples()[0])],
     ["cilium-already-installed", (i) => addObject(i, "configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cilium-config", namespace: "kube-system" }, data: {} })],
+    ["pool-without-nodes", (_i, o) => { o.legacy = { kind: "node-groups", groups: ["ng-general", "ng-batch", "ng-retired"] }; }],
     ["fargate", (i) => addNode(i, "fargate-ip-10-20-1-9.us-east-2.compute.internal", { "eks.amazonaws.com/compute-type": "fargate", "kubernetes.io/os": "linux" })],
     ["hybrid-or-auto-nodes", (i) => addNode(i, "mi-0a1b2c3d4e5f60718", { "eks.amazonaws.com/compute-type": "hybrid", "kubernetes.io/os": "linux" })],
     ["windows-nodes", (i) => addNode(i, "ip-10-20-2-9.us-east-2.compute.internal", { "kubernetes.io/os": "windows", "eks.amazonaws.com/nodegroup": "ng-windows" })],
