@@ -45,7 +45,10 @@ export async function writeClusterSnapshot(o: SnapshotOptions, run: Runner): Pro
 
     const kubeconfig = await kubeconfigFor(o, cluster, run);
     try {
-        for (const f of Object.values(KUBECTL_FILES) as KubectlFile[]) write(f.file, await kubectlList(run, kubeconfig.path, f));
+        for (const f of Object.values(KUBECTL_FILES) as KubectlFile[]) {
+            const list = await kubectlList(run, kubeconfig.path, f);
+            write(f.file, f === KUBECTL_FILES.daemonsets ? await withAwsNodeManagedFields(run, kubeconfig.path, list) : list);
+        }
         const checkAll = await run("kubectl", ["--kubeconfig", kubeconfig.path, "get", "--raw",
             `/api/v1/namespaces/${GOLDPINGER.namespace}/services/${GOLDPINGER.service}:${GOLDPINGER.port}/proxy/check_all`]);
         if (checkAll.code === 0) write(GOLDPINGER_FILE.file, checkAll.stdout);
@@ -62,6 +65,21 @@ function prepareOutDir(dir: string): void {
         if (fs.readdirSync(dir).length > 0) throw new SnapshotError(`--out ${dir} is not empty; give a new or empty directory (a snapshot is one moment of one cluster)`);
     }
     fs.mkdirSync(dir, { recursive: true });
+}
+
+/**
+ * The DaemonSets list with aws-node as `--show-managed-fields` prints it: kubectl 1.21 and later leave managedFields
+ * out of `-o json`, and aws-node's are what show settings made outside the vpc-cni add-on (preflight
+ * `aws-node-set-outside-addon`). Only aws-node's: everyone else's would only make the file bigger (design: "Scale").
+ */
+async function withAwsNodeManagedFields(run: Runner, kubeconfig: string, listText: string): Promise<string> {
+    const list = JSON.parse(listText) as { items?: Json[] };
+    const at = (list.items ?? []).findIndex((d) => d.metadata?.namespace === "kube-system" && d.metadata?.name === "aws-node");
+    if (at < 0) return listText;
+    const r = await run("kubectl", ["--kubeconfig", kubeconfig, "get", "daemonset", "aws-node", "-n", "kube-system", "-o", "json", "--show-managed-fields"]);
+    if (r.code !== 0) throw new SnapshotError(`kubectl get daemonset aws-node -n kube-system -o json --show-managed-fields failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+    (list.items as Json[])[at] = JSON.parse(r.stdout);
+    return JSON.stringify(list, null, 4);
 }
 
 /** kubectl's list of a kind; a CRD that is not installed is an empty list. */

@@ -45,6 +45,13 @@ const CASES: [string, Edit, Edit?][] = [
     ["security-groups-for-pods", (i) => addObject(i, "securitygrouppolicies", securityGroupPolicySamples()[0])],
     ["cilium-already-installed", (i) => addObject(i, "configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cilium-config", namespace: "kube-system" }, data: {} })],
     ["pool-without-nodes", (_i, o) => { o.legacy = { kind: "node-groups", groups: ["ng-general", "ng-batch", "ng-retired"] }; }],
+    ["aws-node-set-outside-addon", (i) => {
+        // `kubectl set env daemonset aws-node -n kube-system WARM_IP_TARGET=5`: the value changes, and kubectl-set takes the field.
+        const ds = named(i, "daemonsets", "aws-node");
+        (awsNodeEnv(i).find((e) => e.name === "WARM_IP_TARGET") ?? (awsNodeEnv(i).push({ name: "WARM_IP_TARGET", value: "" }), awsNodeEnv(i)[awsNodeEnv(i).length - 1])).value = "5";
+        ds.metadata.managedFields.push({ apiVersion: "apps/v1", fieldsType: "FieldsV1", manager: "kubectl-set", operation: "Update", time: "2025-03-02T10:00:00Z",
+            fieldsV1: { "f:spec": { "f:template": { "f:spec": { "f:containers": { "k:{\"name\":\"aws-node\"}": { "f:env": { "k:{\"name\":\"WARM_IP_TARGET\"}": { ".": {}, "f:name": {}, "f:value": {} } } } } } } } } });
+    }],
     ["fargate", (i) => addNode(i, "fargate-ip-10-20-1-9.us-east-2.compute.internal", { "eks.amazonaws.com/compute-type": "fargate", "kubernetes.io/os": "linux" })],
     ["hybrid-or-auto-nodes", (i) => addNode(i, "mi-0a1b2c3d4e5f60718", { "eks.amazonaws.com/compute-type": "hybrid", "kubernetes.io/os": "linux" })],
     ["windows-nodes", (i) => addNode(i, "ip-10-20-2-9.us-east-2.compute.internal", { "kubernetes.io/os": "windows", "eks.amazonaws.com/nodegroup": "ng-windows" })],
@@ -94,3 +101,37 @@ describe("preflight: each finding, with and without its hazard", () => {
     }
 });
 
+
+describe("preflight: aws-node settings made outside the vpc-cni add-on (managedFields)", () => {
+    const setByKubectl = (i: PreflightInput, env: string, value: string) => {
+        const list = awsNodeEnv(i);
+        const e = list.find((x) => x.name === env) ?? (list.push({ name: env }), list[list.length - 1]);
+        e.value = value;
+        named(i, "daemonsets", "aws-node").metadata.managedFields.push({ apiVersion: "apps/v1", fieldsType: "FieldsV1", manager: "kubectl-set", operation: "Update",
+            fieldsV1: { "f:spec": { "f:template": { "f:spec": { "f:containers": { "k:{\"name\":\"aws-node\"}": { "f:env": { [`k:{"name":"${env}"}`]: { ".": {}, "f:name": {}, "f:value": {} } } } } } } } } });
+    };
+    const finding = (edit: Edit) => findingsOf(edit).find((f) => f.id === "aws-node-set-outside-addon");
+
+    it("names each field, its value and manager, and prints the configurationValues that would keep it", () => {
+        const f = finding((i) => { setByKubectl(i, "WARM_IP_TARGET", "5"); setByKubectl(i, "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "true"); }) as Finding;
+        assert.strictEqual(f.severity, "blocker");
+        assert.strictEqual(f.phase, 1);
+        assert.match(f.message, /aws-node has 2 setting\(s\) made outside the vpc-cni add-on: env WARM_IP_TARGET=5 \(manager kubectl-set\), env AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true \(manager kubectl-set\)\. Phase 1 updates the add-on with resolveConflicts OVERWRITE/);
+        assert.deepStrictEqual(f.objects, ["kube-system/aws-node", "env WARM_IP_TARGET (kubectl-set)", "env AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG (kubectl-set)"]);
+        assert.match(f.remedy, /merge \{"env":\{"WARM_IP_TARGET":"5","AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG":"true"\}\} into vpc-cni's configurationValues/);
+    });
+
+    it("a value the add-on's configurationValues already sets the same is no hazard; EKS's own fields are none", () => {
+        // The example's add-on sets ENABLE_PREFIX_DELEGATION "true" in configurationValues; kubectl set env to the same value.
+        assert.strictEqual(finding((i) => setByKubectl(i, "ENABLE_PREFIX_DELEGATION", "true")), undefined);
+        assert.ok(finding((i) => setByKubectl(i, "ENABLE_PREFIX_DELEGATION", "false")));
+        assert.strictEqual(finding(() => undefined), undefined);
+    });
+
+    it("a self-managed aws-node (no vpc-cni add-on) has no OVERWRITE to fear; a DaemonSet read without managedFields is said", () => {
+        assert.strictEqual(finding((i) => { setByKubectl(i, "WARM_IP_TARGET", "5"); i.addons = (i.addons as Obj[]).filter((a) => a.addonName !== "vpc-cni"); }), undefined);
+        const blind = finding((i) => { delete named(i, "daemonsets", "aws-node").metadata.managedFields; }) as Finding;
+        assert.strictEqual(blind.severity, "warning");
+        assert.match(blind.message, /read without its managedFields \(kubectl 1\.21 and later leave them out of -o json\)/);
+    });
+});
