@@ -31,11 +31,11 @@ export const PHASES = [
     { number: 6, name: "remove-aws-node", summary: "vpc-cni addon removed and the aws-node DaemonSet deleted, after a drained re-check",
       existingSummary: "vpc-cni add-on (or self-managed aws-node) removed after a drained re-check", gate: ["aws-node-removed", "connectivity"] },
     { number: 7, name: "retire-legacy", summary: "ng-1 scaled to zero (min 0, desired 0)",
-      existingSummary: "every legacy node group scaled to zero through the EKS API, after a drained re-check", gate: ["legacy-retired"] },
+      existingSummary: "every legacy node group scaled to zero through the EKS API, after a drained re-check", gate: ["aws-node-removed", "legacy-retired"] },
     { number: 8, name: "finalize", summary: "empty ng-1 deleted; Cilium steady state (pod watcher on, Hubble relay and metrics)",
-      existingSummary: "legacy node groups deleted with deleteLegacyNodeGroups, else left at zero and no longer managed; Cilium steady state", gate: ["cilium-ready", "connectivity"] },
+      existingSummary: "legacy node groups deleted with deleteLegacyNodeGroups, else left at zero and no longer managed; Cilium steady state", gate: ["aws-node-removed", "cilium-ready", "connectivity"] },
     { number: 9, name: "kube-proxy-free", summary: "Cilium replaces kube-proxy; kube-proxy addon, DaemonSet and iptables rules removed",
-      existingSummary: "Cilium replaces kube-proxy; kube-proxy add-on, DaemonSet and iptables rules removed", gate: ["kube-proxy-removed", "cilium-ready", "connectivity"] },
+      existingSummary: "Cilium replaces kube-proxy; kube-proxy add-on, DaemonSet and iptables rules removed", gate: ["aws-node-removed", "kube-proxy-removed", "cilium-ready", "connectivity"] },
 ] as const satisfies readonly { number: number; name: string; summary: string; existingSummary: string; gate: readonly CheckName[] }[];
 
 export type Phase = (typeof PHASES)[number]["number"];

@@ -68,6 +68,11 @@ export interface TwinConfig {
 export interface GoldpingerConfig {
     enabled: boolean;
     image: string;
+    /**
+     * Targets outside the cluster every goldpinger pod probes (`https://…` for HTTP(S), `host:port` for TCP), so the
+     * connectivity gate proves egress from pods on both pools (e.g. after a SNAT change); none: egress is not checked.
+     */
+    egressTargets: string[];
 }
 
 export interface GateConfig {

@@ -34,7 +34,7 @@ describe("config", () => {
         assert.deepStrictEqual(c.cilium, { chartVersion: "1.19.6", values: {}, operatorIdentity: "irsa", policyDuringMigration: "default", portmapChaining: false });
         assert.deepStrictEqual(c.preflight, { accept: [] });
         assert.strictEqual(c.existingCluster, undefined, "no existing cluster: the demo cluster is created");
-        assert.deepStrictEqual(c.goldpinger, { enabled: true, image: "bloomberg/goldpinger:3.10.2" });
+        assert.deepStrictEqual(c.goldpinger, { enabled: true, image: "bloomberg/goldpinger:3.10.2", egressTargets: [] });
         assert.deepStrictEqual(c.drain, { timeout: "10m", deleteEmptyDirData: false, batchSize: 1 });
         assert.deepStrictEqual(c.gate, { timeout: "15m" });
         assert.strictEqual(c.allowPhaseSkip, false);
@@ -82,6 +82,7 @@ describe("config", () => {
         ["chart values", { cilium: { values: [] } }, "`cilium.values` is []; it must be an object of Helm values."],
         ["goldpinger latest", { goldpinger: { image: "bloomberg/goldpinger:latest" } }, "`goldpinger.image` is \"bloomberg/goldpinger:latest\"; it must be a pinned image reference with a tag or digest, such as \"bloomberg/goldpinger:3.10.2\" (never :latest)."],
         ["goldpinger enabled", { goldpinger: { enabled: "yes" } }, "`goldpinger.enabled` is \"yes\"; it must be true or false."],
+        ["goldpinger egress target", { goldpinger: { egressTargets: ["ftp://example.com"] } }, "`goldpinger.egressTargets` is [\"ftp://example.com\"]; it must be a non-empty list of https://… URLs (an HTTP 200 is success) or host:port TCP targets outside the cluster, such as \"https://aws.amazon.com\" or \"sts.amazonaws.com:443\"."],
         ["drain timeout", { drain: { timeout: "10 minutes" } }, "`drain.timeout` is \"10 minutes\"; it must be a duration such as \"10m\" or \"1h30m\"."],
         ["drain batch", { drain: { batchSize: 0 } }, "`drain.batchSize` is 0; it must be a whole number from 1 to 50."],
         ["gate timeout", { gate: { timeout: "soon" } }, "`gate.timeout` is \"soon\"; it must be a duration such as \"15m\"."],

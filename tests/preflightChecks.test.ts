@@ -135,3 +135,13 @@ describe("preflight: aws-node settings made outside the vpc-cni add-on (managedF
         assert.match(blind.message, /read without its managedFields \(kubectl 1\.21 and later leave them out of -o json\)/);
     });
 });
+
+describe("preflight: snat-mode-change says what holds today", () => {
+    it("masquerading only where needed, the open egress bug named, and the gate's egress check as the proof", () => {
+        const f = findingsOf().find((x) => x.id === "snat-mode-change") as Finding;
+        assert.strictEqual(f.severity, "warning");
+        assert.match(f.remedy, /^Behind a NAT gateway \(nodes in private subnets\) keep Cilium's default/);
+        assert.match(f.remedy, /pods on a secondary ENI or a secondary VPC CIDR may lose egress .*cilium\/cilium#45137, open; #18179/);
+        assert.match(f.remedy, /set `goldpinger\.egressTargets` .* so the connectivity gate from phase 3 on proves egress from pods on both pools/);
+    });
+});
