@@ -74,10 +74,6 @@ export function gateChecks(phase: Phase, opts: { goldpinger: boolean }): CheckNa
     return PHASE_GATES[phase].filter((check) => opts.goldpinger || check !== "connectivity");
 }
 
-export function isCheckName(value: string): value is CheckName {
-    return (CHECK_NAMES as readonly string[]).includes(value);
-}
-
 // ---- predicates: what the cluster looks like at a phase ----------------------------------------------------
 
 /** aws-node carries the `cni In [aws-cni]` affinity (until it is removed). */
@@ -98,9 +94,5 @@ export const awsNodeRemoved = (phase: Phase): boolean => phase >= 6;
 export const legacyScaledToZero = (phase: Phase): boolean => phase >= 7;
 /** ng-1 no longer exists. */
 export const legacyPoolDeleted = (phase: Phase): boolean => phase >= 8;
-/** Cilium runs its steady-state values. */
-export const ciliumSteadyState = (phase: Phase): boolean => phase >= FIRST_STEADY_PHASE;
 /** Cilium replaces kube-proxy; kube-proxy is removed. */
 export const kubeProxyReplaced = (phase: Phase): boolean => phase >= 9;
-/** ng-1 has nodes (aws-node's pool is live), so cross-pool connectivity must be proven. */
-export const bothPoolsHaveNodes = (phase: Phase): boolean => ciliumNodesScaledUp(phase) && !legacyScaledToZero(phase);
