@@ -91,11 +91,23 @@ describe("preflight: each finding, with and without its hazard", () => {
         assert.deepStrictEqual(ids(findings).sort(), ["cluster-autoscaler", "network-policy", "prefix-delegation", "single-replica", "snat-mode-change"]);
     });
 
+    /** Each finding's severity and phase as the design's table has them (calico-policy-engine and karpenter: ours). */
+    const EXPECTED: Record<string, [Finding["severity"], number | null]> = {
+        "ipv6-cluster": ["blocker", 2], "security-groups-for-pods": ["blocker", 5], "cilium-already-installed": ["blocker", 2],
+        "pool-without-nodes": ["warning", 1], "aws-node-set-outside-addon": ["blocker", 1], "fargate": ["warning", null],
+        "hybrid-or-auto-nodes": ["warning", null], "windows-nodes": ["warning", null], "custom-networking": ["warning", 3],
+        "prefix-delegation": ["warning", 3], "snat-mode-change": ["warning", 3], "host-port": ["warning", 3], "network-policy": ["warning", 3],
+        "calico-policy-engine": ["warning", 2], "node-local-dns": ["warning", 9], "cluster-autoscaler": ["warning", 4], "karpenter": ["warning", 1],
+        "node-auto-repair": ["info", 4], "pdb-blocks-drain": ["warning", 5], "unmanaged-pod": ["warning", 5], "emptydir-data": ["warning", 5],
+        "single-replica": ["info", 5], "zonal-volume": ["warning", 5], "legacy-only-scheduling": ["warning", 5], "subnet-capacity": ["warning", 3],
+    };
+
     for (const [id, add, remove] of CASES) {
         it(`${id}: found with the hazard, not without it`, () => {
             const found = findingsOf(add).filter((f) => f.id === id);
             assert.strictEqual(found.length, 1, `${id}: ${JSON.stringify(ids(findingsOf(add)))}`);
             assert.ok(found[0].objects.length > 0 && found[0].remedy.length > 0 && found[0].message.length > 0);
+            assert.deepStrictEqual([found[0].severity, found[0].phase], EXPECTED[id], `${id}: severity and phase`);
             assert.ok(!ids(findingsOf(remove)).includes(id), `${id} is found without its hazard`);
         });
     }

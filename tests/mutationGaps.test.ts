@@ -1,0 +1,119 @@
+// What a mutation run (npm run mutate) found untested, each pinned by a test that fails on the mutant: connectivity
+// with no answering pod on the Cilium side, aws-node affinities that admit a Cilium node, the vpc-cni merge on an
+// add-on without configurationValues and back, cilium-ready with two taints, SGP by aws-node's env alone, and a
+// one-replica StatefulSet. Written against each function's contract, not its current wording where a rule may change.
+import * as assert from "assert";
+import { awsNodePinned } from "../gates/checks/awsNode";
+import { ciliumReady } from "../gates/checks/cilium";
+import { connectivity } from "../gates/checks/connectivity";
+import { mergedVpcCniConfiguration, vpcCniAddonConfiguration } from "../components/awsNode/affinity";
+import { ClusterSnapshot, DaemonSet, Node } from "../clusterReader/k8sTypes";
+import { DEFAULT_CONTEXT as ctx } from "../clusterReader/selectors";
+import { readPreflightSnapshot } from "../preflight/read";
+import { runPreflight } from "../preflight/run";
+import { Obj } from "../preflight/types";
+import { preflightOptionsOf } from "../stacks/preflightConfig";
+import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
+import { DEFAULT_NODE_LABELS } from "../stacks/config";
+import { PHASE_SHAPES, buildCluster, copy } from "./fixtures/clusterBuilder";
+import { EXAMPLE_SNAPSHOT, EXISTING_STACK } from "./support/existingCluster";
+
+type Snapshot = Required<ClusterSnapshot>;
+const at = (phase: number): Snapshot => copy(buildCluster(PHASE_SHAPES[phase]));
+const name = (o: { metadata?: { name?: string } }) => o.metadata?.name as string;
+const nodesOf = (s: Snapshot, pool: string): Node[] => s.nodes.items.filter((n) => n.metadata?.labels?.cni === pool);
+
+describe("mutation gaps: gates", () => {
+    it("connectivity fails when both pools have nodes but no goldpinger pod on a Cilium node answered", () => {
+        const s = at(3);
+        const ciliumNodes = new Set(nodesOf(s, "cilium").map(name));
+        const gone = new Set(s.pods.items.filter((p) => p.metadata?.labels?.["app.kubernetes.io/name"] === "goldpinger" && ciliumNodes.has(p.spec?.nodeName ?? "")).map(name));
+        assert.ok(gone.size > 0);
+        s.pods.items = s.pods.items.filter((p) => !gone.has(name(p)));
+        const responses = s.goldpinger.responses ?? {};
+        for (const pod of gone) delete responses[pod];
+        for (const r of Object.values(responses)) for (const pod of gone) delete r.response?.podResults?.[pod];
+        const v = connectivity(s, ctx);
+        assert.strictEqual(v.pass, false);
+        assert.strictEqual(v.reason, "both pools have nodes but goldpinger answered from no cni=cilium node: traffic between the pools is untested");
+        // And with no Cilium node at all there is nothing to cross: the same cluster passes at phase 1.
+        assert.strictEqual(connectivity(at(1), ctx).pass, true);
+    });
+
+    for (const [what, expression] of [
+        ["admits both values (cni In [aws-cni, cilium])", { key: "cni", operator: "In", values: ["aws-cni", "cilium"] }],
+        ["only keeps off the legacy value (cni NotIn [aws-cni])", { key: "cni", operator: "NotIn", values: ["aws-cni"] }],
+    ] as const) {
+        it(`aws-node-pinned fails on an affinity that ${what}: it admits a Cilium node`, () => {
+            const s = at(1);
+            const ds = s.daemonsets.items.find((d) => name(d) === "aws-node") as DaemonSet;
+            const terms = ds.spec?.template?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+            assert.ok(terms.length > 0);
+            for (const t of terms) t.matchExpressions = [...(t.matchExpressions ?? []).filter((e) => e.key !== "cni"), { ...expression, values: [...expression.values] }];
+            assert.strictEqual(awsNodePinned(s, ctx).pass, false);
+        });
+    }
+
+    it("cilium-ready fails on a node with the startup taint and another one, and passes one with another taint only", () => {
+        const s = at(3);
+        const [node] = nodesOf(s, "cilium");
+        node.spec = { ...node.spec, taints: [{ key: "dedicated", value: "batch", effect: "NoSchedule" }] };
+        assert.strictEqual(ciliumReady(s, ctx).pass, true, "another taint is not Cilium's business");
+        node.spec.taints = [{ key: "dedicated", value: "batch", effect: "NoSchedule" }, { key: "node.cilium.io/agent-not-ready", value: "true", effect: "NoExecute" }];
+        const v = ciliumReady(s, ctx);
+        assert.strictEqual(v.pass, false);
+        assert.strictEqual(v.reason, `node ${name(node)} still has the node.cilium.io/agent-not-ready taint`);
+    });
+});
+
+describe("mutation gaps: the vpc-cni merge", () => {
+    const labels = DEFAULT_NODE_LABELS;
+    it("an add-on without configurationValues (EKS's default) is pinned with the chart's default terms, and unpinned back to them", () => {
+        for (const none of [undefined, "", "  \n"]) {
+            const pinned = mergedVpcCniConfiguration(none, true, labels, "v1.19.2-eksbuild.1") as string;
+            assert.deepStrictEqual(JSON.parse(pinned), JSON.parse(vpcCniAddonConfiguration(true, labels, "v1.19.2-eksbuild.1")));
+            assert.strictEqual(mergedVpcCniConfiguration(none, false, labels), none, "nothing of ours to undo: the text as it is");
+            const unpinned = mergedVpcCniConfiguration(pinned, false, labels, "v1.19.2-eksbuild.1") as string;
+            assert.deepStrictEqual(JSON.parse(unpinned), JSON.parse(vpcCniAddonConfiguration(false, labels, "v1.19.2-eksbuild.1")),
+                "the default written back explicitly: a value left out would keep ours");
+        }
+    });
+
+    it("re-pinning changes nothing, and unpin then pin gives the same value; other settings survive both ways", () => {
+        const own = "env:\n  WARM_IP_TARGET: \"5\"\n";
+        const pinned = mergedVpcCniConfiguration(own, true, labels) as string;
+        assert.strictEqual(mergedVpcCniConfiguration(pinned, true, labels), pinned);
+        const unpinned = mergedVpcCniConfiguration(pinned, false, labels) as string;
+        assert.strictEqual(mergedVpcCniConfiguration(unpinned, true, labels), pinned);
+        for (const text of [pinned, unpinned]) assert.deepStrictEqual(JSON.parse(text).env, { WARM_IP_TARGET: "5" });
+        assert.throws(() => mergedVpcCniConfiguration("[1, 2]", true, labels), /configurationValues are not an object/);
+    });
+});
+
+describe("mutation gaps: preflight", () => {
+    const base = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
+    const options = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
+    const items = (i: typeof base, part: "daemonsets" | "statefulsets"): Obj[] => (i[part] as { items: Obj[] }).items;
+    const find = (i: typeof base, id: string) => runPreflight(i, options).findings.filter((f) => f.id === id);
+
+    it("security groups for pods by aws-node's ENABLE_POD_ENI=true alone (no SecurityGroupPolicy): a blocker saying so", () => {
+        const input = structuredClone(base);
+        const awsNode = items(input, "daemonsets").find((d) => d.metadata.name === "aws-node") as Obj;
+        ((awsNode.spec.template.spec.containers[0].env as Obj[]).find((e) => e.name === "ENABLE_POD_ENI") as Obj).value = "true";
+        const [f, ...more] = find(input, "security-groups-for-pods");
+        assert.strictEqual(more.length, 0);
+        assert.strictEqual(f.severity, "blocker");
+        assert.strictEqual(f.phase, 5);
+        assert.match(f.message, /^security groups for pods are in use \(aws-node ENABLE_POD_ENI=true\)/);
+        assert.deepStrictEqual(find(base, "security-groups-for-pods"), []);
+    });
+
+    it("a one-replica StatefulSet with its pod on a legacy node is named; two replicas are not", () => {
+        assert.deepStrictEqual(find(base, "single-replica").flatMap((f) => f.objects).filter((o) => o.startsWith("StatefulSet")), []);
+        const input = structuredClone(base);
+        (items(input, "statefulsets").find((s) => s.metadata.name === "postgres") as Obj).spec.replicas = 1;
+        const [f] = find(input, "single-replica");
+        assert.strictEqual(f.severity, "info");
+        assert.ok(f.objects.includes("StatefulSet shop/postgres"), f.objects.join(", "));
+    });
+});
