@@ -108,6 +108,62 @@ describe("mutation gaps: preflight", () => {
         assert.deepStrictEqual(find(base, "security-groups-for-pods"), []);
     });
 
+    it("subnet-capacity counts only the Cilium pool's subnets and only pods with their own address", () => {
+        const starved = structuredClone(base);
+        for (const sn of starved.subnets as Obj[]) sn.AvailableIpAddressCount = 0;
+        const [f] = find(starved, "subnet-capacity");
+        const pods = Number((/moving (\d+) pod\(s\)/.exec(f.message) as RegExpExecArray)[1]);
+        const need = Number((/needs about (\d+)/.exec(f.message) as RegExpExecArray)[1]);
+        // A subnet of another group with room to spare does not help the pool.
+        (starved.subnets as Obj[]).push({ SubnetId: "subnet-0ffffffffffffffff", AvailabilityZone: "us-east-2a", AvailableIpAddressCount: 100000, VpcId: "vpc-x" });
+        assert.strictEqual(find(starved, "subnet-capacity").length, 1);
+        // Exactly enough is enough; one short is a finding.
+        const pool = (starved.subnets as Obj[]).filter((sn) => sn.SubnetId !== "subnet-0ffffffffffffffff");
+        pool[0].AvailableIpAddressCount = need;
+        assert.deepStrictEqual(find(starved, "subnet-capacity"), []);
+        pool[0].AvailableIpAddressCount = need - 1;
+        assert.strictEqual(find(starved, "subnet-capacity").length, 1);
+        // A host-network pod on a legacy node takes no pod address.
+        const pod = structuredClone((starved.pods as { items: Obj[] }).items.find((p) => !p.spec.hostNetwork && p.metadata.ownerReferences?.[0]?.kind === "ReplicaSet") as Obj);
+        pod.metadata = { ...pod.metadata, name: "host-agent-1", uid: "00000000-0000-4000-8000-0000000000aa" };
+        pod.spec.hostNetwork = true;
+        (starved.pods as { items: Obj[] }).items.push(pod);
+        pool[0].AvailableIpAddressCount = 0;
+        assert.match(find(starved, "subnet-capacity")[0].message, new RegExp(`moving ${pods} pod\\(s\\)`));
+    });
+
+    it("zonal-volume reads only a zone key's In terms of a volume's node affinity", () => {
+        const ciliumOnBatch = { ...options, cilium: { kind: "group" as const, name: "ng-batch" } };
+        const zonal = (i: typeof base) => runPreflight(i, ciliumOnBatch).findings.filter((f) => f.id === "zonal-volume");
+        assert.strictEqual(zonal(base).length, 1, "the example's volumes are bound to zones ng-batch has no subnet in");
+        for (const change of [
+            (e: Obj) => { e.operator = "NotIn"; },
+            (e: Obj) => { e.key = "kubernetes.io/hostname"; },
+        ]) {
+            const input = structuredClone(base);
+            for (const pv of (input.persistentvolumes as { items: Obj[] }).items) for (const t of pv.spec.nodeAffinity.required.nodeSelectorTerms) t.matchExpressions.forEach(change);
+            assert.deepStrictEqual(zonal(input), []);
+        }
+    });
+
+    it("the drain forecast takes legacy nodes only: a Cilium node's pods are not in it", () => {
+        const before = runPreflight(base, options).forecast;
+        const input = structuredClone(base);
+        const nodes = (input.nodes as { items: Obj[] }).items;
+        const legacy = nodes.find((n) => n.metadata.labels["eks.amazonaws.com/nodegroup"] === "ng-general") as Obj;
+        const twin = structuredClone(legacy);
+        twin.metadata = { ...twin.metadata, name: "ip-10-20-9-9.us-east-2.compute.internal", labels: { ...twin.metadata.labels, cni: "cilium", "eks.amazonaws.com/nodegroup": "ng-general-cilium" } };
+        nodes.push(twin);
+        const pods = (input.pods as { items: Obj[] }).items;
+        const moved = structuredClone(pods.find((p) => p.spec.nodeName === legacy.metadata.name && p.metadata.ownerReferences?.[0]?.kind === "ReplicaSet") as Obj);
+        moved.metadata = { ...moved.metadata, name: `${moved.metadata.name}-on-cilium`, uid: "00000000-0000-4000-8000-0000000000bb" };
+        moved.spec.nodeName = twin.metadata.name;
+        pods.push(moved);
+        const after = runPreflight(input, options).forecast;
+        assert.deepStrictEqual(after.nodes.map((n) => n.node), before.nodes.map((n) => n.node));
+        assert.strictEqual(after.evictions, before.evictions);
+    });
+
     it("a one-replica StatefulSet with its pod on a legacy node is named; two replicas are not", () => {
         assert.deepStrictEqual(find(base, "single-replica").flatMap((f) => f.objects).filter((o) => o.startsWith("StatefulSet")), []);
         const input = structuredClone(base);
