@@ -6,6 +6,7 @@ import * as assert from "assert";
 import { awsNodePinned } from "../gates/checks/awsNode";
 import { ciliumReady } from "../gates/checks/cilium";
 import { connectivity } from "../gates/checks/connectivity";
+import { preflightVerdict } from "../gates/preflightGate";
 import { mergedVpcCniConfiguration, vpcCniAddonConfiguration } from "../components/awsNode/affinity";
 import { ClusterSnapshot, DaemonSet, Node } from "../clusterReader/k8sTypes";
 import { DEFAULT_CONTEXT as ctx } from "../clusterReader/selectors";
@@ -171,5 +172,34 @@ describe("mutation gaps: preflight", () => {
         const [f] = find(input, "single-replica");
         assert.strictEqual(f.severity, "info");
         assert.ok(f.objects.includes("StatefulSet shop/postgres"), f.objects.join(", "));
+    });
+});
+
+describe("mutation gaps: the preflight gate", () => {
+    const base = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
+    const options = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
+
+    it("passes without a blocker, its findings every report line but the verdict; fails naming the blocker", () => {
+        const pass = preflightVerdict(base, options);
+        assert.strictEqual(pass.check, "preflight");
+        assert.strictEqual(pass.pass, true);
+        assert.match(pass.reason, /^no blocker left \(0 blocker\(s\), \d+ warning\(s\), \d+ info\)$/);
+        assert.ok(pass.findings.length > 0 && pass.findings.every((l) => l.startsWith("preflight: ") && !/PASS|FAIL|INCOMPLETE/.test(l.slice(0, 25))));
+        const ipv6 = structuredClone(base);
+        (ipv6.cluster as Obj).kubernetesNetworkConfig.ipFamily = "ipv6";
+        const fail = preflightVerdict(ipv6, options);
+        assert.strictEqual(fail.pass, false);
+        assert.strictEqual(fail.reason, "1 blocker(s) not accepted in preflight.accept: ipv6-cluster");
+        assert.ok(fail.findings.some((l) => l.startsWith("preflight: BLOCKER ipv6-cluster (phase 2): cluster prod-east is an IPv6 cluster")));
+    });
+
+    it("an incomplete read says so in the reason (never PASS), and keeps the INCOMPLETE line out of the findings", () => {
+        const partial = structuredClone(base);
+        delete partial.configmaps;
+        const v = preflightVerdict(partial, options);
+        assert.strictEqual(v.pass, true);
+        assert.strictEqual(v.reason, "INCOMPLETE: 1 check not run (files configmaps.json missing); no blocker among those that ran");
+        assert.ok(!v.findings.some((l) => /INCOMPLETE|PASS preflight/.test(l)));
+        assert.ok(v.findings.some((l) => l === "preflight: INFO not-checked (phase 2): cilium-already-installed was not checked: configmaps.json missing."));
     });
 });

@@ -10,6 +10,7 @@ import { preflightOptionsOf } from "../stacks/preflightConfig";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { EXAMPLE_SNAPSHOT, EXISTING_STACK } from "./support/existingCluster";
 import { eniConfig, securityGroupPolicySamples } from "./support/preflightObjects";
+import { Golden } from "./support/golden";
 
 const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
 const OPTIONS = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
@@ -102,8 +103,31 @@ describe("preflight: each finding, with and without its hazard", () => {
         "single-replica": ["info", 5], "zonal-volume": ["warning", 5], "legacy-only-scheduling": ["warning", 5], "subnet-capacity": ["warning", 3],
     };
 
+    const golden = new Golden("preflight-findings");
+    after(() => golden.save());
+
+    const caseOf = (id: string): Edit => (CASES.find(([c]) => c === id) as [string, Edit])[1];
+    /** The same ids under the stack's other choices: each wording held exactly too. */
+    const VARIANTS: [string, string, Edit][] = [
+        ["custom-networking", "eni.nodeSpec set", (i, o) => { caseOf("custom-networking")(i, o); o.ciliumValues = { eni: { nodeSpec: { subnetIDs: ["subnet-0d4c5b6a708192a34"] } } }; }],
+        ["custom-networking", "chart 1.18 (no eni.nodeSpec)", (i, o) => { caseOf("custom-networking")(i, o); o.chartVersion = "1.18.12"; }],
+        ["prefix-delegation", "Cilium's prefix delegation on", (_i, o) => { o.ciliumValues = { eni: { awsEnablePrefixDelegation: true } }; }],
+        ["snat-mode-change", "external SNAT kept, but Cilium masquerades", (i, o) => { setEnv(i, "AWS_VPC_K8S_CNI_EXTERNALSNAT", "true"); o.ciliumValues = { enableIPv4Masquerade: true }; }],
+        ["snat-mode-change", "Cilium masquerades like aws-node", (_i, o) => { o.ciliumValues = { enableIPv4Masquerade: true }; }],
+        ["snat-mode-change", "external SNAT unset", (i) => { awsNodeEnv(i).splice(awsNodeEnv(i).findIndex((e) => e.name === "AWS_VPC_K8S_CNI_EXTERNALSNAT"), 1); }],
+        ["network-policy", "policyDuringMigration never", (_i, o) => { o.policyDuringMigration = "never"; }],
+        ["host-port", "portmap chained", (i, o) => { podsOf(i, "web-")[0].spec.containers[0].ports[0].hostPort = 8080; o.portmapChaining = true; }],
+        ["calico-policy-engine", "tigera-operator", (i) => addObject(i, "deployments", { ...structuredClone(named(i, "deployments", "web")), metadata: { name: "tigera-operator", namespace: "tigera-operator" } })],
+        ["pool-without-nodes", "a demo stack's legacyNodeGroup", (_i, o) => { o.legacy = { kind: "node-group", name: "ng-1" }; }],
+    ];
+    for (const [id, what, edit] of VARIANTS) {
+        it(`${id}, ${what}: the whole finding (golden)`, () => golden.check(`${id} / ${what}`, findingsOf(edit).filter((f) => f.id === id)));
+    }
+
     for (const [id, add, remove] of CASES) {
         it(`${id}: found with the hazard, not without it`, () => {
+            // The whole finding (message, objects, remedy) held exactly: tests/fixtures/golden/preflight-findings.json.
+            golden.check(id, findingsOf(add).filter((f) => f.id === id));
             const found = findingsOf(add).filter((f) => f.id === id);
             assert.strictEqual(found.length, 1, `${id}: ${JSON.stringify(ids(findingsOf(add)))}`);
             assert.ok(found[0].objects.length > 0 && found[0].remedy.length > 0 && found[0].message.length > 0);
