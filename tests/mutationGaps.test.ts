@@ -7,6 +7,7 @@ import { awsNodePinned } from "../gates/checks/awsNode";
 import { ciliumReady } from "../gates/checks/cilium";
 import { connectivity } from "../gates/checks/connectivity";
 import { preflightVerdict } from "../gates/preflightGate";
+import { foreignFields } from "../preflight/awsNodeChecks";
 import { mergedVpcCniConfiguration, vpcCniAddonConfiguration } from "../components/awsNode/affinity";
 import { ClusterSnapshot, DaemonSet, Node } from "../clusterReader/k8sTypes";
 import { DEFAULT_CONTEXT as ctx } from "../clusterReader/selectors";
@@ -201,5 +202,58 @@ describe("mutation gaps: the preflight gate", () => {
         assert.strictEqual(v.reason, "INCOMPLETE: 1 check not run (files configmaps.json missing); no blocker among those that ran");
         assert.ok(!v.findings.some((l) => /INCOMPLETE|PASS preflight/.test(l)));
         assert.ok(v.findings.some((l) => l === "preflight: INFO not-checked (phase 2): cilium-already-installed was not checked: configmaps.json missing."));
+    });
+});
+
+describe("mutation gaps: aws-node fields another manager owns", () => {
+    const k = (name: string) => `k:{"name":"${name}"}`;
+    const ds = {
+        metadata: {
+            name: "aws-node", namespace: "kube-system",
+            managedFields: [
+                { manager: "eks", operation: "Apply", fieldsV1: { "f:spec": { "f:template": { "f:spec": { "f:containers": { [k("aws-node")]: { "f:env": { [k("WARM_ENI_TARGET")]: { "f:value": {} } } } } } } } } },
+                { manager: "helm", operation: "Update", fieldsV1: { "f:spec": { "f:template": { "f:spec": {
+                    "f:containers": { [k("aws-node")]: { "f:env": { [k("WARM_IP_TARGET")]: { "f:value": {} }, [k("NODE_NAME")]: { "f:valueFrom": {} }, [k("GONE")]: { "f:value": {} }, [k("NAMED")]: { "f:name": {} } }, "f:resources": {} },
+                        [k("sidecar-not-running")]: { "f:env": { [k("X")]: { "f:value": {} } } }, "not-a-key": {} },
+                    "f:initContainers": { [k("aws-vpc-cni-init")]: { "f:env": { [k("DISABLE_TCP_EARLY_DEMUX")]: { "f:value": {} } }, "f:resources": {} } },
+                    "f:tolerations": {},
+                } } } } },
+                { manager: "kube-controller-manager", operation: "Update", subresource: "status", fieldsV1: { "f:status": {} } },
+            ],
+        },
+        spec: { template: { spec: {
+            containers: [{ name: "aws-node", env: [{ name: "WARM_ENI_TARGET", value: "1" }, { name: "WARM_IP_TARGET", value: "5" },
+                { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }, { name: "NAMED", value: "n" }], resources: { requests: { cpu: "25m" } } }],
+            initContainers: [{ name: "aws-vpc-cni-init", env: [{ name: "DISABLE_TCP_EARLY_DEMUX", value: "true" }], resources: { requests: { cpu: "5m" } } }],
+            tolerations: [{ operator: "Exists" }],
+        } } },
+    };
+
+    it("names each env (value or valueFrom), resources and tolerations field of the running pod another manager owns — and nothing of eks's", () => {
+        assert.deepStrictEqual(foreignFields(ds), [
+            { field: "env WARM_IP_TARGET", manager: "helm", value: "5", configPath: ["env", "WARM_IP_TARGET"] },
+            { field: "env NODE_NAME", manager: "helm", value: JSON.stringify({ fieldRef: { fieldPath: "spec.nodeName" } }), configPath: ["env", "NODE_NAME"] },
+            { field: "resources", manager: "helm", value: JSON.stringify({ requests: { cpu: "25m" } }), configPath: ["resources"] },
+            { field: "init env DISABLE_TCP_EARLY_DEMUX", manager: "helm", value: "true", configPath: ["init", "env", "DISABLE_TCP_EARLY_DEMUX"] },
+            { field: "tolerations", manager: "helm", value: JSON.stringify([{ operator: "Exists" }]), configPath: ["tolerations"] },
+        ]);
+        assert.deepStrictEqual(foreignFields({ metadata: {}, spec: {} }), []);
+    });
+
+    it("the finding's remedy prints the configurationValues that keep them; what the add-on sets the same is left out", () => {
+        const input = structuredClone(readPreflightSnapshot(EXAMPLE_SNAPSHOT));
+        const daemonsets = (input.daemonsets as { items: Obj[] }).items;
+        daemonsets.splice(daemonsets.findIndex((d) => d.metadata.name === "aws-node"), 1, structuredClone(ds));
+        const vpcCni = (input.addons as Obj[]).find((a) => a.addonName === "vpc-cni") as Obj;
+        vpcCni.configurationValues = JSON.stringify({ env: { WARM_IP_TARGET: "5" } });
+        const options = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
+        const [f] = runPreflight(input, options).findings.filter((x) => x.id === "aws-node-set-outside-addon");
+        assert.strictEqual(f.remedy, "Move them into the add-on before phase 0 (the migration keeps every configurationValues setting it finds): merge " +
+            '{"env":{"NODE_NAME":"{\\"fieldRef\\":{\\"fieldPath\\":\\"spec.nodeName\\"}}"},"resources":{"requests":{"cpu":"25m"}},"init":{"env":{"DISABLE_TCP_EARLY_DEMUX":"true"}},"tolerations":[{"operator":"Exists"}]} ' +
+            "into vpc-cni's configurationValues (aws eks update-addon --cluster-name <cluster> --addon-name vpc-cni --configuration-values …), then take the snapshot " +
+            "again; or accept this blocker with the reason if EKS's values are wanted back.");
+        assert.match(f.message, /^aws-node has 4 setting\(s\) made outside the vpc-cni add-on: env NODE_NAME=.* \(manager helm\), resources=.*, init env DISABLE_TCP_EARLY_DEMUX=true \(manager helm\), tolerations=/);
+        vpcCni.configurationValues = "{not yaml: [";
+        assert.strictEqual(runPreflight(input, options).findings.filter((x) => x.id === "aws-node-set-outside-addon")[0].objects.length, 6, "unreadable configurationValues: every field");
     });
 });

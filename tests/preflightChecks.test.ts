@@ -120,6 +120,24 @@ describe("preflight: each finding, with and without its hazard", () => {
         ["calico-policy-engine", "tigera-operator", (i) => addObject(i, "deployments", { ...structuredClone(named(i, "deployments", "web")), metadata: { name: "tigera-operator", namespace: "tigera-operator" } })],
         ["pool-without-nodes", "a demo stack's legacyNodeGroup", (_i, o) => { o.legacy = { kind: "node-group", name: "ng-1" }; }],
     ];
+    for (const [what, edit] of [
+        ["the example", () => undefined],
+        ["a PodDisruptionBudget that allows none, three nodes a batch", (i: PreflightInput, o: PreflightOptions) => {
+            named(i, "poddisruptionbudgets", "api").status.disruptionsAllowed = 0; o.drain = { ...o.drain, batchSize: 3 };
+        }],
+        ["an unmanaged pod with emptyDir data, and no PodDisruptionBudgets file", (i: PreflightInput) => {
+            const p = structuredClone(podsOf(i, "web-")[0]); p.metadata = { name: "debug-shell", namespace: "shop" }; p.spec.volumes = [{ name: "scratch", emptyDir: {} }];
+            addObject(i, "pods", p); delete i.poddisruptionbudgets;
+        }],
+    ] as [string, Edit][]) {
+        it(`the drain forecast, ${what} (golden)`, () => {
+            const input = structuredClone(BASE);
+            const options = structuredClone({ ...OPTIONS });
+            edit(input, options);
+            golden.check(`forecast / ${what}`, runPreflight(input, options).forecast);
+        });
+    }
+
     for (const [id, what, edit] of VARIANTS) {
         it(`${id}, ${what}: the whole finding (golden)`, () => golden.check(`${id} / ${what}`, findingsOf(edit).filter((f) => f.id === id)));
     }
