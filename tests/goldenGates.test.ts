@@ -27,6 +27,35 @@ describe("gate checks: whole verdicts on every phase's snapshot (golden)", () =>
         });
     }
 
+    it("connectivity's failures, each verdict whole: a pod not OK, a ping failing with only a status, a pod not answering, egress failing or not probed", () => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const variants: [string, (s: any) => void][] = [
+            ["a pod that could not run its checks", (s) => { const [, r] = Object.entries(s.goldpinger.responses)[0] as [string, Record<string, unknown>]; r.OK = false; r.error = "context deadline exceeded"; delete r.PodIP; }],
+            ["a ping failing with only a status code", (s) => {
+                const [, r] = Object.entries(s.goldpinger.responses)[1] as [string, { response: { podResults: Record<string, Record<string, unknown>> } }];
+                const [, ping] = Object.entries(r.response.podResults)[2];
+                Object.assign(ping, { OK: false, "status-code": 504 }); delete ping.PodIP; delete ping.error;
+            }],
+            ["a pod not answering, another without podResults", (s) => {
+                const names = Object.keys(s.goldpinger.responses);
+                delete s.goldpinger.responses[names[0]];
+                delete s.goldpinger.responses[names[1]].response;
+            }],
+            ["egress failing from one pod, not probed from another", (s) => {
+                const entries = Object.entries(s.goldpinger.responses) as [string, { response: Record<string, unknown> }][];
+                entries.forEach(([, r], i) => {
+                    if (i === 0) return;
+                    r.response.probeResults = { "https://aws.amazon.com": [{ protocol: "http", ...(i === 1 ? { error: "i/o timeout" } : {}) }], "sts.amazonaws.com:443": [{ protocol: "tcp" }] };
+                });
+            }],
+        ];
+        for (const [what, edit] of variants) {
+            const s = copy(buildCluster(PHASE_SHAPES[3]));
+            edit(s);
+            golden.check(`connectivity / ${what}`, CHECKS.connectivity.run(s as Required<ClusterSnapshot>, ctx));
+        }
+    });
+
     it("resolves check names and phase-N, and says which snapshot parts they read", () => {
         assert.deepStrictEqual(resolveCheck("legacy-drained"), ["legacy-drained"]);
         assert.deepStrictEqual(resolveCheck("phase-6"), ["aws-node-removed", "connectivity"]);

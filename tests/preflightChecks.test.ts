@@ -11,6 +11,7 @@ import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { EXAMPLE_SNAPSHOT, EXISTING_STACK } from "./support/existingCluster";
 import { eniConfig, securityGroupPolicySamples } from "./support/preflightObjects";
 import { Golden } from "./support/golden";
+import { forecastLines } from "../preflight/forecast";
 
 const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
 const OPTIONS = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
@@ -134,7 +135,9 @@ describe("preflight: each finding, with and without its hazard", () => {
             const input = structuredClone(BASE);
             const options = structuredClone({ ...OPTIONS });
             edit(input, options);
-            golden.check(`forecast / ${what}`, runPreflight(input, options).forecast);
+            const forecast = runPreflight(input, options).forecast;
+            golden.check(`forecast / ${what}`, forecast);
+            golden.check(`forecast text / ${what}`, forecastLines(forecast));
         });
     }
 
