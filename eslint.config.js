@@ -5,7 +5,7 @@ const tseslint = require("typescript-eslint");
 const pulumi = require("@pulumi/eslint-plugin");
 
 module.exports = tseslint.config(
-    { ignores: ["node_modules/", "bin/", ".build/", "tests/fixtures/", "deployments/node_modules/", "policy/bin/", "policy/node_modules/"] },
+    { ignores: ["node_modules/", "bin/", ".build/", "tests/fixtures/", "deployments/node_modules/", "policy/bin/", "policy/node_modules/", ".stryker-tmp/", "reports/"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -91,12 +91,20 @@ export interface GoldpingerPeerResult {
     "response-time-ms"?: number;
 }
 
+/** One of goldpinger's external probes (HTTP_TARGETS / TCP_TARGETS / HOSTS_TO_RESOLVE): no error is success. */
+export interface GoldpingerProbeResult {
+    error?: string;
+    protocol?: string;
+    "response-time-ms"?: number;
+}
+
 export interface GoldpingerPodResult {
     OK?: boolean;
     PodIP?: string;
     HostIP?: string;
     error?: string;
-    response?: { podResults?: Record<string, GoldpingerPeerResult> };
+    /** `probeResults`: each external target → that pod's probes of it (goldpinger-swagger.yml, CheckResults). */
+    response?: { podResults?: Record<string, GoldpingerPeerResult>; probeResults?: Record<string, GoldpingerProbeResult[]> };
 }
 
 export interface GoldpingerCheckAll {

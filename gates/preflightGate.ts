@@ -13,7 +13,8 @@ export function preflightVerdict(input: PreflightInput, options: PreflightOption
     return {
         check: "preflight",
         pass: report.unacceptedBlockers.length === 0,
-        findings: text.slice(0, -1).map((line) => `preflight: ${line}`),
+        findings: text.filter((line) => !/^(PASS|FAIL) preflight|^INCOMPLETE: /.test(line)).map((line) => `preflight: ${line}`),
+        // An INCOMPLETE report keeps its word: the gate's reason says which checks did not run.
         reason: preflightSummary(report).replace(/^(PASS|FAIL) preflight: /, ""),
     };
 }

@@ -32,11 +32,11 @@ export const PHASES = [
     { number: 6, name: "remove-aws-node", summary: "vpc-cni addon removed and the aws-node DaemonSet deleted, after a drained re-check",
       existingSummary: "vpc-cni add-on (or self-managed aws-node) removed after a drained re-check", gate: ["aws-node-removed", "connectivity"] },
     { number: 7, name: "retire-legacy", summary: "ng-1 scaled to zero (min 0, desired 0)",
-      existingSummary: "every legacy node group scaled to zero through the EKS API, after a drained re-check", gate: ["legacy-retired"] },
+      existingSummary: "every legacy node group scaled to zero through the EKS API, after a drained re-check", gate: ["aws-node-removed", "legacy-retired"] },
     { number: 8, name: "finalize", summary: "empty ng-1 deleted; Cilium steady state (pod watcher on, Hubble relay and metrics)",
-      existingSummary: "legacy node groups deleted with deleteLegacyNodeGroups, else left at zero and no longer managed; Cilium steady state", gate: ["cilium-ready", "connectivity"] },
+      existingSummary: "legacy node groups deleted with deleteLegacyNodeGroups, else left at zero and no longer managed; Cilium steady state", gate: ["aws-node-removed", "cilium-ready", "connectivity"] },
     { number: 9, name: "kube-proxy-free", summary: "Cilium replaces kube-proxy; kube-proxy addon, DaemonSet and iptables rules removed",
-      existingSummary: "Cilium replaces kube-proxy; kube-proxy add-on, DaemonSet and iptables rules removed", gate: ["kube-proxy-removed", "cilium-ready", "connectivity"] },
+      existingSummary: "Cilium replaces kube-proxy; kube-proxy add-on, DaemonSet and iptables rules removed", gate: ["aws-node-removed", "kube-proxy-removed", "cilium-ready", "connectivity"] },
 ] as const satisfies readonly { number: number; name: string; summary: string; existingSummary: string; gate: readonly CheckName[] }[];
 
 export type Phase = (typeof PHASES)[number]["number"];
@@ -75,10 +75,6 @@ export function gateChecks(phase: Phase, opts: { goldpinger: boolean }): CheckNa
     return PHASE_GATES[phase].filter((check) => opts.goldpinger || check !== "connectivity");
 }
 
-export function isCheckName(value: string): value is CheckName {
-    return (CHECK_NAMES as readonly string[]).includes(value);
-}
-
 // ---- predicates: what the cluster looks like at a phase ----------------------------------------------------
 
 /** aws-node carries the `cni NotIn [cilium]` affinity (until it is removed): "Which CNI a node gets". */
@@ -99,9 +95,5 @@ export const awsNodeRemoved = (phase: Phase): boolean => phase >= 6;
 export const legacyScaledToZero = (phase: Phase): boolean => phase >= 7;
 /** ng-1 no longer exists. */
 export const legacyPoolDeleted = (phase: Phase): boolean => phase >= 8;
-/** Cilium runs its steady-state values. */
-export const ciliumSteadyState = (phase: Phase): boolean => phase >= FIRST_STEADY_PHASE;
 /** Cilium replaces kube-proxy; kube-proxy is removed. */
 export const kubeProxyReplaced = (phase: Phase): boolean => phase >= 9;
-/** ng-1 has nodes (aws-node's pool is live), so cross-pool connectivity must be proven. */
-export const bothPoolsHaveNodes = (phase: Phase): boolean => ciliumNodesScaledUp(phase) && !legacyScaledToZero(phase);

@@ -82,6 +82,15 @@ export class AwsSnapshot {
         this.cluster(clusterName);
         const a = ((this.file("addons").addons ?? []) as Json[]).find((x) => x.addonName === name);
         if (!a) throw invokeError(`ResourceNotFoundException: No addon: ${name} found in cluster: ${clusterName}`);
+        const associations = (a.podIdentityAssociations ?? []) as string[];
+        if (associations.length > 0) {
+            // describe-addon names each association by ARN only; the provider resolves its role and service account
+            // with DescribePodIdentityAssociation, which a snapshot does not hold. Planning the add-on without them
+            // would show their removal, so the planner refuses rather than answer "none".
+            throw invokeError(`cluster snapshot: the ${name} add-on of ${clusterName} has Pod Identity associations ` +
+                `(${associations.join(", ")}) that the snapshot cannot resolve to a role and service account; plan this cluster ` +
+                "with `pulumi preview` against AWS instead (the planner would show them as removed).");
+        }
         return addonResult(a, clusterName);
     }
 

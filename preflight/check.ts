@@ -9,8 +9,13 @@ export interface PreflightCheck {
     severity: Finding["severity"];
     /** The phase that goes wrong, or null. */
     phase: number | null;
-    /** The files it reads: any missing makes it `not-checked`. */
+    /** The files it reads: any missing makes it `not-checked` (unless `anyOf` and the others show the hazard). */
     needs: InputPart[];
+    /**
+     * Each file in `needs` is evidence on its own (the design's "an X *or* a Y"): with one missing, what the others show
+     * is still reported, and the check is `not-checked` only when it found nothing — the missing file could hide it.
+     */
+    anyOf?: boolean;
     run: (ctx: PreflightContext) => Hit[];
 }
 

@@ -8,7 +8,7 @@ import { spawnRunner } from "../clusterReader/awsCli";
 import { PreflightSource, readPreflightInput } from "./input";
 import { preflightJson, preflightMarkdown, preflightText } from "./format";
 import { runPreflight } from "./run";
-import { DEFAULT_OPTIONS, PreflightOptions } from "./types";
+import { DEFAULT_OPTIONS, PreflightInput, PreflightOptions } from "./types";
 import { ClusterAccessError } from "../clusterReader/retry";
 import { InputError } from "../clusterReader/inputError";
 import { ConfigError } from "../stacks/config";
@@ -42,7 +42,7 @@ export function parseArgs(argv: string[], cwd: string): PreflightArgs {
 }
 
 /** The stack's choices, and (live) the cluster and region it names when the command line does not. */
-function fromStack(args: PreflightArgs): { options: PreflightOptions; source: PreflightSource } {
+function fromStack(args: PreflightArgs): { options: PreflightOptions; source: PreflightSource; stackCluster?: string } {
     if (!args.configFile) return { options: DEFAULT_OPTIONS, source: args.source };
     const stack = readStackFile(args.configFile);
     const config = migrationConfigOf(stack);
@@ -51,15 +51,25 @@ function fromStack(args: PreflightArgs): { options: PreflightOptions; source: Pr
         cluster: args.source.cluster ?? config.existingCluster?.name ?? config.clusterName,
         ...(args.source.region ?? stack["aws:region"] ? { region: args.source.region ?? stack["aws:region"] } : {}),
     } : args.source;
-    return { options: preflightOptionsOf(config), source };
+    return { options: preflightOptionsOf(config), source, ...(config.existingCluster ? { stackCluster: config.existingCluster.name } : {}) };
+}
+
+/** A stack file for another cluster would judge this one by the wrong pools and choices: bad input, naming both. */
+export function clusterMismatch(stackCluster: string | undefined, configFile: string | undefined, input: PreflightInput): string | undefined {
+    const actual = input.cluster?.name;
+    if (stackCluster === undefined || actual === undefined || actual === stackCluster) return undefined;
+    return `${configFile} is the stack of cluster ${stackCluster} (\`existingCluster.name\`), but the cluster read is ${actual} ` +
+        "(cluster.json): give the stack file of this cluster, or the snapshot of that one.";
 }
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
     if (argv.includes("--help") || argv.includes("-h")) { out(USAGE); return 0; }
     try {
         const args = parseArgs(argv, process.cwd());
-        const { options, source } = fromStack(args);
+        const { options, source, stackCluster } = fromStack(args);
         const input = await readPreflightInput(source, spawnRunner, err);
+        const mismatch = clusterMismatch(stackCluster, args.configFile, input);
+        if (mismatch) { err(`preflight: ${mismatch}`); return 2; }
         const report = runPreflight(input, options);
         out({ text: preflightText, markdown: preflightMarkdown, json: preflightJson }[args.format](report));
         return report.unacceptedBlockers.length === 0 ? 0 : 1;

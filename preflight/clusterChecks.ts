@@ -16,7 +16,7 @@ export const CLUSTER_CHECKS: PreflightCheck[] = [
         }],
     },
     {
-        id: "security-groups-for-pods", severity: "blocker", phase: 5, needs: ["securitygrouppolicies", "daemonsets", "pods"],
+        id: "security-groups-for-pods", severity: "blocker", phase: 5, needs: ["securitygrouppolicies", "daemonsets", "pods"], anyOf: true,
         run: ({ input }) => {
             const policies = itemsOf(input.securitygrouppolicies).map(qualified);
             const podEni = envTrue(awsNodeEnv(input), "ENABLE_POD_ENI");
@@ -33,7 +33,7 @@ export const CLUSTER_CHECKS: PreflightCheck[] = [
         },
     },
     {
-        id: "cilium-already-installed", severity: "blocker", phase: 2, needs: ["daemonsets", "configmaps"],
+        id: "cilium-already-installed", severity: "blocker", phase: 2, needs: ["daemonsets", "configmaps"], anyOf: true,
         run: ({ input }) => {
             const found = [
                 ...itemsOf(input.daemonsets).filter((d) => nameOf(d) === "cilium").map(qualified),

@@ -4,7 +4,7 @@
  */
 import { AwsReadError, Runner, parseJson, readAwsFiles } from "../clusterReader/awsCli";
 import { readPreflightLive } from "./liveInput";
-import { checkShape, readPreflightSnapshot } from "./read";
+import { checkShape, readPreflightSnapshotForChecks } from "./read";
 import { PreflightInput } from "./types";
 
 export type PreflightSource = { kind: "snapshot"; dir: string } | { kind: "live"; kubeconfig: string; cluster?: string; region?: string };
@@ -15,7 +15,7 @@ export type PreflightSource = { kind: "snapshot"; dir: string } | { kind: "live"
  * and why — rather than hiding what Kubernetes shows.
  */
 export async function readPreflightInput(source: PreflightSource, run: Runner, log: (line: string) => void): Promise<PreflightInput> {
-    if (source.kind === "snapshot") return readPreflightSnapshot(source.dir);
+    if (source.kind === "snapshot") return readPreflightSnapshotForChecks(source.dir);
     const input = await readPreflightLive({ kubeconfigPath: source.kubeconfig });
     if (!source.cluster) {
         log("preflight: no cluster named (--cluster): the AWS files are not read, their checks say not-checked");

@@ -10,9 +10,25 @@ import { Obj, PreflightContext } from "./types";
 const chartAtLeast = (version: string, minor: number) => Number(version.split(".")[1] ?? 0) >= minor;
 const yaml = (value: unknown) => JSON.stringify(value);
 
+/**
+ * What holds today (cilium/cilium#45137, open; #18179, the same report from 2021): with masquerading on in ENI mode,
+ * a pod whose address is on a secondary ENI — and with pod subnets in a secondary VPC CIDR, many are — may have its
+ * egress leave by the primary ENI and be dropped; only traffic to the native-routing CIDR gets the per-ENI rule. A fix
+ * (cilium/cilium#47008) was merged upstream in July 2026; until the pinned release names it, the pinned Cilium is
+ * assumed to have the bug. Behind a NAT gateway masquerading is not needed at all.
+ */
+export const SNAT_REMEDY = (vpc: string | undefined): string =>
+    "Behind a NAT gateway (nodes in private subnets) keep Cilium's default: the NAT gateway translates pod addresses as it did node " +
+    "addresses, and only peers reached without it (VPC peering, Transit Gateway, VPN, Direct Connect allow-lists) see pod addresses. " +
+    "Nodes in public subnets need `cilium.values.enableIPv4Masquerade: true` with `cilium.values.ipv4NativeRoutingCIDR` set to the VPC's " +
+    `CIDR${vpc ? ` (aws ec2 describe-vpcs --vpc-ids ${vpc})` : ""} — but then pods on a secondary ENI or a secondary VPC CIDR may lose ` +
+    "egress (their traffic leaves by the wrong ENI and is dropped: cilium/cilium#45137, open; #18179), and one native-routing CIDR " +
+    "cannot cover a VPC with two CIDRs. Either way set `goldpinger.egressTargets` (e.g. [\"https://aws.amazon.com\"]) so the " +
+    "connectivity gate from phase 3 on proves egress from pods on both pools, and fails if it broke.";
+
 export const NETWORK_CHECKS: PreflightCheck[] = [
     {
-        id: "custom-networking", severity: "warning", phase: 3, needs: ["eniconfigs", "daemonsets"],
+        id: "custom-networking", severity: "warning", phase: 3, needs: ["eniconfigs", "daemonsets"], anyOf: true,
         run: ({ input, options }) => {
             const configs = itemsOf(input.eniconfigs);
             const enabled = envTrue(awsNodeEnv(input), "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG");
@@ -67,8 +83,7 @@ export const NETWORK_CHECKS: PreflightCheck[] = [
                     `${env.AWS_VPC_K8S_CNI_EXTERNALSNAT === undefined ? "unset" : env.AWS_VPC_K8S_CNI_EXTERNALSNAT}); Cilium in ENI mode does not masquerade by default, ` +
                     "so from Cilium nodes such traffic leaves with the pod's address: allow-lists and nodes in public subnets see the difference.",
                 objects: ["kube-system/aws-node"],
-                remedy: "Set `cilium.values.enableIPv4Masquerade: true` and `cilium.values.ipv4NativeRoutingCIDR` to the VPC's CIDR" +
-                    `${vpc ? ` (aws ec2 describe-vpcs --vpc-ids ${vpc})` : ""}; or keep pod addresses if egress goes through a NAT gateway anyway.`,
+                remedy: SNAT_REMEDY(vpc),
             }];
         },
     },
@@ -89,7 +104,7 @@ export const NETWORK_CHECKS: PreflightCheck[] = [
         },
     },
     {
-        id: "network-policy", severity: "warning", phase: 3, needs: ["networkpolicies", "ciliumnetworkpolicies"],
+        id: "network-policy", severity: "warning", phase: 3, needs: ["networkpolicies", "ciliumnetworkpolicies"], anyOf: true,
         run: ({ input, options }) => {
             const policies = [...itemsOf(input.networkpolicies), ...itemsOf(input.ciliumnetworkpolicies)].map(qualified);
             if (policies.length === 0) return [];

@@ -14,6 +14,9 @@ import { InputPart, Obj, PreflightInput } from "./types";
 /** Where each AWS file keeps what preflight reads (the command's top-level key). */
 const AWS_KEYS: Partial<Record<InputPart, string>> = { cluster: "cluster", nodegroups: "nodegroups", addons: "addons", subnets: "Subnets" };
 
+/** The files without which preflight refuses to run (design.md, "Preflight"). */
+export const REQUIRED: InputPart[] = ["nodes", "pods"];
+
 const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export function readPreflightSnapshot(dir: string): PreflightInput {
@@ -23,6 +26,21 @@ export function readPreflightSnapshot(dir: string): PreflightInput {
         const file = path.join(dir, INPUT_FILES[part].file);
         if (!fs.existsSync(file)) continue;
         (input as Obj)[part] = checkShape(part, readJsonObject(file, slimmerFor(part)), file);
+    }
+    return input;
+}
+
+/**
+ * Preflight's own read of a snapshot: without the nodes or the pods no node- or pod-related hazard can be judged, so
+ * it refuses (exit 2 naming the file), never a silent pass. (The planner's forecast says why it has none instead.)
+ */
+export function readPreflightSnapshotForChecks(dir: string): PreflightInput {
+    const input = readPreflightSnapshot(dir);
+    for (const part of REQUIRED) {
+        if (input[part] === undefined) {
+            throw new InputError(`${path.join(dir, INPUT_FILES[part].file)} is missing: preflight judges nothing about nodes or pods without it ` +
+                `(${INPUT_FILES[part].writtenBy}, or npm run snapshot)`);
+        }
     }
     return input;
 }

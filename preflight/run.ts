@@ -41,7 +41,9 @@ export function runPreflight(input: PreflightInput, options: PreflightOptions): 
     const findings: Finding[] = [];
     for (const check of PREFLIGHT_CHECKS) {
         const absent = missing(check.needs);
-        if (absent.length > 0) {
+        const runnable = absent.length === 0 || (check.anyOf === true && absent.length < check.needs.length);
+        const hits = runnable ? check.run(ctx) : [];
+        if (absent.length > 0 && hits.length === 0) {
             findings.push({
                 id: NOT_CHECKED, severity: "info", phase: check.phase,
                 message: `${check.id} was not checked: ${absent.map((p) => INPUT_FILES[p].file).join(", ")} missing.`,
@@ -50,7 +52,7 @@ export function runPreflight(input: PreflightInput, options: PreflightOptions): 
             });
             continue;
         }
-        for (const hit of check.run(ctx)) {
+        for (const hit of hits) {
             const finding: Finding = { id: check.id, severity: hit.severity ?? check.severity, message: hit.message, objects: hit.objects,
                 phase: hit.phase ?? check.phase, remedy: hit.remedy };
             // An unwaivable blocker stays one, whatever `preflight.accept` says.

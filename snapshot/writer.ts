@@ -48,7 +48,9 @@ export async function writeClusterSnapshot(o: SnapshotOptions, run: Runner): Pro
     const kubeconfig = await kubeconfigFor(o, cluster, run);
     try {
         for (const f of Object.values(KUBECTL_FILES) as KubectlFile[]) {
-            const items = await kubectlList(run, kubeconfig.path, f, path.join(o.outDir, f.file));
+            const file = path.join(o.outDir, f.file);
+            const items = await kubectlList(run, kubeconfig.path, f, file);
+            if (f === KUBECTL_FILES.daemonsets) await withAwsNodeManagedFields(run, kubeconfig.path, file);
             written.push(f.file);
             o.log(`wrote ${f.file} (${items.toLocaleString("en")} item${items === 1 ? "" : "s"})`);
         }
@@ -68,6 +70,22 @@ function prepareOutDir(dir: string): void {
         if (fs.readdirSync(dir).length > 0) throw new SnapshotError(`--out ${dir} is not empty; give a new or empty directory (a snapshot is one moment of one cluster)`);
     }
     fs.mkdirSync(dir, { recursive: true });
+}
+
+/**
+ * The DaemonSets list with aws-node as `--show-managed-fields` prints it: kubectl 1.21 and later leave managedFields
+ * out of `-o json`, and aws-node's are what show settings made outside the vpc-cni add-on (preflight
+ * `aws-node-set-outside-addon`). Only aws-node's: everyone else's would only make the file bigger (design: "Scale").
+ * A cluster runs a few dozen DaemonSets, so their file is rewritten whole.
+ */
+async function withAwsNodeManagedFields(run: Runner, kubeconfig: string, file: string): Promise<void> {
+    const list = readJsonObject(file) as { items?: Json[] };
+    const at = (list.items ?? []).findIndex((d) => d.metadata?.namespace === "kube-system" && d.metadata?.name === "aws-node");
+    if (at < 0) return;
+    const r = await run("kubectl", ["--kubeconfig", kubeconfig, "get", "daemonset", "aws-node", "-n", "kube-system", "-o", "json", "--show-managed-fields"]);
+    if (r.code !== 0) throw new SnapshotError(`kubectl get daemonset aws-node -n kube-system -o json --show-managed-fields failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+    (list.items as Json[])[at] = JSON.parse(r.stdout);
+    fs.writeFileSync(file, `${JSON.stringify(list, null, 4)}\n`);
 }
 
 /**

@@ -43,7 +43,14 @@ export function nodeGroupResult(g: Json): aws.eks.GetNodeGroupResult {
         scalingConfigs: g.scalingConfig ? [g.scalingConfig] : [], status: g.status ?? "", subnetIds: g.subnets ?? [], tags: g.tags ?? {},
         taints: (g.taints ?? []).map((t: Json) => ({ key: t.key, value: t.value ?? "", effect: t.effect })),
         updateConfigs: g.updateConfig ? [{ maxUnavailable: g.updateConfig.maxUnavailable ?? 0, maxUnavailablePercentage: g.updateConfig.maxUnavailablePercentage ?? 0, updateStrategy: g.updateConfig.updateStrategy ?? "" }] : [],
-        version: g.version ?? "", warmPoolConfigs: [],
+        version: g.version ?? "",
+        // The provider's data source leaves a disabled warm pool out (the resource's block means "enabled").
+        warmPoolConfigs: g.warmPoolConfig && g.warmPoolConfig.enabled !== false ? [{
+            maxGroupPreparedCapacity: g.warmPoolConfig.maxGroupPreparedCapacity ?? 0, minSize: g.warmPoolConfig.minSize ?? 0,
+            poolState: g.warmPoolConfig.poolState ?? "", reuseOnScaleIn: g.warmPoolConfig.reuseOnScaleIn ?? false,
+        }] : [],
+        // Not in the provider's getNodeGroup (7.48): describe-nodegroup's own object, for describeNodeGroup to carry.
+        ...(g.nodeRepairConfig ? { nodeRepairConfigs: [g.nodeRepairConfig] } : {}),
     } as aws.eks.GetNodeGroupResult;
 }
 

@@ -157,7 +157,7 @@ export function parseTwins(p: Problems, value: unknown): TwinConfig {
         }
     }
     noUnknownKeys(p, "ciliumNodeGroup", Object.fromEntries(Object.entries(v).filter(([k]) => !(NODE_GROUP_KEYS as readonly string[]).includes(k))),
-        ["nameSuffix", "startupTaintEffect", "overrides"]);
+        ["nameSuffix", "startupTaintEffect", "overrides", "nodeRoleArn"]);
     const nameSuffix = matching(p, "ciliumNodeGroup.nameSuffix", v.nameSuffix ?? DEFAULT_TWINS.nameSuffix, /^[A-Za-z0-9_-]{1,20}$/,
         "1–20 letters, digits, '-' or '_' appended to each legacy group's name") as string;
     const startupTaintEffect = oneOf<TaintEffect>(p, "ciliumNodeGroup.startupTaintEffect", v.startupTaintEffect ?? DEFAULT_TWINS.startupTaintEffect, ["NoExecute", "NoSchedule"]) as TaintEffect;
@@ -167,15 +167,22 @@ export function parseTwins(p: Problems, value: unknown): TwinConfig {
     for (const [group, o] of Object.entries(isPlainObject(raw) ? raw : {})) {
         const key = `ciliumNodeGroup.overrides.${group}`;
         if (!isPlainObject(o)) { p.add(`\`${key}\` is ${JSON.stringify(o)}; it must be an object.`); continue; }
-        noUnknownKeys(p, key, o, ["instanceTypes", "desiredSize", "minSize", "maxSize"]);
+        noUnknownKeys(p, key, o, ["instanceTypes", "desiredSize", "minSize", "maxSize", "launchTemplateVersion", "releaseVersion"]);
         overrides[group] = {
+            // A number: EKS turns `$Default`/`$Latest` into one on read, and the provider would show a difference each time.
+            ...(o.launchTemplateVersion === undefined ? {} : { launchTemplateVersion: matching(p, `${key}.launchTemplateVersion`, o.launchTemplateVersion,
+                /^[1-9][0-9]*$/, 'a launch template version number such as "4" (not $Default or $Latest)') as string }),
+            ...(o.releaseVersion === undefined ? {} : { releaseVersion: matching(p, `${key}.releaseVersion`, o.releaseVersion,
+                /^[0-9A-Za-z._-]{1,100}$/, 'an EKS AMI release such as "1.31.3-20250101"') as string }),
             ...(o.instanceTypes === undefined ? {} : { instanceTypes: stringList(p, `${key}.instanceTypes`, o.instanceTypes, INSTANCE_TYPE, 'EC2 instance types such as "m6i.large"') as string[] }),
             ...(o.desiredSize === undefined ? {} : { desiredSize: wholeNumber(p, `${key}.desiredSize`, o.desiredSize, 0, 1000) as number }),
             ...(o.minSize === undefined ? {} : { minSize: wholeNumber(p, `${key}.minSize`, o.minSize, 0, 1000) as number }),
             ...(o.maxSize === undefined ? {} : { maxSize: wholeNumber(p, `${key}.maxSize`, o.maxSize, 1, 1000) as number }),
         };
     }
-    return { nameSuffix, startupTaintEffect, overrides };
+    const nodeRoleArn = v.nodeRoleArn === undefined ? undefined : matching(p, "ciliumNodeGroup.nodeRoleArn", v.nodeRoleArn,
+        /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/, "an IAM role ARN (arn:aws:iam::<account>:role/<name>) for the twins' nodes") as string;
+    return { nameSuffix, startupTaintEffect, overrides, ...(nodeRoleArn ? { nodeRoleArn } : {}) };
 }
 
 /** An IAM principal EKS accepts in an access entry: a role or a user, not an STS session. */
@@ -205,11 +212,14 @@ export function parseClusterAdmins(p: Problems, value: unknown): string[] {
 export function parseGoldpinger(p: Problems, value: unknown): GoldpingerConfig {
     const v = objectOrDefault(p, "goldpinger", value);
     if (!v) return undefined as unknown as GoldpingerConfig;
-    noUnknownKeys(p, "goldpinger", v, ["enabled", "image"]);
+    noUnknownKeys(p, "goldpinger", v, ["enabled", "image", "egressTargets"]);
     return {
         enabled: bool(p, "goldpinger.enabled", v.enabled ?? true) as boolean,
         image: matching(p, "goldpinger.image", v.image ?? pins.GOLDPINGER_IMAGE, PINNED_IMAGE,
             'a pinned image reference with a tag or digest, such as "bloomberg/goldpinger:3.10.2" (never :latest)') as string,
+        // goldpinger's own probes (HTTP_TARGETS: a 200 is success; TCP_TARGETS: <host>:<port>), space-delimited.
+        egressTargets: v.egressTargets === undefined ? [] : stringList(p, "goldpinger.egressTargets", v.egressTargets, /^(https?:\/\/[^\s]+|[A-Za-z0-9.-]+:[0-9]{1,5})$/,
+            'https://… URLs (an HTTP 200 is success) or host:port TCP targets outside the cluster, such as "https://aws.amazon.com" or "sts.amazonaws.com:443"') ?? [],
     };
 }
 

@@ -53,13 +53,26 @@ export interface TwinConfig {
     /** The twin of group G is named G + nameSuffix. */
     nameSuffix: string;
     startupTaintEffect: TaintEffect;
-    /** Per legacy group: instance types or sizes its twin uses instead of the group's own. */
-    overrides: Record<string, Partial<Pick<NodeGroupSpec, "instanceTypes" | "desiredSize" | "minSize" | "maxSize">>>;
+    /**
+     * Per legacy group: instance types or sizes its twin uses instead of the group's own; the launch template version
+     * or AMI release the twin moves to (once a twin exists it keeps its own: a change recycles every node).
+     */
+    overrides: Record<string, Partial<Pick<NodeGroupSpec, "instanceTypes" | "desiredSize" | "minSize" | "maxSize">> & {
+        launchTemplateVersion?: string;
+        releaseVersion?: string;
+    }>;
+    /** The twins' node IAM role; unset: each twin shares its legacy group's (owned by the tool that made the group). */
+    nodeRoleArn?: string;
 }
 
 export interface GoldpingerConfig {
     enabled: boolean;
     image: string;
+    /**
+     * Targets outside the cluster every goldpinger pod probes (`https://…` for HTTP(S), `host:port` for TCP), so the
+     * connectivity gate proves egress from pods on both pools (e.g. after a SNAT change); none: egress is not checked.
+     */
+    egressTargets: string[];
 }
 
 export interface GateConfig {

@@ -6,10 +6,11 @@
  */
 import type * as aws from "@pulumi/aws";
 import { AddonDescription } from "../components/cluster/addon";
-import { EksTaintEffect, ManagedNodeGroupDescription, Scaling } from "../components/nodePools/nodeGroupDescription";
+import { EksTaintEffect, ManagedNodeGroupDescription, NodeRepairConfig, Scaling } from "../components/nodePools/nodeGroupDescription";
 import { MigrationConfig } from "./configTypes";
 import * as phases from "../migration/phases";
 import { isWindowsGroup, originalSizes, selectNodeGroups } from "./nodeGroupSelection";
+import { checkTwins } from "./twinChecks";
 import { ConfigError } from "./validate";
 
 /** The add-ons the migration looks at. */
@@ -25,6 +26,8 @@ export interface LookedUp {
     /** Of `clusterAdmins`, the principals that have an access entry already. */
     principalsWithEntry: string[];
     region?: string;
+    /** The AWS provider's default tags (`aws:defaultTags`): left out of what adopted resources declare. */
+    defaultTags?: Record<string, string>;
 }
 
 export interface ExistingClusterFacts {
@@ -39,6 +42,8 @@ export interface ExistingClusterFacts {
     nodeGroups: ManagedNodeGroupDescription[];
     /** What each migrated group's twin is derived from: the legacy group, or (once it is gone) the live twin. */
     twinSources: ManagedNodeGroupDescription[];
+    /** The twins that exist now, by legacy group name: their template version, AMI release and version are kept. */
+    liveTwins: Record<string, ManagedNodeGroupDescription>;
     addons: Partial<Record<AddonKey, AddonDescription>>;
     /** `clusterAdmins` without an access entry yet (the others exist: not declared again). */
     adminsToAdd: string[];
@@ -61,11 +66,14 @@ export function ciliumClusterName(eksName: string): string {
     return name === "" ? "cluster" : name;
 }
 
-export function describeNodeGroup(g: aws.eks.GetNodeGroupResult): ManagedNodeGroupDescription {
+export function describeNodeGroup(g: aws.eks.GetNodeGroupResult, defaultTags: Record<string, string> = {}): ManagedNodeGroupDescription {
     const lt = g.launchTemplates?.[0];
     const scaling = g.scalingConfigs?.[0];
     const update = g.updateConfigs?.[0];
     const remote = g.remoteAccesses?.[0];
+    const warm = g.warmPoolConfigs?.[0];
+    // Not in the provider's getNodeGroup (7.48); the offline planner passes describe-nodegroup's own object through.
+    const repair = (g as { nodeRepairConfigs?: NodeRepairConfig[] }).nodeRepairConfigs?.[0];
     return {
         clusterName: g.clusterName,
         name: g.nodeGroupName,
@@ -81,16 +89,31 @@ export function describeNodeGroup(g: aws.eks.GetNodeGroupResult): ManagedNodeGro
         labels: g.labels ?? {},
         taints: (g.taints ?? []).map((t) => ({ key: t.key, ...(t.value ? { value: t.value } : {}), effect: t.effect as EksTaintEffect })),
         ...(lt?.id ? { launchTemplate: { id: lt.id, version: lt.version } } : {}),
-        ...(update && (update.maxUnavailable || update.maxUnavailablePercentage) ? { updateConfig: {
+        ...(update && (update.maxUnavailable || update.maxUnavailablePercentage || update.updateStrategy) ? { updateConfig: {
             ...(update.maxUnavailable ? { maxUnavailable: update.maxUnavailable } : {}),
             ...(update.maxUnavailablePercentage ? { maxUnavailablePercentage: update.maxUnavailablePercentage } : {}),
+            ...(update.updateStrategy ? { updateStrategy: update.updateStrategy } : {}),
+        } } : {}),
+        ...(repair ? { nodeRepairConfig: repair } : {}),
+        ...(warm ? { warmPoolConfig: {
+            minSize: warm.minSize, maxGroupPreparedCapacity: warm.maxGroupPreparedCapacity,
+            ...(warm.poolState ? { poolState: warm.poolState } : {}), reuseOnScaleIn: warm.reuseOnScaleIn,
         } } : {}),
         ...(remote && (remote.ec2SshKey || remote.sourceSecurityGroupIds?.length) ? { remoteAccess: {
             ...(remote.ec2SshKey ? { ec2SshKey: remote.ec2SshKey } : {}),
             ...(remote.sourceSecurityGroupIds?.length ? { sourceSecurityGroupIds: remote.sourceSecurityGroupIds } : {}),
         } } : {}),
-        tags: ownTags(g.tags),
+        tags: withoutDefaultTags(ownTags(g.tags), defaultTags),
     };
+}
+
+/**
+ * The tags the AWS provider reads into `tags` when it has default tags: every tag but those whose key and value equal
+ * a default tag (terraform-provider-aws `RemoveDefaultConfig`, vendored in tests/fixtures/real/terraform-provider-aws).
+ * Declaring those too would show a tags update at adoption.
+ */
+export function withoutDefaultTags(tags: Record<string, string>, defaultTags: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(tags).filter(([k, v]) => defaultTags[k] !== v));
 }
 
 /**
@@ -101,14 +124,14 @@ export function ownTags(tags: Record<string, string> | undefined): Record<string
     return Object.fromEntries(Object.entries(tags ?? {}).filter(([k]) => !k.startsWith("aws:")));
 }
 
-export function describeAddon(a: aws.eks.GetAddonResult): AddonDescription {
+export function describeAddon(a: aws.eks.GetAddonResult, defaultTags: Record<string, string> = {}): AddonDescription {
     return {
         name: a.addonName,
         ...(a.addonVersion ? { version: a.addonVersion } : {}),
         ...(a.configurationValues ? { configurationValues: a.configurationValues } : {}),
         ...(a.serviceAccountRoleArn ? { serviceAccountRoleArn: a.serviceAccountRoleArn } : {}),
         podIdentityAssociations: (a.podIdentityAssociations ?? []).map((p) => ({ roleArn: p.roleArn, serviceAccount: p.serviceAccount })),
-        tags: ownTags(a.tags),
+        tags: withoutDefaultTags(ownTags(a.tags), defaultTags),
     };
 }
 
@@ -131,7 +154,7 @@ function addonsAt(found: LookedUp, phase: phases.Phase, recorded: RecordedProgre
     for (const key of Object.keys(ADDONS) as AddonKey[]) {
         const live = found.addons[key];
         const record = recorded[key];
-        if (live) addons[key] = describeAddon(live);
+        if (live) addons[key] = describeAddon(live, found.defaultTags);
         else if (record && ADDON_PRESENT[key]?.(phase)) addons[key] = { ...record, recreate: true };
     }
     return addons;
@@ -143,7 +166,7 @@ export function existingClusterFacts(found: LookedUp, config: MigrationConfig, p
     const c = found.cluster;
     const problems: string[] = [];
     const notes: string[] = [];
-    const all = found.nodeGroups.map(describeNodeGroup);
+    const all = found.nodeGroups.map((g) => describeNodeGroup(g, found.defaultTags));
     if (c.status && c.status !== "ACTIVE") problems.push(`cluster ${c.name} is ${c.status}; wait until it is ACTIVE.`);
     if (c.kubernetesNetworkConfigs?.[0]?.ipFamily === "ipv6") {
         problems.push(`cluster ${c.name} is an IPv6 cluster (kubernetesNetworkConfig.ipFamily: ipv6); this migration installs Cilium's ENI mode for IPv4 and cannot migrate it.`);
@@ -158,13 +181,9 @@ export function existingClusterFacts(found: LookedUp, config: MigrationConfig, p
     notes.push(...selection.notes);
     const sized = originalSizes(selection, { legacyZeroed: phases.legacyScaledToZero(config.phase), recorded, overrides: config.twins.overrides });
     problems.push(...sized.problems);
-    for (const g of selection.legacy.filter((x) => x.launchTemplate && !phases.legacyScaledToZero(config.phase))) {
-        const lt = g.launchTemplate as NonNullable<typeof g.launchTemplate>;
-        notes.push(`node group ${g.name} uses launch template ${lt.id} version ${lt.version}, and its twin will too. If its user ` +
-            "data sets kubelet --max-pods for aws-cni (e.g. from the max-pods calculator, or for prefix delegation), set it for Cilium's ENI " +
-            "mode instead: ENIs × (IPs per ENI − 1) without prefix delegation — in a new launch template version, given to the twin through " +
-            "the node group (a node's max-pods is its status.capacity.pods).");
-    }
+    const twinChecks = checkTwins(selection, config, c.version);
+    problems.push(...twinChecks.problems);
+    notes.push(...twinChecks.notes);
     for (const group of Object.keys(config.twins.overrides)) {
         if (!selection.twinSources.some((g) => g.name === group)) {
             problems.push(`\`ciliumNodeGroup.overrides.${group}\` names a node group that is not migrated (migrated: ${selection.twinSources.map((g) => g.name).join(", ")}).`);
@@ -199,12 +218,13 @@ export function existingClusterFacts(found: LookedUp, config: MigrationConfig, p
         ...(found.oidcProviderArn ? { oidcProviderArn: found.oidcProviderArn } : {}),
         nodeGroups: selection.legacy,
         twinSources: selection.twinSources,
+        liveTwins: selection.liveTwins,
         addons,
         adminsToAdd: config.clusterAdmins.filter((p) => !found.principalsWithEntry.includes(p)),
         ciliumClusterName: ciliumName,
         originalScaling: sized.sizes,
         adoptedAddons: Object.fromEntries((Object.keys(ADDON_PRESENT) as AddonKey[])
-            .map((k) => [k, found.addons[k] ? describeAddon(found.addons[k] as aws.eks.GetAddonResult) : previous.adoptedAddons?.[k]])
+            .map((k) => [k, found.addons[k] ? describeAddon(found.addons[k] as aws.eks.GetAddonResult, found.defaultTags) : previous.adoptedAddons?.[k]])
             .filter(([, a]) => a !== undefined)),
         notes,
     };

@@ -51,7 +51,8 @@ export function twinsAt(config: MigrationConfig, facts: ExistingClusterFacts, ta
         startupTaintEffect: config.twins.startupTaintEffect,
         scaledUp: phases.ciliumNodesScaledUp(config.phase),
         originalScaling: facts.originalScaling[g.name],
-        override: config.twins.overrides[g.name],
+        override: { ...config.twins.overrides[g.name], ...(config.twins.nodeRoleArn ? { nodeRoleArn: config.twins.nodeRoleArn } : {}) },
+        live: facts.liveTwins[g.name],
         tags,
     }));
 }

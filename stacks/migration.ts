@@ -75,7 +75,10 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     const cluster = existing ? declareExistingCluster(config, existing.facts, existing.adoptingNow, tags) : declareDemoCluster(config, tags);
     const kubeconfig = cluster.kubeconfig;
     const connectivity = config.goldpinger.enabled
-        ? new ConnectivityCheck("goldpinger", { provider: cluster.provider, image: config.goldpinger.image }, { dependsOn: [cluster] })
+        ? new ConnectivityCheck("goldpinger", {
+            provider: cluster.provider, image: config.goldpinger.image,
+            ...(config.goldpinger.egressTargets.length > 0 ? { egressTargets: config.goldpinger.egressTargets } : {}),
+        }, { dependsOn: [cluster] })
         : undefined;
 
     const preflight = { options: JSON.stringify(preflightOptionsOf(config)), cluster: existing?.facts.name ?? config.clusterName, ...(options.region ? { region: options.region } : {}) };

@@ -56,6 +56,8 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     if (!config.existingCluster) return undefined;
     const region = new pulumi.Config("aws").get("region");
     const found = await lookUpExistingCluster(config, region, options.lookups);
+    const defaultTags = new pulumi.Config("aws").getObject<{ tags?: Record<string, string> }>("defaultTags")?.tags;
+    if (defaultTags) found.defaultTags = defaultTags;
     const facts = existingClusterFacts(found, config, own);
     for (const text of facts.notes) note(text);
     return { facts, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null };

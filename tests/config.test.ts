@@ -34,7 +34,7 @@ describe("config", () => {
         assert.deepStrictEqual(c.cilium, { chartVersion: "1.19.6", values: {}, operatorIdentity: "irsa", policyDuringMigration: "default", portmapChaining: false });
         assert.deepStrictEqual(c.preflight, { accept: [] });
         assert.strictEqual(c.existingCluster, undefined, "no existing cluster: the demo cluster is created");
-        assert.deepStrictEqual(c.goldpinger, { enabled: true, image: "bloomberg/goldpinger:3.10.2" });
+        assert.deepStrictEqual(c.goldpinger, { enabled: true, image: "bloomberg/goldpinger:3.10.2", egressTargets: [] });
         assert.deepStrictEqual(c.drain, { timeout: "10m", deleteEmptyDirData: false, batchSize: 1 });
         assert.deepStrictEqual(c.gate, { timeout: "15m" });
         assert.strictEqual(c.allowPhaseSkip, false);
@@ -52,7 +52,7 @@ describe("config", () => {
         ["phase out of range", { phase: "10" }, "`phase` is 10; it must be a whole number from 0 to 9."],
         ["a policy mode Cilium has but the migration does not offer", { cilium: { policyDuringMigration: "always" } }, "`cilium.policyDuringMigration` is \"always\"; allowed: \"default\", \"never\"."],
         ["portmap chaining not a boolean", { cilium: { portmapChaining: "yes" } }, "`cilium.portmapChaining` is \"yes\"; it must be true or false."],
-        ["an accepted blocker that is no finding id", { preflight: { accept: [{ id: "ipv6", reason: "a rehearsal cluster" }] } }, "`preflight.accept[0].id` is \"ipv6\"; it must be a preflight finding id: ipv6-cluster, security-groups-for-pods, cilium-already-installed, pool-less-legacy-node, cilium-label-not-twin, fargate, hybrid-or-auto-nodes, windows-nodes, custom-networking, prefix-delegation, snat-mode-change, host-port, network-policy, calico-policy-engine, node-local-dns, cluster-autoscaler, karpenter, node-auto-repair, pdb-blocks-drain, unmanaged-pod, emptydir-data, single-replica, zonal-volume, legacy-only-scheduling, subnet-capacity."],
+        ["an accepted blocker that is no finding id", { preflight: { accept: [{ id: "ipv6", reason: "a rehearsal cluster" }] } }, "`preflight.accept[0].id` is \"ipv6\"; it must be a preflight finding id: ipv6-cluster, security-groups-for-pods, cilium-already-installed, pool-less-legacy-node, cilium-label-not-twin, pool-without-nodes, aws-node-set-outside-addon, fargate, hybrid-or-auto-nodes, windows-nodes, custom-networking, prefix-delegation, snat-mode-change, host-port, network-policy, calico-policy-engine, node-local-dns, cluster-autoscaler, karpenter, node-auto-repair, pdb-blocks-drain, unmanaged-pod, emptydir-data, single-replica, zonal-volume, legacy-only-scheduling, subnet-capacity."],
         ["an unwaivable blocker accepted", { preflight: { accept: [{ id: "pool-less-legacy-node", reason: "those nodes go away soon" }] } }, "`preflight.accept[0].id` is \"pool-less-legacy-node\", an unwaivable blocker: it cannot be accepted; remove its cause (npm run preflight names the nodes)."],
         ["an accepted blocker without a reason", { preflight: { accept: [{ id: "ipv6-cluster" }] } }, "`preflight.accept[0].reason` is undefined; say why the blocker is accepted (at least 10 characters): it is shown with the finding."],
         ["preflight.accept not a list", { preflight: { accept: "ipv6-cluster" } }, "`preflight.accept` is \"ipv6-cluster\"; it must be a list of {id, reason}."],
@@ -83,6 +83,7 @@ describe("config", () => {
         ["chart values", { cilium: { values: [] } }, "`cilium.values` is []; it must be an object of Helm values."],
         ["goldpinger latest", { goldpinger: { image: "bloomberg/goldpinger:latest" } }, "`goldpinger.image` is \"bloomberg/goldpinger:latest\"; it must be a pinned image reference with a tag or digest, such as \"bloomberg/goldpinger:3.10.2\" (never :latest)."],
         ["goldpinger enabled", { goldpinger: { enabled: "yes" } }, "`goldpinger.enabled` is \"yes\"; it must be true or false."],
+        ["goldpinger egress target", { goldpinger: { egressTargets: ["ftp://example.com"] } }, "`goldpinger.egressTargets` is [\"ftp://example.com\"]; it must be a non-empty list of https://… URLs (an HTTP 200 is success) or host:port TCP targets outside the cluster, such as \"https://aws.amazon.com\" or \"sts.amazonaws.com:443\"."],
         ["drain timeout", { drain: { timeout: "10 minutes" } }, "`drain.timeout` is \"10 minutes\"; it must be a duration such as \"10m\" or \"1h30m\"."],
         ["drain batch", { drain: { batchSize: 0 } }, "`drain.batchSize` is 0; it must be a whole number from 1 to 50."],
         ["gate timeout", { gate: { timeout: "soon" } }, "`gate.timeout` is \"soon\"; it must be a duration such as \"15m\"."],

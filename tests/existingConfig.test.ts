@@ -41,7 +41,7 @@ describe("config: existing clusters", () => {
             "`ciliumNodeGroup.desiredSize` is set, but with `existingCluster` each legacy node group gets its own twin: set it per group as `ciliumNodeGroup.overrides.<group>.desiredSize`.",
         ]);
         assert.deepStrictEqual(problems({ existingCluster: { name: "prod" }, ciliumNodeGroup: { overrides: { "ng-1": { disk: 50 } } } }),
-            ["`ciliumNodeGroup.overrides.ng-1.disk` is not a known key; known keys of `ciliumNodeGroup.overrides.ng-1`: instanceTypes, desiredSize, minSize, maxSize."]);
+            ["`ciliumNodeGroup.overrides.ng-1.disk` is not a known key; known keys of `ciliumNodeGroup.overrides.ng-1`: instanceTypes, desiredSize, minSize, maxSize, launchTemplateVersion, releaseVersion."]);
     });
 
     it("refuses a bad name, a clusterName that disagrees, a repeated or malformed group, an unknown key", () => {

@@ -55,8 +55,11 @@ describe("existing cluster: every phase from the snapshot", function () {
         assert.deepStrictEqual(vpcCni.inputs, {
             clusterName: "prod-east", addonName: "vpc-cni", addonVersion: vpcCniDescribed().addonVersion,
             configurationValues: vpcCniDescribed().configurationValues, serviceAccountRoleArn: vpcCniDescribed().serviceAccountRoleArn, tags: vpcCniDescribed().tags,
+            // No API field: only DeleteAddon reads it, so a phase skip from this state keeps the add-on's objects.
+            preserve: true,
         });
         assert.strictEqual(find(e, ADDON, "cluster-kube-proxy").importId, "prod-east:kube-proxy");
+        assert.strictEqual(find(e, ADDON, "cluster-kube-proxy").inputs.preserve, true);
     });
 
     it("phase 1 labels the legacy groups and their nodes, then pins aws-node with vpc-cni's own settings kept", async () => {

@@ -1,6 +1,6 @@
 // Each check on snapshots shaped like kubectl's JSON: the passing state of its phase, and each way it can fail.
 import * as assert from "assert";
-import { awsNodePinned, awsNodeRemoved } from "../gates/checks/awsNode";
+import { AWS_NODE_BACK_REMEDY, awsNodePinned, awsNodeRemoved } from "../gates/checks/awsNode";
 import { ciliumManaged, ciliumOperatorReady, ciliumReady } from "../gates/checks/cilium";
 import { kubeProxyRemoved } from "../gates/checks/kubeProxy";
 import { legacyCordoned, legacyDrained, legacyRetired } from "../gates/checks/legacy";
@@ -219,10 +219,11 @@ describe("gate checks", () => {
         it("aws-node-removed: passes when DaemonSet and pods are gone; fails naming what is left", () => {
             assert.strictEqual(awsNodeRemoved(at(6)).pass, true);
             const v = awsNodeRemoved(at(5));
-            assert.strictEqual(v.reason, "DaemonSet kube-system/aws-node still exists (and 3 more)");
+            assert.strictEqual(v.reason, `DaemonSet kube-system/aws-node still exists (and 3 more); ${AWS_NODE_BACK_REMEDY}`);
+            assert.match(v.reason, /another owner re-applied vpc-cni .*cilium\/cilium#25131.*delete the add-on .*--preserve.*run the update again$/);
             const s = at(6);
             s.pods.items.push({ metadata: { name: "aws-node-old1", namespace: "kube-system", labels: { "k8s-app": "aws-node" } }, spec: { nodeName: "n1" } });
-            assert.strictEqual(awsNodeRemoved(s).reason, "aws-node pod aws-node-old1 still exists on node n1");
+            assert.strictEqual(awsNodeRemoved(s).reason, `aws-node pod aws-node-old1 still exists on node n1; ${AWS_NODE_BACK_REMEDY}`);
         });
 
         it("kube-proxy-removed: passes at phase 9, fails while kube-proxy runs", () => {

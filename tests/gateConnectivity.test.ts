@@ -5,6 +5,10 @@ import { connectivity } from "../gates/checks/connectivity";
 import { ClusterSnapshot, Node, Pod } from "../clusterReader/k8sTypes";
 import { DEFAULT_CONTEXT as ctx } from "../clusterReader/selectors";
 import { PHASE_SHAPES, buildCluster, copy } from "./fixtures/clusterBuilder";
+import { runPhase } from "./mocks";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 type Snapshot = Required<ClusterSnapshot>;
 const at = (phase: number): Snapshot => copy(buildCluster(PHASE_SHAPES[phase]));
@@ -24,7 +28,55 @@ describe("gate checks: connectivity", () => {
             "connectivity: 8/8 running goldpinger pods answered",
             "connectivity: 64/64 pings OK",
             "connectivity: answering pods: 5 on legacy nodes, 3 on cni=cilium nodes",
+            "connectivity: egress was not checked: goldpinger has no external targets (set `goldpinger.egressTargets` to prove egress from both pools)",
         ]);
+    });
+
+    describe("egress (goldpinger's external targets: probeResults per pod)", () => {
+        it("goldpinger.egressTargets reach every goldpinger pod as goldpinger's own HTTP_TARGETS / TCP_TARGETS", async () => {
+            const e = await runPhase(3, { goldpinger: { egressTargets: ["https://aws.amazon.com", "sts.amazonaws.com:443"] } });
+            for (const kind of ["DaemonSet", "Deployment"]) {
+                const r = e.resources.find((x) => x.type === `kubernetes:apps/v1:${kind}` && x.name.startsWith("goldpinger-")) as { inputs: Json };
+                const env = r.inputs.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+                assert.deepStrictEqual(env.filter((v) => /_TARGETS$/.test(v.name)), [
+                    { name: "HTTP_TARGETS", value: "https://aws.amazon.com" }, { name: "TCP_TARGETS", value: "sts.amazonaws.com:443" },
+                ], kind);
+            }
+        });
+
+        const TARGET = "https://aws.amazon.com";
+        /** Every answering pod probed TARGET; `error` for the pods `failing` names. */
+        const probed = (s: Snapshot, failing: (pod: string) => string | undefined = () => undefined, only?: Set<string>) => {
+            for (const [pod, r] of Object.entries(s.goldpinger.responses ?? {})) {
+                if (only && !only.has(pod)) continue;
+                const error = failing(pod);
+                (r.response ?? {}).probeResults = { [TARGET]: [{ protocol: "http", "response-time-ms": 12, ...(error ? { error } : {}) }] };
+            }
+            return s;
+        };
+
+        it("passes when every pod on both pools reached the targets, and says how many", () => {
+            const v = connectivity(probed(at(3)), ctx);
+            assert.strictEqual(v.pass, true, v.reason);
+            assert.ok(v.findings.includes("connectivity: egress: 8 probes of https://aws.amazon.com from 5 pod(s) on legacy nodes and 3 on cni=cilium nodes"), v.findings.join("\n"));
+        });
+
+        it("fails on a Cilium pod whose egress is dropped (cilium/cilium#45137), naming pod, node and pool", () => {
+            const s = at(3);
+            const bad = name(goldpingerOn(s, "cilium")[0]);
+            const v = connectivity(probed(s, (pod) => (pod === bad ? `Get "${TARGET}": dial tcp 3.163.165.5:443: i/o timeout` : undefined)), ctx);
+            assert.strictEqual(v.pass, false);
+            assert.match(v.reason, new RegExp(`^egress from ${bad} \\(10\\.0\\.128\\.\\d+, node [^,]+, cni=cilium\\) to https://aws\\.amazon\\.com failed: Get .*i/o timeout$`));
+        });
+
+        it("fails when the pods of one pool did not probe while both pools have nodes", () => {
+            const s = at(3);
+            const legacyOnly = new Set(goldpingerOn(s, "aws-cni").map(name));
+            const v = connectivity(probed(s, () => undefined, legacyOnly), ctx);
+            assert.strictEqual(v.pass, false);
+            assert.match(v.reason, /^egress from goldpinger-\S+ \(.*cni=cilium\) to https:\/\/aws\.amazon\.com was not probed/);
+            assert.ok(v.findings.some((l) => /no goldpinger pod on cni=cilium nodes probed egress/.test(l)));
+        });
     });
 
     it("fails on one failed cross-pool ping, naming both pods", () => {

@@ -20,6 +20,9 @@ export function stackConfig(phase: number, extra: Record<string, unknown> = {}):
     return out;
 }
 
+/** The mutant StrykerJS has switched on in this process (its instrumented code reads the same global), if any. */
+export const activeMutant = (): string | undefined => (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__?.activeMutant;
+
 /** Evaluations already made, by their arguments: many tests look at the same phase of the same stack. */
 const evaluations = new Map<string, Promise<Evaluation>>();
 
@@ -29,7 +32,9 @@ const evaluations = new Map<string, Promise<Evaluation>>();
  */
 export function runPhase(phase: number, extra: Record<string, unknown> = {}, appliedPhase: number | undefined = phase === 0 ? undefined : phase - 1): Promise<Evaluation> {
     const args = { config: stackConfig(phase, extra), appliedPhase };
-    const id = JSON.stringify(args);
+    // Keyed by the active mutant too: a mutation run (npm run mutate) runs several mutants in one process, and an
+    // evaluation made under one must never answer for another.
+    const id = JSON.stringify({ ...args, mutant: activeMutant() });
     if (!evaluations.has(id)) evaluations.set(id, evaluate(args).then(deepFreeze));
     return evaluations.get(id) as Promise<Evaluation>;
 }

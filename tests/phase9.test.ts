@@ -74,7 +74,8 @@ describe("phase 9: kube-proxy-free", () => {
         waitsFor(e, CMD, "kube-proxy-iptables-cleanup", `${CMD}::kube-proxy-remove`);
         waitsFor(e, CMD, "gate-phase-9-check", `${CMD}::kube-proxy-iptables-cleanup`);
         assert.ok(!e.resources.some((r) => r.name === "cluster-kube-proxy"), "the kube-proxy addon is removed");
-        assert.deepStrictEqual(e.outputs.gate, ["kube-proxy-removed", "cilium-ready", "connectivity"]);
+        // aws-node-removed too: another owner may bring aws-node back after phase 6 (cilium/cilium#25131).
+        assert.deepStrictEqual(e.outputs.gate, ["aws-node-removed", "kube-proxy-removed", "cilium-ready", "connectivity"]);
     });
 
     it("the removal re-checks replacement and readiness right before it deletes the DaemonSet", async () => {

@@ -62,6 +62,12 @@ export const EXPECTED: Record<number, string[]> = {
     9: [...BASE, ...KUBE_PROXY_REPLACED, ...CILIUM, ...REMOVE_AWS_NODE, ...gate(8), ...gate(9)],
 };
 
+describe("phases: gates", () => {
+    it("every gate from phase 6 on proves aws-node is gone (another owner re-applying vpc-cni brings it back: cilium/cilium#25131)", () => {
+        for (const phase of PHASES) assert.strictEqual((phase.gate as readonly string[]).includes("aws-node-removed"), phase.number >= 6, `phase ${phase.number}`);
+    });
+});
+
 describe("phases: the resources each phase declares", () => {
     for (const phase of PHASES) {
         it(`phase ${phase.number} (${phase.name}) declares exactly its (type, name) set`, async () => {

@@ -13,6 +13,8 @@ import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { EXAMPLE_SNAPSHOT, EXISTING_STACK } from "./support/existingCluster";
 import { eniConfig, securityGroupPolicySamples } from "./support/preflightObjects";
 import { FIXTURES } from "./support/paths";
+import { Golden } from "./support/golden";
+import { forecastLines } from "../preflight/forecast";
 
 const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
 const REAL_NODES: Obj[] = JSON.parse(fs.readFileSync(path.join(FIXTURES, "real", "node-labels", "nodes.json"), "utf8")).items;
@@ -52,6 +54,14 @@ const CASES: [string, Edit, Edit?][] = [
     ["pool-less-legacy-node", (i) => items(i, "nodes").push(structuredClone(REAL_NODES.find((n) => n.metadata.labels["karpenter.sh/nodepool"] === "default") as Obj))],
     ["cilium-label-not-twin", (i) => addNode(i, "ip-10-20-9-9.us-east-2.compute.internal", { "kubernetes.io/os": "linux", "eks.amazonaws.com/nodegroup": "ng-trial", cni: "cilium" }),
         (i) => addNode(i, "ip-10-20-9-9.us-east-2.compute.internal", { "kubernetes.io/os": "linux", "eks.amazonaws.com/nodegroup": "ng-general-cilium", cni: "cilium" })],
+    ["pool-without-nodes", (_i, o) => { o.legacy = { kind: "node-groups", groups: ["ng-general", "ng-batch", "ng-retired"] }; }],
+    ["aws-node-set-outside-addon", (i) => {
+        // `kubectl set env daemonset aws-node -n kube-system WARM_IP_TARGET=5`: the value changes, and kubectl-set takes the field.
+        const ds = named(i, "daemonsets", "aws-node");
+        (awsNodeEnv(i).find((e) => e.name === "WARM_IP_TARGET") ?? (awsNodeEnv(i).push({ name: "WARM_IP_TARGET", value: "" }), awsNodeEnv(i)[awsNodeEnv(i).length - 1])).value = "5";
+        ds.metadata.managedFields.push({ apiVersion: "apps/v1", fieldsType: "FieldsV1", manager: "kubectl-set", operation: "Update", time: "2025-03-02T10:00:00Z",
+            fieldsV1: { "f:spec": { "f:template": { "f:spec": { "f:containers": { "k:{\"name\":\"aws-node\"}": { "f:env": { "k:{\"name\":\"WARM_IP_TARGET\"}": { ".": {}, "f:name": {}, "f:value": {} } } } } } } } } });
+    }],
     ["fargate", (i) => addNode(i, "fargate-ip-10-20-1-9.us-east-2.compute.internal", { "eks.amazonaws.com/compute-type": "fargate", "kubernetes.io/os": "linux" })],
     ["hybrid-or-auto-nodes", (i) => addNode(i, "mi-0a1b2c3d4e5f60718", { "eks.amazonaws.com/compute-type": "hybrid", "kubernetes.io/os": "linux" })],
     ["windows-nodes", (i) => addNode(i, "ip-10-20-2-9.us-east-2.compute.internal", { "kubernetes.io/os": "windows", "eks.amazonaws.com/nodegroup": "ng-windows" })],
@@ -115,14 +125,113 @@ describe("preflight: each finding, with and without its hazard", () => {
         assert.deepStrictEqual(narrowed.map((f) => f.objects.length), [4]);
         assert.match(narrowed[0].message, /of node group ng-batch are in no configured legacy pool/);
     });
+    /** Each finding's severity and phase as the design's table has them (calico-policy-engine and karpenter: ours). */
+    const EXPECTED: Record<string, [Finding["severity"], number | null]> = {
+        "ipv6-cluster": ["blocker", 2], "security-groups-for-pods": ["blocker", 5], "cilium-already-installed": ["blocker", 2],
+        "pool-less-legacy-node": ["blocker", 6], "cilium-label-not-twin": ["blocker", 1],
+        "pool-without-nodes": ["warning", 1], "aws-node-set-outside-addon": ["blocker", 1], "fargate": ["warning", null],
+        "hybrid-or-auto-nodes": ["warning", null], "windows-nodes": ["warning", null], "custom-networking": ["warning", 3],
+        "prefix-delegation": ["warning", 3], "snat-mode-change": ["warning", 3], "host-port": ["warning", 3], "network-policy": ["warning", 3],
+        "calico-policy-engine": ["warning", 2], "node-local-dns": ["warning", 9], "cluster-autoscaler": ["warning", 4], "karpenter": ["warning", 1],
+        "node-auto-repair": ["info", 4], "pdb-blocks-drain": ["warning", 5], "unmanaged-pod": ["warning", 5], "emptydir-data": ["warning", 5],
+        "single-replica": ["info", 5], "zonal-volume": ["warning", 5], "legacy-only-scheduling": ["warning", 5], "subnet-capacity": ["warning", 3],
+    };
+
+    const golden = new Golden("preflight-findings");
+    after(() => golden.save());
+
+    const caseOf = (id: string): Edit => (CASES.find(([c]) => c === id) as [string, Edit])[1];
+    /** The same ids under the stack's other choices: each wording held exactly too. */
+    const VARIANTS: [string, string, Edit][] = [
+        ["custom-networking", "eni.nodeSpec set", (i, o) => { caseOf("custom-networking")(i, o); o.ciliumValues = { eni: { nodeSpec: { subnetIDs: ["subnet-0d4c5b6a708192a34"] } } }; }],
+        ["custom-networking", "chart 1.18 (no eni.nodeSpec)", (i, o) => { caseOf("custom-networking")(i, o); o.chartVersion = "1.18.12"; }],
+        ["prefix-delegation", "Cilium's prefix delegation on", (_i, o) => { o.ciliumValues = { eni: { awsEnablePrefixDelegation: true } }; }],
+        ["snat-mode-change", "external SNAT kept, but Cilium masquerades", (i, o) => { setEnv(i, "AWS_VPC_K8S_CNI_EXTERNALSNAT", "true"); o.ciliumValues = { enableIPv4Masquerade: true }; }],
+        ["snat-mode-change", "Cilium masquerades like aws-node", (_i, o) => { o.ciliumValues = { enableIPv4Masquerade: true }; }],
+        ["snat-mode-change", "external SNAT unset", (i) => { awsNodeEnv(i).splice(awsNodeEnv(i).findIndex((e) => e.name === "AWS_VPC_K8S_CNI_EXTERNALSNAT"), 1); }],
+        ["network-policy", "policyDuringMigration never", (_i, o) => { o.policyDuringMigration = "never"; }],
+        ["host-port", "portmap chained", (i, o) => { podsOf(i, "web-")[0].spec.containers[0].ports = [{ containerPort: 8080, hostPort: 8080, protocol: "TCP" }]; o.portmapChaining = true; }],
+        ["calico-policy-engine", "tigera-operator", (i) => addObject(i, "deployments", { ...structuredClone(named(i, "deployments", "web")), metadata: { name: "tigera-operator", namespace: "tigera-operator" } })],
+        ["pool-without-nodes", "a demo stack's legacyNodeGroup", (_i, o) => { o.legacy = { kind: "node-group", name: "ng-1" }; }],
+    ];
+    for (const [what, edit] of [
+        ["the example", () => undefined],
+        ["a PodDisruptionBudget that allows none, three nodes a batch", (i: PreflightInput, o: PreflightOptions) => {
+            named(i, "poddisruptionbudgets", "api").status.disruptionsAllowed = 0; o.drain = { ...o.drain, batchSize: 3 };
+        }],
+        ["an unmanaged pod with emptyDir data, and no PodDisruptionBudgets file", (i: PreflightInput) => {
+            const p = structuredClone(podsOf(i, "web-")[0]); p.metadata = { name: "debug-shell", namespace: "shop" }; p.spec.volumes = [{ name: "scratch", emptyDir: {} }];
+            addObject(i, "pods", p); delete i.poddisruptionbudgets;
+        }],
+    ] as [string, Edit][]) {
+        it(`the drain forecast, ${what} (golden)`, () => {
+            const input = structuredClone(BASE);
+            const options = structuredClone({ ...OPTIONS });
+            edit(input, options);
+            const forecast = runPreflight(input, options).forecast;
+            golden.check(`forecast / ${what}`, forecast);
+            golden.check(`forecast text / ${what}`, forecastLines(forecast));
+        });
+    }
+
+    for (const [id, what, edit] of VARIANTS) {
+        it(`${id}, ${what}: the whole finding (golden)`, () => golden.check(`${id} / ${what}`, findingsOf(edit).filter((f) => f.id === id)));
+    }
 
     for (const [id, add, remove] of CASES) {
         it(`${id}: found with the hazard, not without it`, () => {
+            // The whole finding (message, objects, remedy) held exactly: tests/fixtures/golden/preflight-findings.json.
+            golden.check(id, findingsOf(add).filter((f) => f.id === id));
             const found = findingsOf(add).filter((f) => f.id === id);
             assert.strictEqual(found.length, 1, `${id}: ${JSON.stringify(ids(findingsOf(add)))}`);
             assert.ok(found[0].objects.length > 0 && found[0].remedy.length > 0 && found[0].message.length > 0);
+            assert.deepStrictEqual([found[0].severity, found[0].phase], EXPECTED[id], `${id}: severity and phase`);
             assert.ok(!ids(findingsOf(remove)).includes(id), `${id} is found without its hazard`);
         });
     }
 });
 
+
+describe("preflight: aws-node settings made outside the vpc-cni add-on (managedFields)", () => {
+    const setByKubectl = (i: PreflightInput, env: string, value: string) => {
+        const list = awsNodeEnv(i);
+        const e = list.find((x) => x.name === env) ?? (list.push({ name: env }), list[list.length - 1]);
+        e.value = value;
+        named(i, "daemonsets", "aws-node").metadata.managedFields.push({ apiVersion: "apps/v1", fieldsType: "FieldsV1", manager: "kubectl-set", operation: "Update",
+            fieldsV1: { "f:spec": { "f:template": { "f:spec": { "f:containers": { "k:{\"name\":\"aws-node\"}": { "f:env": { [`k:{"name":"${env}"}`]: { ".": {}, "f:name": {}, "f:value": {} } } } } } } } } });
+    };
+    const finding = (edit: Edit) => findingsOf(edit).find((f) => f.id === "aws-node-set-outside-addon");
+
+    it("names each field, its value and manager, and prints the configurationValues that would keep it", () => {
+        const f = finding((i) => { setByKubectl(i, "WARM_IP_TARGET", "5"); setByKubectl(i, "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "true"); }) as Finding;
+        assert.strictEqual(f.severity, "blocker");
+        assert.strictEqual(f.phase, 1);
+        assert.match(f.message, /aws-node has 2 setting\(s\) made outside the vpc-cni add-on: env WARM_IP_TARGET=5 \(manager kubectl-set\), env AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true \(manager kubectl-set\)\. Phase 1 updates the add-on with resolveConflicts OVERWRITE/);
+        assert.deepStrictEqual(f.objects, ["kube-system/aws-node", "env WARM_IP_TARGET (kubectl-set)", "env AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG (kubectl-set)"]);
+        assert.match(f.remedy, /merge \{"env":\{"WARM_IP_TARGET":"5","AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG":"true"\}\} into vpc-cni's configurationValues/);
+    });
+
+    it("a value the add-on's configurationValues already sets the same is no hazard; EKS's own fields are none", () => {
+        // The example's add-on sets ENABLE_PREFIX_DELEGATION "true" in configurationValues; kubectl set env to the same value.
+        assert.strictEqual(finding((i) => setByKubectl(i, "ENABLE_PREFIX_DELEGATION", "true")), undefined);
+        assert.ok(finding((i) => setByKubectl(i, "ENABLE_PREFIX_DELEGATION", "false")));
+        assert.strictEqual(finding(() => undefined), undefined);
+    });
+
+    it("a self-managed aws-node (no vpc-cni add-on) has no OVERWRITE to fear; a DaemonSet read without managedFields is said", () => {
+        assert.strictEqual(finding((i) => { setByKubectl(i, "WARM_IP_TARGET", "5"); i.addons = (i.addons as Obj[]).filter((a) => a.addonName !== "vpc-cni"); }), undefined);
+        const blind = finding((i) => { delete named(i, "daemonsets", "aws-node").metadata.managedFields; }) as Finding;
+        assert.strictEqual(blind.severity, "warning");
+        assert.match(blind.message, /read without its managedFields \(kubectl 1\.21 and later leave them out of -o json\)/);
+    });
+});
+
+describe("preflight: snat-mode-change says what holds today", () => {
+    it("masquerading only where needed, the open egress bug named, and the gate's egress check as the proof", () => {
+        const f = findingsOf().find((x) => x.id === "snat-mode-change") as Finding;
+        assert.strictEqual(f.severity, "warning");
+        assert.match(f.remedy, /^Behind a NAT gateway \(nodes in private subnets\) keep Cilium's default/);
+        assert.match(f.remedy, /pods on a secondary ENI or a secondary VPC CIDR may lose egress .*cilium\/cilium#45137, open; #18179/);
+        assert.match(f.remedy, /set `goldpinger\.egressTargets` .* so the connectivity gate from phase 3 on proves egress from pods on both pools/);
+    });
+});

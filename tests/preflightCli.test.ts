@@ -38,6 +38,50 @@ describe("npm run preflight", function () {
         assert.match((await run(preflight, ["--snapshot", EXAMPLE_SNAPSHOT, "--format", "markdown"])).stdout, /^# eks-cilium-migration preflight\n\n\*\*PASS preflight/);
     });
 
+    it("reports what the files present show: a cilium DaemonSet without configmaps.json is a blocker, not not-checked", async () => {
+        const dir = snapshotVariant((f) => {
+            const aws = f["daemonsets.json"].items.find((d: { metadata: { name: string } }) => d.metadata.name === "aws-node");
+            f["daemonsets.json"].items.push({ ...structuredClone(aws), metadata: { ...aws.metadata, name: "cilium", uid: "3f7c2b1e-0000-4000-8000-00000000c111" } });
+            return { "configmaps.json": null };
+        });
+        const r = await run(preflight, ["--snapshot", dir]);
+        assert.strictEqual(r.code, 1, r.stdout);
+        assert.match(r.stdout, /^BLOCKER cilium-already-installed \(phase 2\): Cilium is installed already \(kube-system\/cilium\)/m);
+        assert.doesNotMatch(r.stdout, /cilium-already-installed was not checked/);
+        // Without the DaemonSet, the missing ConfigMaps could hide it: not-checked, and the report is INCOMPLETE, not PASS.
+        const hidden = await run(preflight, ["--snapshot", snapshotVariant(() => ({ "configmaps.json": null }))]);
+        assert.strictEqual(hidden.code, 0);
+        assert.match(hidden.stdout, /^INFO not-checked \(phase 2\): cilium-already-installed was not checked: configmaps\.json missing\./m);
+        assert.match(hidden.stdout, /\nINCOMPLETE: 1 check not run \(files configmaps\.json missing\); no blocker among those that ran\n$/);
+        assert.doesNotMatch(hidden.stdout, /PASS preflight/);
+    });
+
+    it("no silent pass: without nodes.json or pods.json it exits 2 naming the file", async () => {
+        for (const file of ["nodes.json", "pods.json"]) {
+            const r = await run(preflight, ["--snapshot", snapshotVariant(() => ({ [file]: null }))]);
+            assert.strictEqual(r.code, 2, r.stdout);
+            assert.match(r.stderr, new RegExp(`preflight: .*${file.replace(".", "\\.")} is missing: preflight judges nothing about nodes or pods without it`));
+            assert.strictEqual(r.stdout, "");
+        }
+    });
+
+    it("the config must be this cluster's: another cluster's stack is exit 2 naming both; pools with no node are findings", async () => {
+        const dir = snapshotVariant(() => undefined);
+        const other = path.join(dir, "Pulumi.other.yaml");
+        fs.writeFileSync(other, fs.readFileSync(EXISTING_STACK, "utf8").replace(/prod-east\b/g, "prod-west"));
+        const r = await run(preflight, ["--snapshot", dir, "--config-file", other]);
+        assert.strictEqual(r.code, 2, r.stdout);
+        assert.match(r.stderr, /Pulumi\.other\.yaml is the stack of cluster prod-west \(`existingCluster\.name`\), but the cluster read is prod-east \(cluster\.json\)/);
+        // A demo stack names ng-1, which this cluster does not have: a blocker, not "0 legacy node(s)" and PASS.
+        const demo = await run(preflight, ["--snapshot", dir, "--config-file", path.join(path.dirname(EXISTING_STACK), "Pulumi.dev.yaml")]);
+        assert.strictEqual(demo.code, 1, demo.stdout);
+        assert.match(demo.stdout, /^BLOCKER pool-without-nodes \(phase 1\): none of the pools the stack names \(`legacyNodeGroup\.name`: ng-1\) has a node of cluster prod-east, which has \d+ node\(s\) in node groups ng-batch, ng-general/m);
+        const listed = path.join(dir, "Pulumi.listed.yaml");
+        fs.writeFileSync(listed, fs.readFileSync(EXISTING_STACK, "utf8").replace("nodeGroups: [ng-general, ng-batch]", "nodeGroups: [ng-general, ng-batch, ng-spare]"));
+        const spare = await run(preflight, ["--snapshot", dir, "--config-file", listed]);
+        assert.match(spare.stdout, /^WARNING pool-without-nodes \(phase 1\): 1 pool\(s\) the stack names have no node of cluster prod-east: ng-spare/m, spare.stdout + spare.stderr);
+    });
+
     it("exits 1 on a blocker, 0 once the stack accepts it with a reason", async () => {
         const blocked = await run(preflight, ["--snapshot", ipv6()]);
         assert.strictEqual(blocked.code, 1);

@@ -76,6 +76,24 @@ describe("npm run snapshot (stand-in aws and kubectl)", function () {
         assert.deepStrictEqual(k8s.nodes, JSON.parse(fs.readFileSync(path.join(K8S, "nodes.json"), "utf8")));
     });
 
+    it("asks kubectl for aws-node's managedFields (and no one else's): they show settings made outside the vpc-cni add-on", async () => {
+        const k8s = path.join(work, "k8s");
+        fs.mkdirSync(k8s);
+        for (const f of fs.readdirSync(K8S)) fs.copyFileSync(path.join(K8S, f), path.join(k8s, f));
+        const withFields = JSON.parse(fs.readFileSync(path.join(EXAMPLE_SNAPSHOT, "daemonsets.json"), "utf8"));
+        for (const d of withFields.items) d.metadata.managedFields ??= [{ manager: "kube-controller-manager", operation: "Update", fieldsType: "FieldsV1", fieldsV1: {} }];
+        fs.writeFileSync(path.join(k8s, "daemonsets.json"), JSON.stringify(withFields));
+        process.env.STANDIN_K8S_DIR = k8s;
+        const out = path.join(work, "out");
+        const r = await snapshot(["--cluster", "prod-east", "--out", out]);
+        assert.strictEqual(r.code, 0, r.stderr);
+        assert.ok(r.calls.some((c) => / get daemonset aws-node -n kube-system -o json --show-managed-fields$/.test(c)), r.calls.join("\n"));
+        const written = JSON.parse(fs.readFileSync(path.join(out, "daemonsets.json"), "utf8")).items;
+        const awsNode = written.find((d: { metadata: { name: string } }) => d.metadata.name === "aws-node");
+        assert.ok(awsNode.metadata.managedFields.some((m: { manager: string }) => m.manager === "eks"), "aws-node's, with EKS's own entry");
+        assert.ok(written.filter((d: { metadata: { name: string } }) => d.metadata.name !== "aws-node").every((d: { metadata: object }) => !("managedFields" in d.metadata)));
+    });
+
     it("runs each command as a process without a shell: output, stderr and exit code as the CLI prints them", async () => {
         const described = await spawnRunner("aws", ["eks", "describe-cluster", "--name", "prod-east", "--output", "json"]);
         assert.deepStrictEqual([described.code, described.stdout], [0, fs.readFileSync(path.join(EXAMPLE_SNAPSHOT, "cluster.json"), "utf8")]);

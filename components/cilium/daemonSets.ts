@@ -99,13 +99,6 @@ export function keepOffAffinity(key: string, labels: NodeLabels, bothCnisRun: bo
     };
 }
 
-/** The values keys (dotted) this module sets, for the protected-override check. */
-export function keepOffKeys(chartVersion: string): string[] {
-    return CHART_DAEMONSETS.filter((ds) => inChart(ds, chartVersion))
-        .flatMap((ds) => [ds.affinity, ds.disabledBy, ds.affinityRenderedWhen?.key])
-        .filter((k): k is string => k !== undefined);
-}
-
 /** Helm values (nested) keeping every per-node workload of `chartVersion` where it belongs. */
 export function keepOffValues(labels: NodeLabels, bothCnisRun: boolean, chartVersion: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};

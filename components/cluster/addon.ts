@@ -4,8 +4,8 @@
  *   the pre-checked removal step has run; OVERWRITE — the add-on's configuration (aws-node's affinity) wins.
  * - Adopted (an existing cluster's): imported with the `import` option, its inputs taken from the live description
  *   (version, configuration, service-account role, Pod Identity associations, tags) so the import is
- *   followed by no update. The update that adopts it declares nothing the EKS API does not return; from the next update on,
- *   `preserve` and OVERWRITE apply as above. Import ID: `<cluster>:<add-on>` (the AWS provider's).
+ *   followed by no update. The update that adopts it declares nothing the EKS API does not return but `preserve` (no
+ *   API field: the provider reads it only when deleting); from the next update on, OVERWRITE applies as above. Import ID: `<cluster>:<add-on>` (the AWS provider's).
  * - Re-created (`recreate`: an adopted add-on the migration removed, on the way back): created from the description the
  *   stack recorded when it adopted it, so its settings come back with it.
  */
@@ -58,7 +58,10 @@ export function eksAddon(name: string, args: EksAddonArgs, opts: pulumi.CustomRe
             serviceAccountRoleArn: d.serviceAccountRoleArn,
             podIdentityAssociations: d.podIdentityAssociations.length > 0 ? d.podIdentityAssociations : undefined,
             tags: d.tags,
-            ...(!importing ? { resolveConflictsOnCreate: "OVERWRITE", ...owned } : args.adopt.adoptingNow ? {} : owned),
+            // `preserve` is no API field (only DeleteAddon reads it), so declaring it at adoption costs no call; without
+            // it a phase skip from the adopting state (allowPhaseSkip 0 → 6) would delete the add-on with that state,
+            // and EKS would delete its objects: ServiceAccount, RBAC, CRDs and with them every ENIConfig.
+            ...(!importing ? { resolveConflictsOnCreate: "OVERWRITE", ...owned } : args.adopt.adoptingNow ? { preserve: true } : owned),
         }, { ...opts, protect: args.adopt.protect, ...(importing ? { import: `${args.adopt.clusterName}:${args.addonName}` } : {}) });
     }
     return new aws.eks.Addon(name, {

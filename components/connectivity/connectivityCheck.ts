@@ -23,6 +23,8 @@ export interface ConnectivityCheckArgs {
     namespace?: string;
     /** Replicas of the Deployment. Default 2. */
     deploymentReplicas?: number;
+    /** External targets each pod probes (goldpinger's HTTP_TARGETS / TCP_TARGETS): `https://…` or `host:port`. Default none. */
+    egressTargets?: string[];
 }
 
 const [LABEL_KEY, LABEL_VALUE] = GOLDPINGER_POD_LABEL;
@@ -66,7 +68,7 @@ export class ConnectivityCheck extends pulumi.ComponentResource {
             metadata: { ...metadata({ "app.kubernetes.io/component": "daemonset" }), annotations: skipAwait },
             spec: {
                 selector: { matchLabels: { ...GOLDPINGER_LABELS, "app.kubernetes.io/component": "daemonset" } },
-                template: goldpingerPodTemplate(args.image, "daemonset", this.name),
+                template: goldpingerPodTemplate(args.image, "daemonset", this.name, args.egressTargets),
             },
         }, workloadOpts);
         this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
@@ -74,7 +76,7 @@ export class ConnectivityCheck extends pulumi.ComponentResource {
             spec: {
                 replicas: args.deploymentReplicas ?? 2,
                 selector: { matchLabels: { ...GOLDPINGER_LABELS, "app.kubernetes.io/component": "deployment" } },
-                template: goldpingerPodTemplate(args.image, "deployment", this.name),
+                template: goldpingerPodTemplate(args.image, "deployment", this.name, args.egressTargets),
             },
         }, workloadOpts);
         new k8s.core.v1.Service(`${name}-service`, {
@@ -89,8 +91,21 @@ export class ConnectivityCheck extends pulumi.ComponentResource {
     }
 }
 
+/**
+ * goldpinger's own external probes (bloomberg/goldpinger `config.go`: `HTTP_TARGETS` — a 200 is success — and
+ * `TCP_TARGETS`, each space-delimited); their results come back in `/check_all` per pod, as `probeResults`.
+ */
+export function egressEnv(targets: string[]): { name: string; value: string }[] {
+    const http = targets.filter((t) => /^https?:\/\//.test(t));
+    const tcp = targets.filter((t) => !/^https?:\/\//.test(t));
+    return [
+        ...(http.length > 0 ? [{ name: "HTTP_TARGETS", value: http.join(" ") }] : []),
+        ...(tcp.length > 0 ? [{ name: "TCP_TARGETS", value: tcp.join(" ") }] : []),
+    ];
+}
+
 /** The goldpinger pod: unprivileged, read-only root, no extra tolerations (it must not start before Cilium). */
-export function goldpingerPodTemplate(image: string, component: string, serviceAccountName: string) {
+export function goldpingerPodTemplate(image: string, component: string, serviceAccountName: string, egressTargets: string[] = []) {
     const fromField = (fieldPath: string) => ({ valueFrom: { fieldRef: { fieldPath } } });
     const probe = { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10, timeoutSeconds: 2 };
     return {
@@ -108,6 +123,7 @@ export function goldpingerPodTemplate(image: string, component: string, serviceA
                     { name: "HOST", value: "0.0.0.0" },
                     { name: "PORT", value: String(GOLDPINGER_PORT) },
                     { name: "LABEL_SELECTOR", value: GOLDPINGER_SELECTOR },
+                    ...egressEnv(egressTargets),
                 ],
                 ports: [{ name: "http", containerPort: GOLDPINGER_PORT, protocol: "TCP" }],
                 readinessProbe: probe,

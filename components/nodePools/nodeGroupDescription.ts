@@ -32,9 +32,36 @@ export interface ManagedNodeGroupDescription {
     labels: Record<string, string>;
     taints: { key: string; value?: string; effect: EksTaintEffect }[];
     launchTemplate?: { id: string; version: string };
-    updateConfig?: { maxUnavailable?: number; maxUnavailablePercentage?: number };
+    /** `updateStrategy`: EKS returns `DEFAULT` or `MINIMAL`. */
+    updateConfig?: { maxUnavailable?: number; maxUnavailablePercentage?: number; updateStrategy?: string };
+    /** Node auto repair (the API's NodeRepairConfig). */
+    nodeRepairConfig?: NodeRepairConfig;
+    /** The group's Auto Scaling warm pool (present only when enabled). */
+    warmPoolConfig?: { minSize?: number; maxGroupPreparedCapacity?: number; poolState?: string; reuseOnScaleIn?: boolean };
     remoteAccess?: { ec2SshKey?: string; sourceSecurityGroupIds?: string[] };
     tags: Record<string, string>;
+}
+
+export interface NodeRepairConfig {
+    enabled?: boolean;
+    maxUnhealthyNodeThresholdCount?: number;
+    maxUnhealthyNodeThresholdPercentage?: number;
+    maxParallelNodesRepairedCount?: number;
+    maxParallelNodesRepairedPercentage?: number;
+    nodeRepairConfigOverrides?: { nodeMonitoringCondition: string; nodeUnhealthyReason: string; minRepairWaitTimeMins: number; repairAction: string }[];
+}
+
+/**
+ * eksctl labels every node of a group it made `alpha.eksctl.io/nodegroup-name=<group>`, and `eksctl drain nodegroup` /
+ * `eksctl delete nodegroup` select "the group's nodes" by that label (eksctl `ListOptions`, vendored in
+ * tests/fixtures/real/eksctl). A twin carrying its legacy group's value would be drained with it.
+ */
+export const EKSCTL_NODEGROUP_LABEL = "alpha.eksctl.io/nodegroup-name";
+
+/** What a twin keeps of itself once it exists, unless an override says otherwise (a change recycles every node). */
+export interface TwinPins {
+    launchTemplateVersion?: string;
+    releaseVersion?: string;
 }
 
 export const CILIUM_STARTUP_TAINT_KEY = "node.cilium.io/agent-not-ready";
@@ -74,14 +101,36 @@ export function twinOf(group: ManagedNodeGroupDescription, opts: {
     startupTaintEffect: TaintEffect;
     scaledUp: boolean;
     originalScaling?: Scaling;
-    override?: Partial<Pick<ManagedNodeGroupDescription, "instanceTypes">> & Partial<Scaling>;
+    override?: Partial<Pick<ManagedNodeGroupDescription, "instanceTypes" | "nodeRoleArn">> & Partial<Scaling> & TwinPins;
+    /**
+     * The twin as it exists now, if it does: its launch template version, AMI release and Kubernetes version are its
+     * own from then on (re-reading the legacy group's would make any drift an UpdateNodegroupVersion that recycles
+     * every Cilium node, and undo a template version given to the twin alone).
+     */
+    live?: ManagedNodeGroupDescription;
     /** Tags of ours, added to the group's own. */
     tags?: Record<string, string>;
 }): ManagedNodeGroupDescription {
     const base = opts.originalScaling ?? group.scaling;
+    const name = `${group.name}${opts.nameSuffix}`;
+    const own = opts.live ?? group;
+    const releaseVersion = opts.override?.releaseVersion ?? own.releaseVersion;
+    const rest: ManagedNodeGroupDescription = { ...group };
+    delete rest.version;
+    delete rest.releaseVersion;
+    const pinned: ManagedNodeGroupDescription = {
+        ...rest,
+        ...(own.version ? { version: own.version } : {}),
+        ...(releaseVersion ? { releaseVersion } : {}),
+        ...(group.launchTemplate ? { launchTemplate: {
+            id: group.launchTemplate.id,
+            version: opts.override?.launchTemplateVersion ?? own.launchTemplate?.version ?? group.launchTemplate.version,
+        } } : {}),
+    };
     // A launch template with a custom AMI: EKS describes amiType CUSTOM and the AMI id as releaseVersion, and refuses
     // a new group that names amiType, releaseVersion or version ("the node group deployment will fail").
-    const source = group.amiType === "CUSTOM" ? { ...group, amiType: undefined, releaseVersion: undefined, version: undefined } : group;
+    const source = group.amiType === "CUSTOM" ? { ...pinned, amiType: undefined, releaseVersion: undefined, version: undefined } : pinned;
+    const eksctlLabel: Record<string, string> = EKSCTL_NODEGROUP_LABEL in group.labels ? { [EKSCTL_NODEGROUP_LABEL]: name } : {};
     const sized = {
         minSize: opts.override?.minSize ?? base.minSize,
         maxSize: opts.override?.maxSize ?? base.maxSize,
@@ -89,9 +138,10 @@ export function twinOf(group: ManagedNodeGroupDescription, opts: {
     };
     return {
         ...source,
-        name: `${group.name}${opts.nameSuffix}`,
+        name,
+        ...(opts.override?.nodeRoleArn ? { nodeRoleArn: opts.override.nodeRoleArn } : {}),
         instanceTypes: opts.override?.instanceTypes ?? group.instanceTypes,
-        labels: { ...group.labels, [opts.labels.key]: opts.labels.ciliumValue },
+        labels: { ...group.labels, ...eksctlLabel, [opts.labels.key]: opts.labels.ciliumValue },
         taints: [
             ...group.taints.filter((t) => t.key !== CILIUM_STARTUP_TAINT_KEY && t.key !== LEGACY_RETIRING_TAINT.key),
             { key: CILIUM_STARTUP_TAINT_KEY, value: "true", effect: EKS_TAINT_EFFECT[opts.startupTaintEffect] },
@@ -127,6 +177,8 @@ export function nodeGroupInputs(group: ManagedNodeGroupDescription) {
         taints: group.taints.length > 0 ? group.taints : undefined,
         launchTemplate: group.launchTemplate,
         updateConfig: group.updateConfig,
+        nodeRepairConfig: group.nodeRepairConfig,
+        warmPoolConfig: group.warmPoolConfig,
         remoteAccess: group.remoteAccess,
         tags: group.tags,
     };

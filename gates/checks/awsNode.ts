@@ -80,6 +80,18 @@ export function pinProblems(ds: DaemonSet, ctx: GateContext, nodes: { name: stri
     return [...new Set(out)];
 }
 
+/**
+ * What to do when aws-node is back after phase 6: another owner re-applied vpc-cni (Terraform's `aws_eks_addon`,
+ * eksctl, a console add-on upgrade) and it came back without its pin, with its CNI configuration beside Cilium's
+ * (cilium/cilium#25131). Every gate from phase 6 on runs this check, and each update re-runs the previous gate.
+ */
+export const AWS_NODE_BACK_REMEDY = "if it came back after phase 6, another owner re-applied vpc-cni (Terraform's aws_eks_addon, eksctl, an " +
+    "add-on update in the console) without the pin, and its CNI configuration sits beside Cilium's (cilium/cilium#25131): take vpc-cni " +
+    "out of that tool (terraform state rm and remove it from the configuration; eksctl: drop it from addons), delete the add-on with " +
+    "`aws eks delete-addon --cluster-name <cluster> --addon-name vpc-cni --preserve` and then `kubectl -n kube-system delete daemonset " +
+    "aws-node`, and run the update again";
+
 export function awsNodeRemoved(snapshot: Required<Pick<ClusterSnapshot, "pods" | "daemonsets">>): Verdict {
-    return daemonSetRemoved("aws-node-removed", AWS_NODE, snapshot);
+    const v = daemonSetRemoved("aws-node-removed", AWS_NODE, snapshot);
+    return v.pass ? v : { ...v, reason: `${v.reason}; ${AWS_NODE_BACK_REMEDY}`, findings: [...v.findings, `aws-node-removed: ${AWS_NODE_BACK_REMEDY}`] };
 }

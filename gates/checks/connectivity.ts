@@ -8,8 +8,14 @@
  * bloomberg/goldpinger pkg/goldpinger/k8s.go `GetAllPods`), which includes pods being deleted. So the peer count is
  * taken the same way; a terminating pod need not answer, and what it reports or what fails towards it is shown but
  * is not a failure: during a rollout (phase 4 restarts the Deployment) it is on its way out.
+ *
+ * Egress: with external targets (`goldpinger.egressTargets`, goldpinger's HTTP_TARGETS / TCP_TARGETS), every answering
+ * pod's probes of every target must succeed, and — while both pools have nodes — pods on both pools must have probed.
+ * After `snat-mode-change`'s remedy turns masquerading on, pods on a secondary ENI or a secondary-CIDR subnet may send
+ * egress by the wrong ENI and have it dropped (cilium/cilium#45137, #18179): this makes the next gate fail on it.
+ * Without targets the check says egress was not checked.
  */
-import { ClusterSnapshot, GoldpingerCheckAll, List, Node, Pod } from "../../clusterReader/k8sTypes";
+import { ClusterSnapshot, GoldpingerCheckAll, GoldpingerPodResult, List, Node, Pod } from "../../clusterReader/k8sTypes";
 import { isPodRunning, legacyNodes, nameOf, nodesMatching, plural, podsWithLabel } from "../../clusterReader/objects";
 import { GateContext, isLegacy, legacyNoun, matches } from "../../clusterReader/selectors";
 import { Findings, Verdict } from "../verdict";
@@ -54,12 +60,43 @@ export function connectivity(snapshot: Required<Pick<ClusterSnapshot, "nodes" | 
         }
     }
     f.ok(`${okPings}/${pings} pings OK${ignored > 0 ? ` (${ignored} failed to or from terminating pods, ignored)` : ""}`);
-    crossPool(f, snapshot.nodes, answered, ctx);
+    const pools = crossPool(f, snapshot.nodes, answered, ctx);
+    egress(f, answered.filter((p) => !terminating.has(nameOf(p))), responses, pools, ctx);
     return f.verdict(`${pods.length} goldpinger pods, ${pings} pings, all OK`);
 }
 
+/** Each answering pod's probes of goldpinger's external targets; while both pools have nodes, from pods on both. */
+function egress(f: Findings, answered: Pod[], responses: Record<string, GoldpingerPodResult>, pools: Pools, ctx: GateContext): void {
+    const probing = answered.filter((p) => Object.keys(responses[nameOf(p)]?.response?.probeResults ?? {}).length > 0);
+    if (probing.length === 0) {
+        f.ok("egress was not checked: goldpinger has no external targets (set `goldpinger.egressTargets` to prove egress from both pools)");
+        return;
+    }
+    const targets = [...new Set(probing.flatMap((p) => Object.keys(responses[nameOf(p)]?.response?.probeResults ?? {})))].sort();
+    let probes = 0;
+    for (const pod of answered) {
+        const results = responses[nameOf(pod)]?.response?.probeResults ?? {};
+        const where = `${nameOf(pod)} (${responses[nameOf(pod)]?.PodIP ?? "?"}, node ${pod.spec?.nodeName ?? "?"}${pools.poolOf.get(pod.spec?.nodeName ?? "") === "legacy" ? `, ${legacyNoun(ctx)}` : pools.poolOf.get(pod.spec?.nodeName ?? "") === "cilium" ? `, ${ctx.cilium.text}` : ""})`;
+        for (const target of targets) {
+            const tries = results[target] ?? [];
+            if (tries.length === 0) f.problem(`egress from ${where} to ${target} was not probed`);
+            for (const t of tries) {
+                probes++;
+                if (t.error) f.problem(`egress from ${where} to ${target} failed: ${t.error}`);
+            }
+        }
+    }
+    const on = (pool: "legacy" | "cilium") => probing.filter((p) => pools.poolOf.get(p.spec?.nodeName ?? "") === pool).length;
+    f.ok(`egress: ${plural(probes, "probe")} of ${targets.join(", ")} from ${on("legacy")} pod(s) on ${legacyNoun(ctx)}s and ${on("cilium")} on ${ctx.cilium.text} nodes`);
+    if (pools.both && (on("legacy") === 0 || on("cilium") === 0)) {
+        f.problem(`both pools have nodes but no goldpinger pod on ${on("legacy") === 0 ? `${legacyNoun(ctx)}s` : `${ctx.cilium.text} nodes`} probed egress: egress from that pool is untested`);
+    }
+}
+
+interface Pools { poolOf: Map<string, "legacy" | "cilium">; both: boolean }
+
 /** While both pools have nodes, pods on both must have answered: otherwise old↔new traffic went untested. */
-function crossPool(f: Findings, nodes: List<Node>, answered: Pod[], ctx: GateContext): void {
+function crossPool(f: Findings, nodes: List<Node>, answered: Pod[], ctx: GateContext): Pools {
     const poolOf = new Map<string, "legacy" | "cilium">();
     for (const node of nodes.items) {
         const labels = node.metadata?.labels;
@@ -69,10 +106,9 @@ function crossPool(f: Findings, nodes: List<Node>, answered: Pod[], ctx: GateCon
     const bothPools = legacyNodes(nodes, ctx).length > 0 && nodesMatching(nodes, ctx.cilium).length > 0;
     const onLegacy = answered.filter((p) => poolOf.get(p.spec?.nodeName ?? "") === "legacy").length;
     const onCilium = answered.filter((p) => poolOf.get(p.spec?.nodeName ?? "") === "cilium").length;
-    const legacyNodesNoun = `${legacyNoun(ctx)}s`;
-    f.ok(`answering pods: ${onLegacy} on ${legacyNodesNoun}, ${onCilium} on ${ctx.cilium.text} nodes`);
-    if (!bothPools) return;
-    if (onLegacy === 0 || onCilium === 0) {
+    f.ok(`answering pods: ${onLegacy} on ${legacyNoun(ctx)}s, ${onCilium} on ${ctx.cilium.text} nodes`);
+    if (bothPools && (onLegacy === 0 || onCilium === 0)) {
         f.problem(`both pools have nodes but goldpinger answered from ${onLegacy === 0 ? "no " + legacyNoun(ctx) : "no " + ctx.cilium.text + " node"}: traffic between the pools is untested`);
     }
+    return { poolOf, both: bothPools };
 }

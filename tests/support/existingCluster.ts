@@ -11,6 +11,7 @@ import { Evaluation, evaluate } from "../../plan/evaluate";
 import { CONFIG_NAMESPACE } from "../../stacks/pins";
 import { readStackFile } from "../../stacks/stackFile";
 import { PROJECT_ROOT } from "./paths";
+import { activeMutant } from "../mocks";
 
 export const EXAMPLE_SNAPSHOT = path.join(PROJECT_ROOT, "examples", "prod-east");
 export const EXISTING_STACK = path.join(PROJECT_ROOT, "Pulumi.existing.yaml");
@@ -45,7 +46,8 @@ const runs = new Map<string, Promise<Evaluation>>();
 
 /** The program at a phase of the example existing cluster; the same arguments give the same (shared) evaluation. */
 export function runExisting(run: ExistingRun): Promise<Evaluation> {
-    const id = JSON.stringify(run);
+    // Keyed by the active mutant too (tests/mocks.ts `activeMutant`): never a stale evaluation in a mutation run.
+    const id = JSON.stringify({ ...run, mutant: activeMutant() });
     if (!runs.has(id)) {
         const appliedPhase = run.appliedPhase === null ? undefined : run.appliedPhase ?? (run.phase === 0 ? undefined : run.phase - 1);
         runs.set(id, evaluate({
