@@ -81,6 +81,16 @@ describe("mutation gaps: the vpc-cni merge", () => {
         }
     });
 
+    it("a requirement of the user's own on the label key stays; only ours (In [aws-cni], NotIn [cilium]) is replaced", () => {
+        const term = (...e: object[]) => ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: e }] } } } });
+        const own = { key: "cni", operator: "In", values: ["aws-cni", "aws-cni-gpu"] };
+        const seeds = { key: "cni", operator: "In", values: ["aws-cni"] };
+        const pin = { key: "cni", operator: "NotIn", values: ["cilium"] };
+        const expressions = (text: string) => JSON.parse(text).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions;
+        assert.deepStrictEqual(expressions(mergedVpcCniConfiguration(JSON.stringify(term(own)), true, labels) as string), [own, pin]);
+        assert.deepStrictEqual(expressions(mergedVpcCniConfiguration(JSON.stringify(term(seeds)), true, labels) as string), [pin], "the earlier version's pin is replaced");
+    });
+
     it("re-pinning changes nothing, and unpin then pin gives the same value; other settings survive both ways", () => {
         const own = "env:\n  WARM_IP_TARGET: \"5\"\n";
         const pinned = mergedVpcCniConfiguration(own, true, labels) as string;

@@ -74,12 +74,12 @@ const requiredTermsOf = (affinity: unknown): Term[] | undefined => {
     return Array.isArray(terms) ? terms as Term[] : undefined;
 };
 /**
- * A requirement this program wrote: today's pin (`<key> NotIn [<ciliumValue>]`) or the seeds' (`<key> In [...]`, the
- * legacy value). Either is taken out before the pin is added again, so a stack pinned by an earlier version moves to
+ * A requirement this program wrote: today's pin (`<key> NotIn [<ciliumValue>]`) or the seeds' (`<key> In
+ * [<legacyValue>]`); a user's own requirement on the key (say `<key> In [<other>]`) is theirs and stays. Either is taken out before the pin is added again, so a stack pinned by an earlier version moves to
  * today's rule in one update, and a term never carries both.
  */
-const isPin = (labels: NodeLabels) => (e: NodeSelectorRequirement) => e.key === labels.key &&
-    (e.operator === "In" || (e.operator === "NotIn" && (e.values ?? []).length === 1 && e.values?.[0] === labels.ciliumValue));
+const isPin = (labels: NodeLabels) => (e: NodeSelectorRequirement) => e.key === labels.key && (e.values ?? []).length === 1 &&
+    ((e.operator === "In" && e.values?.[0] === labels.legacyValue) || (e.operator === "NotIn" && e.values?.[0] === labels.ciliumValue));
 
 /**
  * An existing vpc-cni add-on's `configurationValues` with aws-node pinned (or unpinned), every other setting kept.
