@@ -28,6 +28,8 @@ export interface ForeignField {
     value: string;
     /** Where it goes in the add-on's configurationValues. */
     configPath: string[];
+    /** Set from the downward API or a reference (`valueFrom`): named, but never offered as a literal to merge. */
+    valueFrom?: boolean;
 }
 
 const nameKey = (k: string): string | undefined => {
@@ -40,37 +42,45 @@ const nameKey = (k: string): string | undefined => {
     }
 };
 
-/** Each env / resources / tolerations field of aws-node's pod template that a manager other than EKS owns. */
-export function foreignFields(ds: Obj): ForeignField[] {
-    const found: ForeignField[] = [];
-    const podSpec = ds.spec?.template?.spec ?? {};
-    for (const entry of (ds.metadata?.managedFields ?? []) as Obj[]) {
-        const manager = String(entry.manager ?? "(unnamed)");
-        if (manager === EKS_MANAGER) continue;
-        const spec = entry.fieldsV1?.["f:spec"]?.["f:template"]?.["f:spec"];
-        if (!spec) continue;
-        for (const [kind, prefix, configPrefix] of [["f:containers", "", []], ["f:initContainers", "init ", ["init"]]] as const) {
-            for (const [key, fields] of Object.entries((spec[kind] ?? {}) as Obj)) {
-                const container = nameKey(key);
-                const running = (podSpec[kind.slice(2)] ?? []).find((c: Obj) => c.name === container);
-                if (!container || !running) continue;
-                for (const [envKey, envFields] of Object.entries((fields["f:env"] ?? {}) as Obj)) {
-                    const env = nameKey(envKey);
-                    if (!env || !(envFields["f:value"] || envFields["f:valueFrom"])) continue;
-                    const e = (running.env ?? []).find((x: Obj) => x.name === env);
-                    if (!e) continue;
-                    found.push({ field: `${prefix}env ${env}`, manager, value: e.value ?? JSON.stringify(e.valueFrom), configPath: [...configPrefix, "env", env] });
-                }
-                if (fields["f:resources"] && running.resources && kind === "f:containers") {
-                    found.push({ field: "resources", manager, value: JSON.stringify(running.resources), configPath: ["resources"] });
-                }
+/** The env / resources / tolerations fields of aws-node's pod template one managedFields entry owns. */
+function fieldsOwnedBy(entry: Obj, podSpec: Obj): Omit<ForeignField, "manager">[] {
+    const owned: Omit<ForeignField, "manager">[] = [];
+    const spec = entry.fieldsV1?.["f:spec"]?.["f:template"]?.["f:spec"];
+    if (!spec) return owned;
+    for (const [kind, prefix, configPrefix] of [["f:containers", "", []], ["f:initContainers", "init ", ["init"]]] as const) {
+        for (const [key, fields] of Object.entries((spec[kind] ?? {}) as Obj)) {
+            const container = nameKey(key);
+            const running = (podSpec[kind.slice(2)] ?? []).find((c: Obj) => c.name === container);
+            if (!container || !running) continue;
+            for (const [envKey, envFields] of Object.entries((fields["f:env"] ?? {}) as Obj)) {
+                const env = nameKey(envKey);
+                if (!env || !(envFields["f:value"] || envFields["f:valueFrom"])) continue;
+                const e = (running.env ?? []).find((x: Obj) => x.name === env);
+                if (!e) continue;
+                owned.push({ field: `${prefix}env ${env}`, value: e.value ?? JSON.stringify(e.valueFrom), configPath: [...configPrefix, "env", env], ...(e.valueFrom ? { valueFrom: true } : {}) });
+            }
+            if (fields["f:resources"] && running.resources && kind === "f:containers") {
+                owned.push({ field: "resources", value: JSON.stringify(running.resources), configPath: ["resources"] });
             }
         }
-        if (spec["f:tolerations"] && podSpec.tolerations) {
-            found.push({ field: "tolerations", manager, value: JSON.stringify(podSpec.tolerations), configPath: ["tolerations"] });
-        }
     }
-    return found;
+    if (spec["f:tolerations"] && podSpec.tolerations) owned.push({ field: "tolerations", value: JSON.stringify(podSpec.tolerations), configPath: ["tolerations"] });
+    return owned;
+}
+
+/**
+ * Each env / resources / tolerations field of aws-node's pod template that a manager other than EKS owns and EKS
+ * does not. Under server-side apply a field EKS applied with the value another manager had already set is owned by
+ * both (an aws-node first created with `kubectl apply`, then taken over by the add-on): it holds EKS's value, and
+ * OVERWRITE changes nothing there.
+ */
+export function foreignFields(ds: Obj): ForeignField[] {
+    const podSpec = ds.spec?.template?.spec ?? {};
+    const entries = (ds.metadata?.managedFields ?? []) as Obj[];
+    const ownedByEks = new Set(entries.filter((e) => e.manager === EKS_MANAGER).flatMap((e) => fieldsOwnedBy(e, podSpec).map((f) => f.field)));
+    return entries.filter((e) => e.manager !== EKS_MANAGER).flatMap((e) => fieldsOwnedBy(e, podSpec)
+        .filter((f) => !ownedByEks.has(f.field))
+        .map((f) => ({ ...f, manager: String(e.manager ?? "(unnamed)") })));
 }
 
 /** What the add-on's configurationValues sets at a path, as text comparable with ForeignField.value. */
@@ -105,7 +115,7 @@ export const AWS_NODE_CHECKS: PreflightCheck[] = [
             const hazards = foreignFields(ds).filter((f) => configured(values, f.configPath) !== f.value);
             if (hazards.length === 0) return [];
             const fold: Obj = {};
-            for (const f of hazards) {
+            for (const f of hazards.filter((h) => !h.valueFrom)) {
                 let at = fold;
                 for (const k of f.configPath.slice(0, -1)) at = (at[k] ??= {});
                 at[f.configPath[f.configPath.length - 1]] = f.configPath[0] === "env" || f.configPath[0] === "init" ? f.value : JSON.parse(f.value);

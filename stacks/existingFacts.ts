@@ -181,7 +181,7 @@ export function existingClusterFacts(found: LookedUp, config: MigrationConfig, p
     notes.push(...selection.notes);
     const sized = originalSizes(selection, { legacyZeroed: phases.legacyScaledToZero(config.phase), recorded, overrides: config.twins.overrides });
     problems.push(...sized.problems);
-    const twinChecks = checkTwins(selection, config, c.version);
+    const twinChecks = checkTwins(selection, config, c.version, found.defaultTags);
     problems.push(...twinChecks.problems);
     notes.push(...twinChecks.notes);
     for (const group of Object.keys(config.twins.overrides)) {

@@ -15,7 +15,8 @@ export const MAX_TAGS = 50;
 /** The tags the migration adds to every twin (stacks/migration.ts `tagsOf`). */
 const OUR_TWIN_TAGS = 1;
 
-export function checkTwins(selection: NodeGroupSelection, config: MigrationConfig, clusterVersion: string | undefined): { problems: string[]; notes: string[] } {
+export function checkTwins(selection: NodeGroupSelection, config: MigrationConfig, clusterVersion: string | undefined,
+    defaultTags: Record<string, string> = {}): { problems: string[]; notes: string[] } {
     const problems: string[] = [];
     const notes: string[] = [];
     for (const g of selection.twinSources) {
@@ -41,9 +42,10 @@ export function checkTwins(selection: NodeGroupSelection, config: MigrationConfi
             problems.push(`node group ${g.name}'s twin would have ${taints} taints (its ${taints - 1} and Cilium's startup taint); EKS allows ` +
                 `${MAX_NODE_GROUP_TAINTS} per node group. Remove a taint from ${g.name} first.`);
         }
-        const tags = Object.keys(withoutOwnershipTags(g.tags)).length + OUR_TWIN_TAGS;
+        // The provider adds its default tags (`aws:defaultTags`) to the twin it creates: they count towards EKS's limit.
+        const tags = new Set([...Object.keys(withoutOwnershipTags(g.tags)), ...Object.keys(defaultTags)]).size + OUR_TWIN_TAGS;
         if (tags > MAX_TAGS) {
-            problems.push(`node group ${g.name}'s twin would have ${tags} tags (its ${tags - OUR_TWIN_TAGS} and the migration's); EKS allows ` +
+            problems.push(`node group ${g.name}'s twin would have ${tags} tags (its ${tags - OUR_TWIN_TAGS}, the provider's default tags included, and the migration's); EKS allows ` +
                 `${MAX_TAGS} per resource. Remove a tag from ${g.name} first.`);
         }
         if (g.capacityType === "CAPACITY_BLOCK" && !live) {
@@ -92,6 +94,15 @@ function sharedNote(g: ManagedNodeGroupDescription, twinName: string, config: Mi
     const role = config.twins.nodeRoleArn ? undefined : g.nodeRoleArn;
     const shared = [role ? `node IAM role ${role}` : "", g.launchTemplate ? `launch template ${g.launchTemplate.id}` : ""].filter(Boolean);
     if (shared.length === 0) return `twin ${twinName} shares nothing with node group ${g.name} that its tool owns.`;
+    // eksctl keeps a managed group's launch template and node role in the group's own CloudFormation stack
+    // (eksctl pkg/cfn/builder: LaunchTemplate, NodeInstanceRole): `eksctl delete nodegroup` deletes them with it.
+    const eksctl = Object.keys(g.tags ?? {}).some((k) => k.startsWith("alpha.eksctl.io/") || k.startsWith("eksctl."));
+    if (eksctl) {
+        return `twin ${twinName} uses ${shared.join(" and ")} of node group ${g.name}, which eksctl made in its CloudFormation stack ` +
+            `(eksctl-<cluster>-nodegroup-${g.name}): never run \`eksctl delete nodegroup\` for ${g.name} while the twin runs — it deletes that ` +
+            "stack, and the template and role with it; remove the empty group with `aws eks delete-nodegroup` (or `deleteLegacyNodeGroups`) and keep the stack" +
+            (role ? "; or give the twins a role of their own with `ciliumNodeGroup.nodeRoleArn` before phase 0." : ".");
+    }
     return `twin ${twinName} uses ${shared.join(" and ")} of node group ${g.name}, which the tool that made ${g.name} owns (terraform-aws-eks ` +
         "makes one role and one template per group): never let that tool destroy them while the twin runs — with Terraform, `terraform " +
         "state rm` only the node group (or the role and template too), never remove the group's module block" +

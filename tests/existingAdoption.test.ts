@@ -147,6 +147,11 @@ describe("existing cluster: adopting what the old tool made", function () {
         const limits = await failureOf(runExisting({ phase: 0, snapshotDir: many }));
         assert.match(limits, /node group ng-general's twin would have 51 taints .* EKS allows 50 per node group/);
         assert.match(limits, /node group ng-general's twin would have 51 tags .* EKS allows 50 per resource/);
+        // 45 of its own and 5 default tags the provider adds to the twin: 51 with the migration's.
+        const near = snapshotVariant((f) => { group(f, "ng-general").tags = Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`k${i}`, "v"])); });
+        const defaults = { ...existingStackConfig(), "aws:defaultTags": JSON.stringify({ tags: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`d${i}`, "v"])) }) };
+        const withDefaults = await failureOf(evaluate({ config: defaults, phase: 0, snapshot: new AwsSnapshot(near) }));
+        assert.match(withDefaults, /node group ng-general's twin would have 51 tags \(its 50, the provider's default tags included, and the migration's\); EKS allows 50 per resource/);
         const block = snapshotVariant((f) => { group(f, "ng-general").capacityType = "CAPACITY_BLOCK"; });
         const e = await runExisting({ phase: 0, snapshotDir: block });
         assert.ok(e.notes.some((n) => /node group ng-general runs on a capacity block .* twin ng-general-cilium launches into the same reservation/.test(n)));
@@ -164,6 +169,17 @@ describe("existing cluster: adopting what the old tool made", function () {
         for (const r of e.resources.filter((x) => (x.type === NODE_GROUP && x.name.startsWith("legacy-groups-")) || x.type === ADDON)) {
             assert.ok(!("cost-center" in ((r.inputs as Json).tags ?? {})), `${r.name} declares a default tag`);
         }
+    });
+
+    it("eksctl keeps a managed group's template and role in the group's own stack: the note warns off `eksctl delete nodegroup`, naming the stack", async () => {
+        const stack = JSON.parse(real("eksctl/managed-nodegroup-stack.standard.json")) as Record<string, { Type: string }>;
+        assert.deepStrictEqual(Object.values(stack).map((r) => r.Type).sort(), ["AWS::EC2::LaunchTemplate", "AWS::EKS::Nodegroup", "AWS::IAM::Role"]);
+        const dir = snapshotVariant((f) => {
+            const g = f["nodegroups.json"].nodegroups.find((x: Json) => x.nodegroupName === "ng-batch");
+            g.tags = { ...g.tags, "alpha.eksctl.io/cluster-name": "prod-east", "alpha.eksctl.io/nodegroup-name": "ng-batch" };
+        });
+        const e = await evaluate({ config: existingStackConfig(), phase: 0, snapshot: new AwsSnapshot(dir) });
+        assert.ok(e.notes.some((n) => /twin ng-batch-cilium uses node IAM role .* of node group ng-batch, which eksctl made in its CloudFormation stack \(eksctl-<cluster>-nodegroup-ng-batch\): never run `eksctl delete nodegroup` for ng-batch while the twin runs/.test(n)), e.notes.join("\n"));
     });
 
     it("terraform-aws-eks makes a role and a template per group: phase 0's notes name what each twin shares, and nodeRoleArn gives the twins their own", async () => {

@@ -242,7 +242,7 @@ describe("mutation gaps: aws-node fields another manager owns", () => {
     it("names each env (value or valueFrom), resources and tolerations field of the running pod another manager owns — and nothing of eks's", () => {
         assert.deepStrictEqual(foreignFields(ds), [
             { field: "env WARM_IP_TARGET", manager: "helm", value: "5", configPath: ["env", "WARM_IP_TARGET"] },
-            { field: "env NODE_NAME", manager: "helm", value: JSON.stringify({ fieldRef: { fieldPath: "spec.nodeName" } }), configPath: ["env", "NODE_NAME"] },
+            { field: "env NODE_NAME", manager: "helm", value: JSON.stringify({ fieldRef: { fieldPath: "spec.nodeName" } }), configPath: ["env", "NODE_NAME"], valueFrom: true },
             { field: "resources", manager: "helm", value: JSON.stringify({ requests: { cpu: "25m" } }), configPath: ["resources"] },
             { field: "init env DISABLE_TCP_EARLY_DEMUX", manager: "helm", value: "true", configPath: ["init", "env", "DISABLE_TCP_EARLY_DEMUX"] },
             { field: "tolerations", manager: "helm", value: JSON.stringify([{ operator: "Exists" }]), configPath: ["tolerations"] },
@@ -259,7 +259,7 @@ describe("mutation gaps: aws-node fields another manager owns", () => {
         const options = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
         const [f] = runPreflight(input, options).findings.filter((x) => x.id === "aws-node-set-outside-addon");
         assert.strictEqual(f.remedy, "Move them into the add-on before phase 0 (the migration keeps every configurationValues setting it finds): merge " +
-            '{"env":{"NODE_NAME":"{\\"fieldRef\\":{\\"fieldPath\\":\\"spec.nodeName\\"}}"},"resources":{"requests":{"cpu":"25m"}},"init":{"env":{"DISABLE_TCP_EARLY_DEMUX":"true"}},"tolerations":[{"operator":"Exists"}]} ' +
+            '{"resources":{"requests":{"cpu":"25m"}},"init":{"env":{"DISABLE_TCP_EARLY_DEMUX":"true"}},"tolerations":[{"operator":"Exists"}]} ' +
             "into vpc-cni's configurationValues (aws eks update-addon --cluster-name <cluster> --addon-name vpc-cni --configuration-values …), then take the snapshot " +
             "again; or accept this blocker with the reason if EKS's values are wanted back.");
         assert.match(f.message, /^aws-node has 4 setting\(s\) made outside the vpc-cni add-on: env NODE_NAME=.* \(manager helm\), resources=.*, init env DISABLE_TCP_EARLY_DEMUX=true \(manager helm\), tolerations=/);

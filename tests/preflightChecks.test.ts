@@ -197,6 +197,10 @@ describe("preflight: aws-node settings made outside the vpc-cni add-on (managedF
         const list = awsNodeEnv(i);
         const e = list.find((x) => x.name === env) ?? (list.push({ name: env }), list[list.length - 1]);
         e.value = value;
+        // A changed value moves the field's ownership to the manager that changed it (Kubernetes, "Server-Side Apply":
+        // "Whenever a field's value does change, ownership moves from its current manager to the manager making the change").
+        const fields = named(i, "daemonsets", "aws-node").metadata.managedFields as Obj[];
+        for (const m of fields) delete m.fieldsV1?.["f:spec"]?.["f:template"]?.["f:spec"]?.["f:containers"]?.["k:{\"name\":\"aws-node\"}"]?.["f:env"]?.[`k:{"name":"${env}"}`];
         named(i, "daemonsets", "aws-node").metadata.managedFields.push({ apiVersion: "apps/v1", fieldsType: "FieldsV1", manager: "kubectl-set", operation: "Update",
             fieldsV1: { "f:spec": { "f:template": { "f:spec": { "f:containers": { "k:{\"name\":\"aws-node\"}": { "f:env": { [`k:{"name":"${env}"}`]: { ".": {}, "f:name": {}, "f:value": {} } } } } } } } } });
     };
@@ -209,6 +213,15 @@ describe("preflight: aws-node settings made outside the vpc-cni add-on (managedF
         assert.match(f.message, /aws-node has 2 setting\(s\) made outside the vpc-cni add-on: env WARM_IP_TARGET=5 \(manager kubectl-set\), env AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true \(manager kubectl-set\)\. Phase 1 updates the add-on with resolveConflicts OVERWRITE/);
         assert.deepStrictEqual(f.objects, ["kube-system/aws-node", "env WARM_IP_TARGET (kubectl-set)", "env AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG (kubectl-set)"]);
         assert.match(f.remedy, /merge \{"env":\{"WARM_IP_TARGET":"5","AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG":"true"\}\} into vpc-cni's configurationValues/);
+    });
+
+    it("a field another manager shares with eks holds EKS's value (two appliers of one value share it): no hazard", () => {
+        const shared = (i: PreflightInput) => {
+            const fields = named(i, "daemonsets", "aws-node").metadata.managedFields as Obj[];
+            const eks = fields.find((m) => m.manager === "eks") as Obj;
+            fields.push({ ...structuredClone(eks), manager: "kubectl-client-side-apply", operation: "Update" });
+        };
+        assert.strictEqual(finding(shared), undefined);
     });
 
     it("a value the add-on's configurationValues already sets the same is no hazard; EKS's own fields are none", () => {
