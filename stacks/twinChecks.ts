@@ -29,6 +29,10 @@ export function checkTwins(selection: NodeGroupSelection, config: MigrationConfi
                 `accepts only the cluster's version, so its twin ${twinName} cannot be made like it. Upgrade the legacy groups first ` +
                 `(aws eks update-nodegroup-version --cluster-name ${g.clusterName} --nodegroup-name ${g.name}), then run the phase again.`);
         }
+        if (live && config.twins.nodeRoleArn && live.nodeRoleArn && live.nodeRoleArn !== config.twins.nodeRoleArn) {
+            problems.push(`\`ciliumNodeGroup.nodeRoleArn\` is ${config.twins.nodeRoleArn}, but twin ${twinName} already runs with ${live.nodeRoleArn}: ` +
+                "a node group's role is fixed when it is created (changing it replaces the group and every Cilium node). Set it to the twin's role, or remove it.");
+        }
         if (!live && o.instanceTypes && g.launchTemplate && !g.instanceTypes) {
             problems.push(`\`ciliumNodeGroup.overrides.${g.name}.instanceTypes\` is set, but node group ${g.name}'s launch template ` +
                 `${g.launchTemplate.id} sets the instance type: CreateNodegroup fails when both do. Give the twin a launch template version ` +
@@ -54,7 +58,7 @@ export function checkTwins(selection: NodeGroupSelection, config: MigrationConfi
                 "reserve more, or lower the twin's sizes (`ciliumNodeGroup.overrides`).");
         }
         notes.push(...driftNotes(g, live, o, twinName, isLegacy));
-        if (isLegacy && !phases.legacyPoolDeleted(config.phase)) notes.push(sharedNote(g, twinName, config));
+        if (isLegacy && !phases.legacyPoolDeleted(config.phase)) notes.push(sharedNote(g, twinName, config, live));
         if (isLegacy && g.launchTemplate && !live && !phases.legacyScaledToZero(config.phase)) {
             notes.push(`node group ${g.name} uses launch template ${g.launchTemplate.id} version ${g.launchTemplate.version}, and its twin will too. ` +
                 "If its user data sets kubelet --max-pods for aws-cni (e.g. from the max-pods calculator, or for prefix delegation), set it for " +
@@ -90,8 +94,11 @@ function driftNotes(g: ManagedNodeGroupDescription, live: ManagedNodeGroupDescri
 }
 
 /** The node role and launch template a twin shares with its legacy group belong to the tool that made the group. */
-function sharedNote(g: ManagedNodeGroupDescription, twinName: string, config: MigrationConfig): string {
-    const role = config.twins.nodeRoleArn ? undefined : g.nodeRoleArn;
+function sharedNote(g: ManagedNodeGroupDescription, twinName: string, config: MigrationConfig, live: ManagedNodeGroupDescription | undefined): string {
+    const twinRole = live?.nodeRoleArn ?? config.twins.nodeRoleArn ?? g.nodeRoleArn;
+    const role = twinRole === g.nodeRoleArn ? g.nodeRoleArn : undefined;
+    // A role of the twins' own is only for twins not made yet: a node group's role is fixed at creation.
+    const offer = role && !live;
     const shared = [role ? `node IAM role ${role}` : "", g.launchTemplate ? `launch template ${g.launchTemplate.id}` : ""].filter(Boolean);
     if (shared.length === 0) return `twin ${twinName} shares nothing with node group ${g.name} that its tool owns.`;
     // eksctl keeps a managed group's launch template and node role in the group's own CloudFormation stack
@@ -101,10 +108,10 @@ function sharedNote(g: ManagedNodeGroupDescription, twinName: string, config: Mi
         return `twin ${twinName} uses ${shared.join(" and ")} of node group ${g.name}, which eksctl made in its CloudFormation stack ` +
             `(eksctl-<cluster>-nodegroup-${g.name}): never run \`eksctl delete nodegroup\` for ${g.name} while the twin runs — it deletes that ` +
             "stack, and the template and role with it; remove the empty group with `aws eks delete-nodegroup` (or `deleteLegacyNodeGroups`) and keep the stack" +
-            (role ? "; or give the twins a role of their own with `ciliumNodeGroup.nodeRoleArn` before phase 0." : ".");
+            (offer ? "; or give the twins a role of their own with `ciliumNodeGroup.nodeRoleArn` before phase 0." : ".");
     }
     return `twin ${twinName} uses ${shared.join(" and ")} of node group ${g.name}, which the tool that made ${g.name} owns (terraform-aws-eks ` +
         "makes one role and one template per group): never let that tool destroy them while the twin runs — with Terraform, `terraform " +
         "state rm` only the node group (or the role and template too), never remove the group's module block" +
-        (role ? "; or give the twins a role of their own with `ciliumNodeGroup.nodeRoleArn`." : ".");
+        (offer ? "; or give the twins a role of their own with `ciliumNodeGroup.nodeRoleArn` (only before the twins exist)." : ".");
 }

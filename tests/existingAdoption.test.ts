@@ -182,6 +182,16 @@ describe("existing cluster: adopting what the old tool made", function () {
         assert.ok(e.notes.some((n) => /twin ng-batch-cilium uses node IAM role .* of node group ng-batch, which eksctl made in its CloudFormation stack \(eksctl-<cluster>-nodegroup-ng-batch\): never run `eksctl delete nodegroup` for ng-batch while the twin runs/.test(n)), e.notes.join("\n"));
     });
 
+    it("a twin that exists keeps its role (node_role_arn forces a new group): another nodeRoleArn is refused, and the notes no longer offer one", async () => {
+        const dir = await withTwins();
+        const role = "arn:aws:iam::111122223333:role/prod-east-cilium-nodes";
+        const refused = await failureOf(runExisting({ phase: 3, snapshotDir: dir, extra: { ciliumNodeGroup: { nodeRoleArn: role } } }));
+        assert.match(refused, /`ciliumNodeGroup\.nodeRoleArn` is arn:aws:iam::111122223333:role\/prod-east-cilium-nodes, but twin ng-batch-cilium already runs with arn:aws:iam::111122223333:role\/prod-east-node-batch: a node group's role is fixed when it is created/);
+        const e = await runExisting({ phase: 3, snapshotDir: dir });
+        assert.strictEqual(twinInputs(e, "ng-batch").nodeRoleArn, "arn:aws:iam::111122223333:role/prod-east-node-batch");
+        assert.ok(e.notes.some((n) => /^twin ng-batch-cilium uses node IAM role .*never remove the group's module block\.$/.test(n)), e.notes.join("\n"));
+    });
+
     it("terraform-aws-eks makes a role and a template per group: phase 0's notes name what each twin shares, and nodeRoleArn gives the twins their own", async () => {
         const tf = real("terraform-aws-eks/eks-managed-node-group.tf.txt");
         assert.match(tf, /resource "aws_iam_role" "this"/);

@@ -139,7 +139,8 @@ export function twinOf(group: ManagedNodeGroupDescription, opts: {
     return {
         ...source,
         name,
-        ...(opts.override?.nodeRoleArn ? { nodeRoleArn: opts.override.nodeRoleArn } : {}),
+        // A node group's role is fixed at creation (node_role_arn forces a new group): a live twin keeps its own.
+        nodeRoleArn: opts.live?.nodeRoleArn ?? opts.override?.nodeRoleArn ?? group.nodeRoleArn,
         instanceTypes: opts.override?.instanceTypes ?? group.instanceTypes,
         labels: { ...group.labels, ...eksctlLabel, [opts.labels.key]: opts.labels.ciliumValue },
         taints: [
