@@ -37,15 +37,19 @@ export const NETWORK_CHECKS: PreflightCheck[] = [
             const groups = unique(configs.flatMap((c) => c.spec?.securityGroups ?? []));
             const nodeSpec = { firstInterfaceIndex: 1, subnetIDs: subnets, ...(groups.length ? { securityGroups: groups } : {}) };
             const set = options.ciliumValues?.eni?.nodeSpec?.subnetIDs?.length > 0;
+            // Say only what was read: either file may be missing (the check runs on what is there).
+            const awsNode = !input.daemonsets ? "aws-node not read: daemonsets.json missing" : enabled ? "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true" : "custom networking off in aws-node";
+            const eniConfigs = !input.eniconfigs ? "ENIConfigs not read: eniconfigs.json missing" : `${configs.length} ENIConfig(s): subnets ${some(subnets) || "none"}`;
+            const value = subnets.length > 0 ? ` to ${yaml(nodeSpec)} (the ENIConfigs' subnets and security groups; index 1 skips the primary ENI, as custom networking does)`
+                : " to the pod subnets and security groups your ENIConfigs name (firstInterfaceIndex 1 skips the primary ENI, as custom networking does)";
             return [{
                 severity: set ? "info" : undefined,
-                message: `custom networking is on (${enabled ? "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true" : "custom networking off in aws-node"}, ` +
-                    `${configs.length} ENIConfig(s): subnets ${some(subnets) || "none"}): without the same settings Cilium gives pods addresses from the ` +
+                message: `custom networking is on (${awsNode}, ${eniConfigs}): without the same settings Cilium gives pods addresses from the ` +
                     `nodes' own subnets${set ? "; `cilium.values.eni.nodeSpec` is set, so Cilium takes the ENIConfigs' subnets" : ""}.`,
                 objects: configs.map(nameOf),
                 remedy: chartAtLeast(options.chartVersion, 19)
-                    ? `Set \`cilium.values.eni.nodeSpec\` to ${yaml(nodeSpec)} (the ENIConfigs' subnets and security groups; index 1 skips the primary ENI, as custom networking does).`
-                    : `Cilium chart ${options.chartVersion} has no \`eni.nodeSpec\`: use chart 1.19 or later (\`cilium.chartVersion\`), then set \`cilium.values.eni.nodeSpec\` to ${yaml(nodeSpec)}.`,
+                    ? `Set \`cilium.values.eni.nodeSpec\`${value}.`
+                    : `Cilium chart ${options.chartVersion} has no \`eni.nodeSpec\`: use chart 1.19 or later (\`cilium.chartVersion\`), then set \`cilium.values.eni.nodeSpec\`${value}.`,
             }];
         },
     },

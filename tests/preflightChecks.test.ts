@@ -192,6 +192,19 @@ describe("preflight: each finding, with and without its hazard", () => {
 });
 
 
+describe("preflight: custom-networking says only what it read", () => {
+    it("with daemonsets.json missing it says aws-node was not read; with eniconfigs.json missing it names no subnets it never saw", () => {
+        const configs = (i: PreflightInput) => {
+            for (const [az, subnet] of [["us-east-2a", "subnet-0d4c5b6a708192a34"], ["us-east-2b", "subnet-0e5b6a708192a3b45"]]) addObject(i, "eniconfigs", eniConfig(az, subnet, ["sg-0b8d4f0e3c2a5b7c9"]));
+        };
+        const noDaemonSets = findingsOf((i) => { configs(i); delete i.daemonsets; }).find((f) => f.id === "custom-networking") as Finding;
+        assert.match(noDaemonSets.message, /^custom networking is on \(aws-node not read: daemonsets\.json missing, 2 ENIConfig\(s\): subnets subnet-0d4c5b6a708192a34, subnet-0e5b6a708192a3b45\)/);
+        const noEniConfigs = findingsOf((i) => { setEnv(i, "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "true"); delete i.eniconfigs; }).find((f) => f.id === "custom-networking") as Finding;
+        assert.match(noEniConfigs.message, /^custom networking is on \(AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true, ENIConfigs not read: eniconfigs\.json missing\)/);
+        assert.ok(!noEniConfigs.remedy.includes("subnetIDs"), noEniConfigs.remedy);
+    });
+});
+
 describe("preflight: aws-node settings made outside the vpc-cni add-on (managedFields)", () => {
     const setByKubectl = (i: PreflightInput, env: string, value: string) => {
         const list = awsNodeEnv(i);
