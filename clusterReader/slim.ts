@@ -13,6 +13,8 @@ type Obj = Record<string, any>;
 
 /** Pod annotations a check reads: a mirror pod's marker (drain), a branch-ENI pod's (security groups for pods). */
 export const POD_ANNOTATIONS_READ = ["kubernetes.io/config.mirror", "vpc.amazonaws.com/pod-eni"];
+/** The one container env var a check reads (the rest of env is dropped). */
+export const POD_ENV_READ = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
 /** The keys of `o` that are set, copied (without building entry arrays: this runs once per pod). */
@@ -62,7 +64,12 @@ export function slimPod(pod: Obj, shared: SharedValues = new SharedValues()): Ob
         if (volumes && volumes.length > 0) out.volumes = volumes;
         const container = (c: Obj) => {
             const hostPorts = mapList(c.ports, (p) => (p.hostPort ? pick(p, ["containerPort", "hostPort", "protocol"]) : undefined));
-            return hostPorts && hostPorts.length > 0 ? { name: shared.string(c.name), ports: hostPorts } : { name: shared.string(c.name) };
+            const out: Obj = { name: shared.string(c.name) };
+            if (hostPorts && hostPorts.length > 0) out.ports = hostPorts;
+            // EKS Pod Identity's credentials URI: the host agent a CIDR rule may cover (preflight cidr-peer-in-cluster).
+            const uri = Array.isArray(c.env) ? c.env.find((e: Obj) => e?.name === POD_ENV_READ && typeof e.value === "string") : undefined;
+            if (uri) out.env = [{ name: POD_ENV_READ, value: shared.string(uri.value) }];
+            return out;
         };
         out.containers = mapList(spec.containers, container);
         if (spec.initContainers) out.initContainers = mapList(spec.initContainers, (c) => ({ ...container(c), ...(c.restartPolicy ? { restartPolicy: c.restartPolicy } : {}) }));

@@ -1,9 +1,11 @@
 /** Every preflight check, in the order of the design's finding table (design.md, "Preflight"). */
 import { AWS_NODE_CHECKS } from "./awsNodeChecks";
 import { CAPACITY_CHECKS } from "./capacityChecks";
+import { CIDR_CHECKS } from "./cidrChecks";
 import { PreflightCheck } from "./check";
 import { CLUSTER_CHECKS } from "./clusterChecks";
 import { DRAIN_CHECKS } from "./drainChecks";
+import { MEANING_CHECKS } from "./meaningChecks";
 import { NETWORK_CHECKS } from "./networkChecks";
 import { NODE_RULE_CHECKS } from "./nodeRuleChecks";
 import { POOL_CHECKS } from "./poolChecks";
@@ -13,7 +15,7 @@ const ORDER = [
     "aws-node-set-outside-addon", "fargate", "hybrid-or-auto-nodes", "windows-nodes",
     "custom-networking", "prefix-delegation", "snat-mode-change", "host-port", "network-policy", "calico-policy-engine", "node-local-dns",
     "cluster-autoscaler", "karpenter", "node-auto-repair", "pdb-blocks-drain", "unmanaged-pod", "emptydir-data", "single-replica", "zonal-volume",
-    "legacy-only-scheduling", "subnet-capacity",
+    "legacy-only-scheduling", "subnet-capacity", "cidr-peer-in-cluster", "cni-plugin-chain", "service-mesh-socket-lb",
 ] as const;
 
 export type FindingId = (typeof ORDER)[number];
@@ -23,7 +25,7 @@ export const UNWAIVABLE: readonly string[] = ["pool-less-legacy-node", "cilium-l
 /** The id a check whose input file is missing reports (design.md). */
 export const NOT_CHECKED = "not-checked";
 
-const all = [...CLUSTER_CHECKS, ...NODE_RULE_CHECKS, ...POOL_CHECKS, ...AWS_NODE_CHECKS, ...NETWORK_CHECKS, ...CAPACITY_CHECKS, ...DRAIN_CHECKS];
+const all = [...CLUSTER_CHECKS, ...NODE_RULE_CHECKS, ...POOL_CHECKS, ...AWS_NODE_CHECKS, ...NETWORK_CHECKS, ...CAPACITY_CHECKS, ...DRAIN_CHECKS, ...CIDR_CHECKS, ...MEANING_CHECKS];
 export const PREFLIGHT_CHECKS: PreflightCheck[] = ORDER.map((id) => {
     const check = all.find((c) => c.id === id);
     if (!check) throw new Error(`preflight: no check implements ${id}`);

@@ -69,6 +69,12 @@ export interface PreflightOptions {
     /** The user's Cilium Helm overrides (masquerading, ENI settings). */
     ciliumValues: Obj;
     chartVersion: string;
+    /**
+     * The values the program gives the Cilium release in phase 3 (both CNIs run) and phase 9 (kube-proxy replaced):
+     * components/cilium/values.ts `ciliumValues` with the stack's overrides (stacks/preflightConfig.ts works them out;
+     * preflight sits beside components/ and cannot call it). The checks of "What changes meaning under Cilium" judge these.
+     */
+    releaseValues: { phase3: Obj; phase9: Obj };
     accept: { id: string; reason: string }[];
 }
 
@@ -81,6 +87,8 @@ export const DEFAULT_OPTIONS: PreflightOptions = {
     portmapChaining: false,
     ciliumValues: {},
     chartVersion: "1.19.6",
+    // What `ciliumValues` gives with no overrides, for the keys the checks read (tests/meaningChecks.test.ts holds them equal).
+    releaseValues: { phase3: { kubeProxyReplacement: false }, phase9: { kubeProxyReplacement: true } },
     accept: [],
 };
 

@@ -3,6 +3,8 @@
  * stack: which nodes are legacy, where their pods go, and the choices that change a finding (drain, policy mode,
  * portmap, Helm overrides). Pure.
  */
+import { DEFAULT_NODE_LABELS } from "../migration/names";
+import { CiliumValuesError, ciliumValues, deepMerge } from "../components/cilium/values";
 import { FINDING_IDS, UNWAIVABLE } from "../preflight/catalog";
 import { PreflightOptions } from "../preflight/types";
 import { MigrationConfig, PreflightConfig } from "./configTypes";
@@ -52,6 +54,29 @@ export function preflightOptionsOf(config: MigrationConfig): PreflightOptions {
         portmapChaining: config.cilium.portmapChaining,
         ciliumValues: config.cilium.values,
         chartVersion: config.cilium.chartVersion,
+        releaseValues: releaseValuesOf(config),
         accept: config.preflight.accept,
     };
+}
+
+/**
+ * The values the program's own function gives the Cilium release in phase 3 and phase 9 with the stack's overrides
+ * (design.md, "What changes meaning under Cilium": judged on these, never on the raw stack file). The endpoint is a
+ * stand-in: only its host name is used, and no check reads it.
+ */
+export function releaseValuesOf(config: MigrationConfig): PreflightOptions["releaseValues"] {
+    const of = (bothCnisRun: boolean, kubeProxyReplacement: boolean) => {
+        try {
+            return ciliumValues({
+                bothCnisRun, kubeProxyReplacement, chartVersion: config.cilium.chartVersion, clusterName: "preflight",
+                nodeLabels: config.nodeLabels ?? DEFAULT_NODE_LABELS, clusterEndpoint: "https://preflight.invalid", overrides: config.cilium.values,
+                policyDuringMigration: config.cilium.policyDuringMigration, portmapChaining: config.cilium.portmapChaining,
+            });
+        } catch (err) {
+            // An override refused in that phase (the stack is validated for its own phase): the overrides as they stand.
+            if (!(err instanceof CiliumValuesError)) throw err;
+            return deepMerge({ kubeProxyReplacement }, config.cilium.values);
+        }
+    };
+    return { phase3: of(true, false), phase9: of(false, true) };
 }

@@ -12,6 +12,7 @@ import { preflightOptionsOf } from "../stacks/preflightConfig";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { EXAMPLE_SNAPSHOT, EXISTING_STACK } from "./support/existingCluster";
 import { eniConfig, securityGroupPolicySamples } from "./support/preflightObjects";
+import { ISTIO_SIDECAR, ipBlockPolicy, meshedPod, multusDaemonSet } from "./support/meaningObjects";
 import { FIXTURES } from "./support/paths";
 import { Golden } from "./support/golden";
 import { forecastLines } from "../preflight/forecast";
@@ -88,6 +89,9 @@ const CASES: [string, Edit, Edit?][] = [
     ["zonal-volume", (_i, o) => { o.cilium = { kind: "group", name: "ng-batch" }; }],
     ["legacy-only-scheduling", (i) => { for (const p of podsOf(i, "report-builder-")) p.spec.nodeSelector = { "eks.amazonaws.com/nodegroup": "ng-batch" }; }],
     ["subnet-capacity", (i) => { for (const s of i.subnets as Obj[]) s.AvailableIpAddressCount = 12; }],
+    ["cidr-peer-in-cluster", (i) => addObject(i, "networkpolicies", ipBlockPolicy("egress-vpc", "shop", "egress", [{ cidr: "10.20.0.0/16" }]))],
+    ["cni-plugin-chain", (i) => addObject(i, "daemonsets", multusDaemonSet())],
+    ["service-mesh-socket-lb", (i) => addObject(i, "pods", meshedPod(ISTIO_SIDECAR, "reviews", "shop", legacyNode(i).metadata.name, "10.20.0.99"))],
 ];
 
 describe("preflight: each finding, with and without its hazard", () => {
@@ -135,6 +139,7 @@ describe("preflight: each finding, with and without its hazard", () => {
         "calico-policy-engine": ["warning", 2], "node-local-dns": ["warning", 9], "cluster-autoscaler": ["warning", 4], "karpenter": ["warning", 1],
         "node-auto-repair": ["info", 4], "pdb-blocks-drain": ["warning", 5], "unmanaged-pod": ["warning", 5], "emptydir-data": ["warning", 5],
         "single-replica": ["info", 5], "zonal-volume": ["warning", 5], "legacy-only-scheduling": ["warning", 5], "subnet-capacity": ["warning", 3],
+        "cidr-peer-in-cluster": ["blocker", 3], "cni-plugin-chain": ["blocker", 3], "service-mesh-socket-lb": ["blocker", 9],
     };
 
     const golden = new Golden("preflight-findings");
