@@ -58,9 +58,9 @@ export function cidrPeers(policy: Obj, cilium: boolean): CidrPeer[] {
         }
         return out;
     }
-    const specs: Obj[] = [...(policy.spec ? [policy.spec] : []), ...(policy.specs ?? [])];
-    specs.forEach((spec, s) => {
-        const at = specs.length > 1 || !policy.spec ? `specs[${policy.spec ? s - 1 : s}].` : "";
+    const specs: [string, Obj][] = [...(policy.spec ? [["", policy.spec] as [string, Obj]] : []),
+        ...(policy.specs ?? []).map((spec: Obj, s: number) => [`specs[${s}].`, spec] as [string, Obj])];
+    specs.forEach(([at, spec]) => {
         for (const [dir, pre] of [["ingress", "from"], ["egress", "to"]] as const) {
             (spec?.[dir] ?? []).forEach((rule: Obj, i: number) => {
                 const name = `${at}${dir}[${i}]`;

@@ -126,6 +126,10 @@ describe("cidr-peer-in-cluster: CIDR rules that contain pods, nodes or host agen
             metadata: { name: "to-node", namespace: "shop" }, spec: { endpointSelector: {}, egress: [{ toCIDRSet: [{ cidr: `${"10.20.0.17"}/32` }] }] } }));
         assert.match(f.message, /^CiliumNetworkPolicy shop\/to-node egress\[0\] .*10\.20\.0\.17\/32 contains .*1 node\(s\) \(ip-10-20-0-17/);
         assert.match(f.remedy, /`cilium\.values\.policyCIDRMatchMode: \[nodes\]`/);
+        const both = run("cidr-peer-in-cluster", (i) => items(i, "ciliumnetworkpolicies").push({ apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy",
+            metadata: { name: "two", namespace: "shop" }, spec: { endpointSelector: {}, ingress: [{ fromCIDR: ["10.20.0.17/32"] }] },
+            specs: [{ endpointSelector: {}, egress: [{ toCIDR: ["192.0.2.1/32"] }, { toCIDR: ["10.20.32.24/32"] }] }] }));
+        assert.deepStrictEqual(both.map((x) => /two (\S+)/.exec(x.message)?.[1]), ["ingress[0]", "specs[0].egress[1]"]);
     });
 
     it("a malformed CIDR is named (policy, rule, value) and the other rules are still judged", () => {
