@@ -102,7 +102,6 @@ function remedyFor(kinds: (keyof Idx)[], cidr: string): string {
 function policyFindings(ctx: PreflightContext, idx: Idx, policy: Obj, cilium: boolean, podsIn: (ns: string) => Obj[]) {
     const kind = cilium ? "CiliumNetworkPolicy" : "NetworkPolicy";
     const selector = cilium ? (policy.spec ?? policy.specs?.[0])?.endpointSelector : policy.spec?.podSelector;
-    const selected = podsIn(policy.metadata?.namespace).filter((p) => selects(selector, p.metadata?.labels ?? {})).length;
     const phase = ctx.options.policyDuringMigration === "never" ? 8 : 3;
     const byRule = new Map<string, { lines: string[]; objects: string[]; kinds: Set<keyof Idx>; cidrs: string[]; error: boolean }>();
     for (const peer of cidrPeers(policy, cilium)) {
@@ -117,7 +116,10 @@ function policyFindings(ctx: PreflightContext, idx: Idx, policy: Obj, cilium: bo
             hit.map((k) => `${covered[k].count} ${KIND_WORDS[k]} (${some(covered[k].names)}${covered[k].count > covered[k].names.length ? ", …" : ""})`).join(", "));
         entry.objects.push(...hit.flatMap((k) => covered[k].names));
     }
-    return [...byRule].filter(([, e]) => e.lines.length > 0).map(([rule, e]) => ({
+    const found = [...byRule].filter(([, e]) => e.lines.length > 0);
+    // Counted only for a policy with a finding: most policies have no CIDR peer at all.
+    const selected = found.length === 0 ? 0 : podsIn(policy.metadata?.namespace).filter((p) => selects(selector, p.metadata?.labels ?? {})).length;
+    return found.map(([rule, e]) => ({
         severity: e.kinds.size === 0 ? "warning" as const : undefined,
         phase,
         message: `${kind} ${qualified(policy)} ${rule} (selecting ${selected} pod(s)): ${e.lines.join("; ")}.` + (e.kinds.size > 0

@@ -150,6 +150,18 @@ describe("cidr-peer-in-cluster: CIDR rules that contain pods, nodes or host agen
         assert.deepStrictEqual(parseCidr("10.20.3.4/16"), { lo: 10 * 2 ** 24 + 20 * 2 ** 16, hi: 10 * 2 ** 24 + 20 * 2 ** 16 + 65535 });
     });
 
+    it("the same finding on the pods as kubectl prints them and as the slim reader keeps them", () => {
+        const edit = (slim: boolean) => (i: PreflightInput) => {
+            const pod = items(i, "pods").find((p) => p.metadata.namespace === "shop") as Obj;
+            pod.spec.containers[0].env = [{ name: "AWS_REGION", value: "us-east-2" }, ...podIdentityEnv()];
+            if (slim) items(i, "pods").splice(items(i, "pods").indexOf(pod), 1, slimPod(pod));
+            items(i, "networkpolicies").push(ipBlockPolicy("to-agent", "shop", "egress", [{ cidr: "169.254.170.23/32" }]));
+        };
+        const full = run("cidr-peer-in-cluster", edit(false));
+        assert.deepStrictEqual(full.map((f) => f.objects), [["shop/to-agent", "EKS Pod Identity agent (169.254.170.23)"]]);
+        assert.deepStrictEqual(run("cidr-peer-in-cluster", edit(true)), full);
+    });
+
     it("the slim reader keeps the credentials URI (and no other env)", () => {
         const slim = slimPod({ metadata: { name: "p" }, spec: { containers: [{ name: "app", env: podIdentityEnv() }] } });
         assert.deepStrictEqual(slim.spec.containers[0].env, [{ name: "AWS_CONTAINER_CREDENTIALS_FULL_URI", value: "http://169.254.170.23/v1/credentials" }]);
