@@ -125,5 +125,6 @@ function serviceMeshSocketLb(ctx: PreflightContext) {
 
 export const MEANING_CHECKS: PreflightCheck[] = [
     { id: "cni-plugin-chain", severity: "blocker", phase: 3, needs: ["daemonsets"], run: cniPluginChain },
-    { id: "service-mesh-socket-lb", severity: "blocker", phase: 9, needs: ["pods", "daemonsets"], run: serviceMeshSocketLb },
+    // Sidecars show in the pods alone; without daemonsets.json only ztunnel (ambient) goes unseen.
+    { id: "service-mesh-socket-lb", severity: "blocker", phase: 9, needs: ["pods", "daemonsets"], anyOf: true, run: serviceMeshSocketLb },
 ];

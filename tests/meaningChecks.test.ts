@@ -84,6 +84,10 @@ describe("service-mesh-socket-lb: sidecar meshes and kube-proxy replacement", ()
         assert.deepStrictEqual(ambient.map((f) => f.objects), [["istio-system/ztunnel"]]);
         assert.match(ambient[0].message, /^Istio \(ambient: ztunnel istio-system\/ztunnel\) meshes 0 workload\(s\).*needs `cilium\.values\.cni\.exclusive: false`/);
         assert.deepStrictEqual(run("service-mesh-socket-lb", () => undefined), []);
+        const noDaemonSets = (edit: (i: PreflightInput) => void) => (i: PreflightInput) => { edit(i); delete i.daemonsets; };
+        assert.deepStrictEqual(run("service-mesh-socket-lb", noDaemonSets(meshed)).map((f) => f.severity), ["blocker", "blocker"]);
+        assert.deepStrictEqual(runPreflight((() => { const i = structuredClone(BASE); delete i.daemonsets; return i; })(), preflightOptionsOf(CONFIG)).findings
+            .filter((f) => f.message.startsWith("service-mesh-socket-lb was not checked")).map((f) => f.objects), [["daemonsets.json"]]);
     });
 
     it("the defaults preflight judges without a stack are the program's own values for the keys read", () => {
