@@ -7,6 +7,8 @@
  * may run on any node. A term keeps the pod off every node with `key=value` when one of its expressions on `key`
  * fails for that value; expressions on other keys can always be met by some node, so they do not help.
  */
+import { requirementHolds } from "../migration/nodeRule";
+
 export interface Requirement {
     key?: unknown;
     operator?: unknown;
@@ -28,22 +30,17 @@ export function requiredTerms(affinity: unknown): Term[] | undefined {
     return required.nodeSelectorTerms.filter(isObject) as Term[];
 }
 
+const OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"];
+
 /**
- * Whether one expression fails for a node whose `key` is `value`, or — `value` undefined — that has no `key` at all
- * (an expression on another key never does). Kubernetes: `NotIn` and `DoesNotExist` hold for a node without the key.
+ * Whether one expression fails for a node whose `key` is `value`, or — `value` undefined — that has no `key` at all,
+ * as the scheduler evaluates it (migration/nodeRule.ts). An expression on another key never fails: some node meets
+ * it; nor does an operator the API would refuse (nothing is proven kept off by it).
  */
 function failsFor(e: Requirement, key: string, value: string | undefined): boolean {
-    if (e.key !== key) return false;
-    if (value === undefined) return e.operator === "In" || e.operator === "Exists" || e.operator === "Gt" || e.operator === "Lt";
-    const values = Array.isArray(e.values) ? e.values : [];
-    switch (e.operator) {
-        case "In": return !values.includes(value);
-        case "NotIn": return values.includes(value);
-        case "DoesNotExist": return true;
-        // Gt/Lt compare integers: a label value that is not one fails them.
-        case "Gt": case "Lt": return !/^-?[0-9]+$/.test(value);
-        default: return false;
-    }
+    if (e.key !== key || typeof e.operator !== "string" || !OPERATORS.includes(e.operator)) return false;
+    const values = Array.isArray(e.values) ? e.values.map(String) : [];
+    return !requirementHolds({ key, operator: e.operator, values }, value === undefined ? {} : { [key]: value });
 }
 
 /** True when no node labelled `key=value` (no node without `key`, for `value` undefined) satisfies the affinity's required terms. */

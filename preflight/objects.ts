@@ -3,7 +3,7 @@
  * evaluates them, which pods sit on legacy nodes, what owns a pod, and aws-node's environment as it runs.
  */
 import { EKS_COMPUTE_TYPE_LABEL } from "../migration/names";
-import { isLegacyNode, poolOfNode } from "../migration/nodeRule";
+import { Requirement, isLegacyNode, poolOfNode, requirementHolds } from "../migration/nodeRule";
 import { List } from "../clusterReader/k8sTypes";
 import { Obj, PreflightContext, PreflightInput, PreflightOptions } from "./types";
 
@@ -22,22 +22,7 @@ export const controllerOf = (pod: Obj): Obj | undefined => (pod.metadata?.ownerR
 export function selects(selector: Obj | undefined, labels: Record<string, string>): boolean {
     if (!selector) return false;
     const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-    return byLabels && (selector.matchExpressions ?? []).every((e: Obj) => requirementHolds(e, labels));
-}
-
-/** One `key operator values` requirement (label selectors and node selector terms share it). */
-export function requirementHolds(e: Obj, labels: Record<string, string>): boolean {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const value = labels[e.key];
-    switch (e.operator) {
-        case "In": return has && (e.values ?? []).includes(value);
-        case "NotIn": return !has || !(e.values ?? []).includes(value);
-        case "Exists": return has;
-        case "DoesNotExist": return !has;
-        case "Gt": return has && Number(value) > Number(e.values?.[0]);
-        case "Lt": return has && Number(value) < Number(e.values?.[0]);
-        default: return false;
-    }
+    return byLabels && (selector.matchExpressions ?? []).every((e: Obj) => requirementHolds(e as Requirement, labels));
 }
 
 /**
@@ -49,8 +34,8 @@ export function podFitsNode(pod: Obj, nodeName: string, labels: Record<string, s
     if (!Object.entries(spec.nodeSelector ?? {}).every(([k, v]) => labels[k] === v)) return false;
     const terms: Obj[] | undefined = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
     if (!terms || terms.length === 0) return true;
-    return terms.some((t) => (t.matchExpressions ?? []).every((e: Obj) => requirementHolds(e, labels)) &&
-        (t.matchFields ?? []).every((f: Obj) => f.key === "metadata.name" && requirementHolds({ ...f, key: "name" }, { name: nodeName })));
+    return terms.some((t) => (t.matchExpressions ?? []).every((e: Obj) => requirementHolds(e as Requirement, labels)) &&
+        (t.matchFields ?? []).every((f: Obj) => f.key === "metadata.name" && requirementHolds({ ...f, key: "name" } as Requirement, { name: nodeName })));
 }
 
 /** aws-node's environment as its DaemonSet runs it (literal values; `valueFrom` entries are not readable here). */
