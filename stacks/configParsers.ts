@@ -218,7 +218,8 @@ export function parseGoldpinger(p: Problems, value: unknown): GoldpingerConfig {
         image: matching(p, "goldpinger.image", v.image ?? pins.GOLDPINGER_IMAGE, PINNED_IMAGE,
             'a pinned image reference with a tag or digest, such as "bloomberg/goldpinger:3.10.2" (never :latest)') as string,
         // goldpinger's own probes (HTTP_TARGETS: a 200 is success; TCP_TARGETS: <host>:<port>), space-delimited.
-        egressTargets: v.egressTargets === undefined ? [] : stringList(p, "goldpinger.egressTargets", v.egressTargets, /^(https?:\/\/[^\s]+|[A-Za-z0-9.-]+:[0-9]{1,5})$/,
+        // An explicit [] is the default written out: no targets.
+        egressTargets: v.egressTargets === undefined || (Array.isArray(v.egressTargets) && v.egressTargets.length === 0) ? [] : stringList(p, "goldpinger.egressTargets", v.egressTargets, /^(https?:\/\/[^\s]+|[A-Za-z0-9.-]+:[0-9]{1,5})$/,
             'https://… URLs (an HTTP 200 is success) or host:port TCP targets outside the cluster, such as "https://aws.amazon.com" or "sts.amazonaws.com:443"') ?? [],
     };
 }

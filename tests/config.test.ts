@@ -35,6 +35,7 @@ describe("config", () => {
         assert.deepStrictEqual(c.preflight, { accept: [] });
         assert.strictEqual(c.existingCluster, undefined, "no existing cluster: the demo cluster is created");
         assert.deepStrictEqual(c.goldpinger, { enabled: true, image: "bloomberg/goldpinger:3.10.2", egressTargets: [] });
+        assert.deepStrictEqual(parseConfig({ phase: "3", goldpinger: JSON.stringify({ egressTargets: [] }) }).goldpinger.egressTargets, [], "the default written out is accepted");
         assert.deepStrictEqual(c.drain, { timeout: "10m", deleteEmptyDirData: false, batchSize: 1 });
         assert.deepStrictEqual(c.gate, { timeout: "15m" });
         assert.strictEqual(c.allowPhaseSkip, false);
