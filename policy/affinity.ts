@@ -8,6 +8,7 @@
  * fails for that value; expressions on other keys can always be met by some node, so they do not help.
  */
 import { requirementHolds } from "../migration/nodeRule";
+import { isObject } from "./resources";
 
 export interface Requirement {
     key?: unknown;
@@ -20,7 +21,6 @@ interface Term {
     matchFields?: unknown[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The required node selector terms of an affinity (`undefined`: none, so every node is admitted). */
 export function requiredTerms(affinity: unknown): Term[] | undefined {

@@ -4,11 +4,10 @@
  * (`LegacyNodeGroups`; the `import` option is not passed to policies), a twin by `CiliumTwins`/`CiliumNodeGroup`.
  */
 import { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { SeenResource, isInside, plannerOptions, valueAt } from "./resources";
+import { NODE_GROUP_TYPES, SeenResource, isInside, plannerOptions, valueAt } from "./resources";
 
 const ADOPTED_IN = "eks-cilium-migration:index:LegacyNodeGroups";
 const TWINS_IN = ["eks-cilium-migration:index:CiliumTwins", "eks-cilium-migration:index:CiliumNodeGroup"];
-const NODE_GROUP_TYPES = new Set(["aws:eks/nodeGroup:NodeGroup", "eks:index:ManagedNodeGroup"]);
 
 export const isAdoptedNodeGroup = (r: SeenResource) => r.type === "aws:eks/nodeGroup:NodeGroup" && (plannerOptions(r).import !== undefined || isInside(r, ADOPTED_IN));
 export const isTwinNodeGroup = (r: SeenResource) => NODE_GROUP_TYPES.has(r.type) && TWINS_IN.some((c) => isInside(r, c));

@@ -9,11 +9,11 @@ import { awsNodeAffinity } from "../components/awsNode/affinity";
 import { CHART_DAEMONSETS, inChart } from "../components/cilium/daemonSets";
 import { keepsOffLabel } from "./affinity";
 import {
+    NODE_GROUP_TYPES,
     NODE_LABELS_SCHEMA, SeenResource, addonConfiguration, awsNodeDeclarations, describe, isCiliumRelease, isVpcCniAddon,
     nodeLabelsOf, valueAt,
 } from "./resources";
 
-const NODE_GROUP_TYPES = new Set(["aws:eks/nodeGroup:NodeGroup", "eks:index:ManagedNodeGroup"]);
 
 /** A node group whose nodes are born with the Cilium label and that may hold any (desired or minimum above zero). */
 function mayHoldCiliumNodes(r: SeenResource, labels: NodeLabels): boolean {

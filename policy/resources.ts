@@ -38,6 +38,9 @@ export function parentTypes(urn: string): string[] {
 
 export const isInside = (r: SeenResource, componentType: string) => parentTypes(r.urn).includes(componentType);
 
+/** The node group types the program declares: an adopted or twin group, and the demo's pools. */
+export const NODE_GROUP_TYPES = new Set(["aws:eks/nodeGroup:NodeGroup", "eks:index:ManagedNodeGroup"]);
+
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The value at a dotted path of nested objects (`eni.enabled`), or undefined. */
