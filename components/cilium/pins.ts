@@ -7,4 +7,4 @@ export const CILIUM_CHART_REPO = "https://helm.cilium.io";
 export const CILIUM_CHART_NAME = "cilium";
 export const CILIUM_CHART_VERSION = "1.19.6";
 /** Chart versions whose packaged chart is vendored under tests/fixtures/real/cilium-chart. */
-export const CILIUM_CHART_VERSIONS_VENDORED = ["1.18.12", "1.19.6"] as const;
+export const CILIUM_CHART_VERSIONS_VENDORED = ["1.18.12", "1.19.6", "1.20.0"] as const;
