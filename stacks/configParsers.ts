@@ -8,6 +8,7 @@ import {
 } from "./configTypes";
 import { DEFAULT_NODE_LABELS } from "../migration/names";
 import * as pins from "./pins";
+import { SUPPORTED_CHART_VERSION, supportedLinesText } from "../components/cilium/chartLines";
 import { DURATION, INVALID, Problems, bool, isPlainObject, matching, noUnknownKeys, oneOf, stringList, wholeNumber } from "./validate";
 
 const NODE_GROUP_KEYS = ["name", "instanceTypes", "desiredSize", "minSize", "maxSize"] as const;
@@ -110,8 +111,8 @@ export function parseCilium(p: Problems, value: unknown): MigrationConfig["ciliu
     const v = objectOrDefault(p, "cilium", value);
     if (!v) return undefined as unknown as MigrationConfig["cilium"];
     noUnknownKeys(p, "cilium", v, ["chartVersion", "values", "timeout", "clusterName", "operatorIdentity", "policyDuringMigration", "portmapChaining"]);
-    const chartVersion = matching(p, "cilium.chartVersion", v.chartVersion ?? pins.CILIUM_CHART_VERSION, /^1\.(1[6-9]|[2-9][0-9])\.[0-9]+$/,
-        'an exact Cilium chart version from 1.16 on, such as "1.19.6" (kubeProxyReplacement is true/false only from 1.16)') as string;
+    const chartVersion = matching(p, "cilium.chartVersion", v.chartVersion ?? pins.CILIUM_CHART_VERSION, SUPPORTED_CHART_VERSION,
+        `an exact version of a supported Cilium chart line, ${supportedLinesText()}, such as "${pins.CILIUM_CHART_VERSION}" (each line's chart is checked: values, per-node workloads)`) as string;
     const values = v.values ?? {};
     if (!isPlainObject(values)) p.add(`\`cilium.values\` is ${JSON.stringify(values)}; it must be an object of Helm values.`);
     const timeout = v.timeout === undefined ? undefined

@@ -3,6 +3,7 @@
  * packaged chart's values.schema.json, values.yaml and templates. Facts behind each key: docs/field-notes.md.
  */
 import { NodeLabels } from "../../migration/names";
+import { upgradeCompatibilityFor } from "./chartLines";
 import { keepOffValues } from "./daemonSets";
 import { CiliumValuesError, assertOverridesAllowed, isPlainObject } from "./overrides";
 
@@ -61,6 +62,9 @@ export function ciliumValues(input: CiliumValuesInput): HelmValues {
     // Without Cilium identities for the legacy pool's pods, podSelector rules drop cross-pool traffic (field notes).
     if (coexist && input.policyDuringMigration === "never") base.policyEnforcementMode = "never";
     if (input.portmapChaining && !input.kubeProxyReplacement) base.cni = { chainingMode: "portmap" };
+    // From chart 1.20: Envoy keeps the xDS mode of 1.19, so a chart bump does not also switch it (chartLines.ts).
+    const compatibility = upgradeCompatibilityFor(input.chartVersion);
+    if (compatibility) base.upgradeCompatibility = compatibility;
     if (!coexist) base.hubble = { enabled: true, relay: { enabled: true }, metrics: { enabled: HUBBLE_METRICS } };
     if (input.kubeProxyReplacement) {
         if (!input.clusterEndpoint) throw new CiliumValuesError("kube-proxy replacement needs the cluster endpoint for `k8sServiceHost`.");
