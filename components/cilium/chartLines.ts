@@ -12,7 +12,8 @@
  * `split`, the only mode 1.18 and 1.19 have). Every other gate of 1.20's templates is at 1.18 or below. The program
  * sets `upgradeCompatibility: "1.19"` on 1.20, so that moving a stack from 1.19 to 1.20 — mid-migration too — does not
  * also switch every Envoy to ADS, which livelocked agent and Envoy on 1.20.0 (cilium/cilium#47624). `cilium.values`
- * (merged last) can set `envoy.xdsMode` or `upgradeCompatibility` otherwise.
+ * (merged last) can set `envoy.xdsMode` or `upgradeCompatibility` otherwise. Cilium's upgrade guide sets it to the
+ * line first installed; on 1.20.0 "1.18" and "1.19" pass the same gates, so "1.19" needs no record of that line.
  */
 import { CILIUM_CHART_VERSIONS_VENDORED } from "./pins";
 
