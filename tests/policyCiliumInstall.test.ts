@@ -57,6 +57,7 @@ describe("policy: pinned-versions", () => {
         assert.deepStrictEqual(await validateResource(pinnedVersions, release({})), { messages: [] });
         assert.deepStrictEqual(await validateResource(pinnedVersions, release({ values: chartValues("1.19.6") })), { messages: [] });
         assert.deepStrictEqual(await validateResource(pinnedVersions, release({ values: chartValues("1.18.12"), version: "1.18.12" })), { messages: [] });
+        assert.deepStrictEqual(await validateResource(pinnedVersions, release({ values: chartValues("1.20.0"), version: "1.20.0" })), { messages: [] });
     });
 
     it("fails a workload image on :latest or without a tag; passes a tag or a digest", async () => {

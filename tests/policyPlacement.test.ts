@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { awsNodeAffinity, awsNodeDaemonSetPatchSpec, mergedVpcCniConfiguration } from "../components/awsNode/affinity";
+import { CILIUM_CHART_VERSIONS_VENDORED } from "../components/cilium/pins";
 import { ciliumValues } from "../components/cilium/values";
 import { DEFAULT_NODE_LABELS } from "../migration/names";
 import { keepsOffLabel } from "../policy/affinity";
@@ -96,15 +97,17 @@ describe("policy: aws-node-never-on-cilium-nodes", () => {
 describe("policy: cilium-off-legacy-nodes", () => {
     const aws = vpcCni(mergedVpcCniConfiguration(prodEastVpcCni.configurationValues, true, DEFAULT_NODE_LABELS, prodEastVpcCni.addonVersion));
 
-    it("fails the real 1.19.6 chart's defaults: every per-node workload with an affinity value may land on legacy nodes", async () => {
-        const outcome = await validateStack(ciliumOffLegacyNodes, [aws, ciliumRelease("1.19.6", chartValues("1.19.6"))]);
-        assert.deepStrictEqual(outcome.messages, [
-            "Cilium release cilium-release: cilium-agent: `affinity` admits nodes labelled cni=aws-cni.",
-            "Cilium release cilium-release: cilium-envoy: `envoy.affinity` admits nodes labelled cni=aws-cni.",
-            "Cilium release cilium-release: cilium-nodeinit: `nodeinit.affinity` admits nodes labelled cni=aws-cni.",
-            "Cilium release cilium-release: spire: `authentication.mutual.spire.install.agent.affinity` admits nodes labelled cni=aws-cni.",
-            "Cilium release cilium-release: ztunnel: `encryption.ztunnel.affinity` admits nodes labelled cni=aws-cni.",
-        ]);
+    it("fails the real 1.19.6 and 1.20.0 charts' defaults: every per-node workload with an affinity value may land on legacy nodes", async () => {
+        for (const version of ["1.19.6", "1.20.0"]) {
+            const outcome = await validateStack(ciliumOffLegacyNodes, [aws, ciliumRelease(version, chartValues(version))]);
+            assert.deepStrictEqual(outcome.messages, [
+                "Cilium release cilium-release: cilium-agent: `affinity` admits nodes labelled cni=aws-cni.",
+                "Cilium release cilium-release: cilium-envoy: `envoy.affinity` admits nodes labelled cni=aws-cni.",
+                "Cilium release cilium-release: cilium-nodeinit: `nodeinit.affinity` admits nodes labelled cni=aws-cni.",
+                "Cilium release cilium-release: spire: `authentication.mutual.spire.install.agent.affinity` admits nodes labelled cni=aws-cni.",
+                "Cilium release cilium-release: ztunnel: `encryption.ztunnel.affinity` admits nodes labelled cni=aws-cni.",
+            ], version);
+        }
     });
 
     it("fails a release that turns the agent's affinity off (scheduling.mode) or enables the pre-flight DaemonSet", async () => {
@@ -133,8 +136,8 @@ describe("policy: cilium-off-legacy-nodes", () => {
         assert.strictEqual(keepsOffLabel(termsOf([{ key: "cni", operator: "DoesNotExist" }]), "cni", undefined), false);
     });
 
-    it("passes the program's own values for both vendored charts while both CNIs run", async () => {
-        for (const version of ["1.18.12", "1.19.6"]) {
+    it("passes the program's own values for every vendored chart while both CNIs run", async () => {
+        for (const version of CILIUM_CHART_VERSIONS_VENDORED) {
             assert.deepStrictEqual(await validateStack(ciliumOffLegacyNodes, [aws, ciliumRelease(version, programValues(true, version))]), { messages: [] }, version);
         }
     });
