@@ -78,6 +78,9 @@ describe("Cilium chart lines", () => {
         assert.strictEqual(defaults.envoy.xdsMode, null);
         assert.strictEqual(defaults.upgradeCompatibility, null);
         assert.match(read("1.20.0", "values.yaml"), /# Cilium Agent defaults missing option to "split" to keep upgrades in the legacy mode\./);
+        const schema = JSON.parse(read("1.20.0", "values.schema.json")).properties;
+        assert.deepStrictEqual(schema.envoy.properties.xdsMode, { oneOf: [{ type: "null" }, { enum: ["split", "ads", "strict-ads"] }] });
+        assert.deepStrictEqual(schema.upgradeCompatibility, { type: ["null", "string"] });
         // 1.18 and 1.19 have no such key or helper: their agents run the one (split) mode.
         for (const version of ["1.18.12", "1.19.6"]) {
             assert.ok(!read(version, "values.yaml").includes("xdsMode") && !read(version, "templates/_helpers.tpl").includes("envoyXdsMode"), version);
