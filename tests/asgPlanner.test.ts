@@ -42,6 +42,7 @@ async function plan(snapshot: string, stack = STACK): Promise<{ code: number; st
     const code = await main(["--config-file", stack, "--cluster-snapshot", snapshot, "--to", "0"], () => undefined, (s) => { stderr += `${s}\n`; });
     return { code, stderr };
 }
+const userDataOf = (versions: Json[], template: string) => versions.filter((v) => v.LaunchTemplateId === template);
 
 describe("self-managed node groups: the planner refuses, naming what and why", function () {
     this.timeout(120000);
@@ -69,9 +70,15 @@ describe("self-managed node groups: the planner refuses, naming what and why", f
         assert.strictEqual(r.code, 1);
         assert.match(r.stderr, /Auto Scaling group prod-mixed-batch-al2023 launches version "\$Default" \(1\) of launch template lt-0e93b8c2d1f4a6b70, whose latest version is 3/);
     });
+    it("user data it cannot read (Bottlerocket, real terraform-aws-eks rendering): exit 1, the group and what was seen", async () => {
+        const toml = fs.readFileSync(path.join(PROJECT_ROOT, "tests", "fixtures", "real", "terraform-aws-eks", "user-data", "bottlerocket-self-mng-bootstrap.toml"));
+        const r = await plan(variant((_g, versions) => { for (const v of userDataOf(versions, "lt-0a7c41d9e2b3f5a61")) v.LaunchTemplateData.UserData = toml.toString("base64"); }));
+        assert.strictEqual(r.code, 1);
+        assert.match(r.stderr, /Auto Scaling group prod-mixed-batch-al2: Bottlerocket settings \(TOML, \[settings\.kubernetes\]\): this program reads AL2 and AL2023 user data only\./);
+    });
     it("readable groups: every check passes, then the stack stops (twins not declared by this version)", async () => {
         const r = await plan(EXAMPLE);
         assert.strictEqual(r.code, 1);
-        assert.match(r.stderr, /`existingCluster\.autoScalingGroups` names prod-mixed-batch-al2, prod-mixed-batch-al2023: each passed the checks \(template, version\)/);
+        assert.match(r.stderr, /`existingCluster\.autoScalingGroups` names prod-mixed-batch-al2, prod-mixed-batch-al2023: each passed the checks/);
     });
 });
