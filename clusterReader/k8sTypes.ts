@@ -27,7 +27,8 @@ export interface Taint {
 
 export interface Node {
     metadata?: ObjectMeta;
-    spec?: { unschedulable?: boolean; taints?: Taint[] };
+    /** `providerID`: `aws:///<zone>/<instance id>` on EC2 (how a self-managed ASG's node is found). */
+    spec?: { unschedulable?: boolean; taints?: Taint[]; providerID?: string };
     status?: { conditions?: Condition[] };
 }
 

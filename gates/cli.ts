@@ -14,7 +14,8 @@ import { InputError } from "../clusterReader/inputError";
 import { readSnapshot } from "../clusterReader/snapshot";
 import { Verdict } from "./verdict";
 import { GOLDPINGER } from "../migration/names";
-import { spawnRunner } from "../clusterReader/awsCli";
+import { AwsReadError, spawnRunner } from "../clusterReader/awsCli";
+import { asgInstancesFor } from "../clusterReader/asgCli";
 import { preflightVerdict } from "./preflightGate";
 import { PreflightSource, readPreflightInput } from "../preflight/input";
 import { DEFAULT_OPTIONS, PreflightInput, PreflightOptions } from "../preflight/types";
@@ -164,6 +165,16 @@ export async function main(argv: string[], out: (s: string) => void, env: NodeJS
         throw e;
     }
     const source = args.source;
+    // `--legacy-asgs`: the groups' instances, so their nodes are found in their pools (clusterReader/asgCli.ts).
+    if (args.ctx.pools?.asgs) {
+        const instances = await asgInstancesFor(source.kind === "snapshot" ? source : { kind: "live", cluster: args.preflight.cluster, region: args.preflight.region }, spawnRunner)
+            .catch((err) => {
+                if (!(err instanceof AwsReadError)) throw err;
+                out(`gate: the Auto Scaling groups were not read (${err.message}); their nodes count as in no configured pool`);
+                return undefined;
+            });
+        if (instances) args.ctx.pools.asgInstances = instances;
+    }
     const read = source.kind === "snapshot"
         ? async (parts: SnapshotPart[]) => readSnapshot(source.dir, parts)
         : async (parts: SnapshotPart[]) => (await import("../clusterReader/live")).readLive(parts, {

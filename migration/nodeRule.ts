@@ -53,6 +53,19 @@ export interface LegacyPools {
     nodePools?: string[];
     /** Self-managed Auto Scaling groups (told apart by instance id, which node labels do not carry). */
     asgs?: string[];
+    /** Each known instance id with its Auto Scaling group's name (`autoscaling-groups.json`): how an ASG node is found. */
+    asgInstances?: Record<string, string>;
+}
+
+/** The EC2 instance id of a node: its `spec.providerID`, `aws:///<zone>/<instance id>` (the AWS cloud provider's form). */
+export function instanceIdOf(providerID: string | undefined): string | undefined {
+    return /^aws:\/\/\/[^/]*\/(i-[0-9a-f]+)$/.exec(providerID ?? "")?.[1];
+}
+
+/** The Auto Scaling group a node's instance belongs to, when the pools know its instances. */
+export function asgOfNode(providerID: string | undefined, pools: LegacyPools): string | undefined {
+    const id = instanceIdOf(providerID);
+    return id === undefined ? undefined : pools.asgInstances?.[id];
 }
 
 /** The pool a node's labels name: its managed node group, or its Karpenter NodePool; none for a plain ASG node. */
@@ -70,10 +83,16 @@ export function describePool(labels: NodeLabelSet): string {
     return pool ? `${pool.kind} ${pool.name}` : "no managed node group or NodePool (a self-managed or unknown node)";
 }
 
-/** Whether a legacy node belongs to one of the configured pools (false for a node whose pool its labels do not name). */
-export function inConfiguredPool(labels: NodeLabelSet, pools: LegacyPools): boolean {
+/**
+ * Whether a legacy node belongs to one of the configured pools: its managed node group or NodePool (by label), or —
+ * a node whose labels name neither — its Auto Scaling group, by the instance id of its `providerID`.
+ */
+export function inConfiguredPool(labels: NodeLabelSet, pools: LegacyPools, providerID?: string): boolean {
     const pool = poolOfNode(labels);
-    if (!pool) return false;
+    if (!pool) {
+        const asg = asgOfNode(providerID, pools);
+        return asg !== undefined && (pools.asgs ?? []).includes(asg);
+    }
     return (pool.kind === "node group" ? pools.nodeGroups : pools.nodePools)?.includes(pool.name) ?? false;
 }
 

@@ -54,3 +54,19 @@ export const GOLDPINGER_FILE: SnapshotFile = { file: "goldpinger.json", writtenB
 
 /** A CRD that is not installed is written as an empty list, not left out: "none" is an answer, a missing file is not. */
 export const EMPTY_LIST = { apiVersion: "v1", kind: "List", items: [] as unknown[] };
+
+/**
+ * Self-managed node groups (design.md, "Self-managed node groups"): every Auto Scaling group of the cluster, and the
+ * versions of the launch templates they use (each template's default and latest included, so `$Default` and
+ * `$Latest` resolve offline). Needed only by a stack that names `existingCluster.autoScalingGroups`.
+ */
+export const ASG_FILES = {
+    autoScalingGroups: {
+        file: "autoscaling-groups.json",
+        writtenBy: "aws autoscaling describe-auto-scaling-groups --filters Name=tag-key,Values=kubernetes.io/cluster/NAME",
+    },
+    launchTemplateVersions: {
+        file: "launch-template-versions.json",
+        writtenBy: "{\"LaunchTemplateVersions\": [the versions of each aws ec2 describe-launch-template-versions --launch-template-id ID, one call per template the ASGs use]}",
+    },
+} as const satisfies Record<string, SnapshotFile>;

@@ -7,7 +7,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as aws from "@pulumi/aws";
-import { AWS_FILES } from "../migration/snapshotFiles";
+import { ASG_FILES, AWS_FILES } from "../migration/snapshotFiles";
+import { AutoScalingGroup, LaunchTemplateVersion } from "../clusterReader/autoScalingGroups";
+import { findGroup, groupResult, launchTemplateResult } from "./asgSnapshot";
 import { JsonFileError, readJsonObject } from "../clusterReader/jsonStream";
 import { addonResult, clusterResult, nodeGroupResult } from "../stacks/awsResults";
 
@@ -30,8 +32,8 @@ export class AwsSnapshot {
         if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new SnapshotInputError(`cluster snapshot ${dir} is not a directory`);
     }
 
-    private file(key: keyof typeof AWS_FILES): Json {
-        const { file: name, writtenBy: how } = AWS_FILES[key];
+    private file(key: keyof typeof AWS_FILES | keyof typeof ASG_FILES): Json {
+        const { file: name, writtenBy: how } = { ...AWS_FILES, ...ASG_FILES }[key];
         if (!this.cache.has(name)) {
             const file = path.join(this.dir, name);
             if (!fs.existsSync(file)) throw invokeError(`cluster snapshot: ${file} is missing; this look-up needs it (${how}, or npm run snapshot)`);
@@ -54,6 +56,9 @@ export class AwsSnapshot {
             case "aws:eks/getAddon:getAddon": return this.addon(inputs.clusterName, inputs.addonName);
             case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": return this.oidcProvider(inputs.url);
             case "aws:eks/getAccessEntry:getAccessEntry": return this.accessEntry(inputs.clusterName, inputs.principalArn);
+            // Self-managed node groups (plan/asgSnapshot.ts).
+            case "aws:autoscaling/getGroup:getGroup": return groupResult(findGroup(this.list("autoScalingGroups", "AutoScalingGroups") as AutoScalingGroup[], inputs.name));
+            case "aws:ec2/getLaunchTemplate:getLaunchTemplate": return launchTemplateResult(this.list("launchTemplateVersions", "LaunchTemplateVersions") as LaunchTemplateVersion[], inputs);
             default: throw invokeError(`cluster snapshot: the planner has no answer for ${token}`);
         }
     }
@@ -106,5 +111,12 @@ export class AwsSnapshot {
         const entries = (this.file("accessEntries").accessEntries ?? []) as string[];
         if (!entries.includes(principalArn)) throw invokeError(`ResourceNotFoundException: The specified principalArn could not be found: ${principalArn}`);
         return { clusterName, principalArn, id: `${clusterName}:${principalArn}` };
+    }
+
+    /** A file's top-level list (the AWS CLI's key), or an input error naming the file. */
+    private list(key: keyof typeof ASG_FILES, member: string): Json[] {
+        const list = this.file(key)[member];
+        if (!Array.isArray(list)) throw invokeError(`cluster snapshot: ${path.join(this.dir, ASG_FILES[key].file)} has no "${member}" list (${ASG_FILES[key].writtenBy})`);
+        return list;
     }
 }

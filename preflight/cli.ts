@@ -3,6 +3,7 @@
  * [--format text|markdown|json]`: finds what would break the migration before it starts (preflight/), and
  * forecasts phase 5's drain. Exit 0 with no blocker left (accepted ones aside), 1 with one, 2 on bad usage or input.
  */
+import { asgInputProblem } from "./asgChecks";
 import * as path from "path";
 import { spawnRunner } from "../clusterReader/awsCli";
 import { PreflightSource, readPreflightInput } from "./input";
@@ -70,6 +71,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         const input = await readPreflightInput(source, spawnRunner, err);
         const mismatch = clusterMismatch(stackCluster, args.configFile, input);
         if (mismatch) { err(`preflight: ${mismatch}`); return 2; }
+        const asgProblem = asgInputProblem(options, input, source.kind === "snapshot" ? source.dir : "the cluster");
+        if (asgProblem) { err(`preflight: ${asgProblem}`); return 2; }
         const report = runPreflight(input, options);
         out({ text: preflightText, markdown: preflightMarkdown, json: preflightJson }[args.format](report));
         return report.unacceptedBlockers.length === 0 ? 0 : 1;

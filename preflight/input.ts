@@ -4,6 +4,7 @@
  */
 import { AwsReadError, Runner, parseJson, readAwsFiles } from "../clusterReader/awsCli";
 import { readPreflightLive } from "./liveInput";
+import { readAsgFiles } from "../clusterReader/asgCli";
 import { checkShape, readPreflightSnapshotForChecks } from "./read";
 import { PreflightInput } from "./types";
 
@@ -26,6 +27,10 @@ export async function readPreflightInput(source: PreflightSource, run: Runner, l
         for (const part of ["cluster", "nodegroups", "addons", "subnets"] as const) {
             (input as Record<string, unknown>)[part] = checkShape(part, parseJson(files[part], part), `aws (${part})`);
         }
+        // Self-managed node groups (clusterReader/asgCli.ts).
+        const asg = await readAsgFiles(source.cluster, source.region, run);
+        input.autoscalinggroups = checkShape("autoscalinggroups", parseJson(asg.autoScalingGroups, "autoscalinggroups"), "aws (autoscalinggroups)") as PreflightInput["autoscalinggroups"];
+        input.launchtemplateversions = checkShape("launchtemplateversions", parseJson(asg.launchTemplateVersions, "launchtemplateversions"), "aws (launchtemplateversions)") as PreflightInput["launchtemplateversions"];
     } catch (err) {
         if (!(err instanceof AwsReadError)) throw err;
         log(`preflight: AWS not read (${err.message}); the checks that need it say not-checked`);

@@ -41,7 +41,7 @@ export const NODE_RULE_CHECKS: PreflightCheck[] = [
     {
         id: "pool-less-legacy-node", severity: "blocker", phase: 6, needs: ["nodes"],
         run: ({ input, options, legacyNodes }) => {
-            const outside = itemsOf(input.nodes).filter((n) => legacyNodes.has(nameOf(n)) && configuredPoolOf(n, options) === undefined);
+            const outside = itemsOf(input.nodes).filter((n) => legacyNodes.has(nameOf(n)) && configuredPoolOf(n, options, input) === undefined);
             return [...byPool(outside)].map(([pool, nodes]) => ({
                 message: `${nodes.length} legacy node(s) of ${pool} are in no configured legacy pool (${some(nodes.map(nameOf))}): they keep aws-node, ` +
                     "but nothing gives them a twin or retires them, and at phase 6 they lose their CNI with DaemonSet pods still on them.",

@@ -3,7 +3,8 @@
  * evaluates them, which pods sit on legacy nodes, what owns a pod, and aws-node's environment as it runs.
  */
 import { EKS_COMPUTE_TYPE_LABEL } from "../migration/names";
-import { Requirement, isLegacyNode, poolOfNode, requirementHolds } from "../migration/nodeRule";
+import { Requirement, asgOfNode, isLegacyNode, poolOfNode, requirementHolds } from "../migration/nodeRule";
+import { AutoScalingGroup, asgByInstance } from "../clusterReader/autoScalingGroups";
 import { List } from "../clusterReader/k8sTypes";
 import { Obj, PreflightContext, PreflightInput, PreflightOptions } from "./types";
 
@@ -67,16 +68,32 @@ export function legacyNodesOf(input: PreflightInput, options: PreflightOptions):
 
 /**
  * The configured legacy pool a node belongs to, if any: a managed node group the stack migrates (its `nodeGroups`,
- * by default every managed node group; the demo's one legacy group). Other kinds (NodePools, ASGs) are not
- * configurable yet: their nodes are in no configured pool.
+ * by default every managed node group; the demo's one legacy group), or a self-managed Auto Scaling group it migrates
+ * (`asgs`), found by the node's instance id in `autoscaling-groups.json`. NodePools are not configurable yet.
  */
-export function configuredPoolOf(node: Obj, options: PreflightOptions): string | undefined {
+export function configuredPoolOf(node: Obj, options: PreflightOptions, input?: PreflightInput): string | undefined {
     const pool = poolOfNode(labelsOf(node));
+    if (!pool && options.asgs && input) {
+        const asg = asgOfNode(node.spec?.providerID, { asgInstances: asgInstancesOf(input) });
+        return asg !== undefined && options.asgs.includes(asg) ? asg : undefined;
+    }
     if (pool?.kind !== "node group") return undefined;
     const sel = options.legacy;
     if (sel.kind === "node-group") return pool.name === sel.name ? pool.name : undefined;
     if (sel.kind === "node-groups" && sel.groups) return sel.groups.includes(pool.name) ? pool.name : undefined;
     return pool.name;
+}
+
+const asgInstanceCache = new WeakMap<PreflightInput, Record<string, string>>();
+
+/** Each instance id of the snapshot's Auto Scaling groups with its group's name, worked out once per input. */
+export function asgInstancesOf(input: PreflightInput): Record<string, string> {
+    let found = asgInstanceCache.get(input);
+    if (!found) {
+        found = asgByInstance((input.autoscalinggroups ?? []) as AutoScalingGroup[]);
+        asgInstanceCache.set(input, found);
+    }
+    return found;
 }
 
 /** Running (not finished) pods on legacy nodes. */

@@ -9,7 +9,7 @@ import { Obj, PreflightContext } from "./types";
 
 /** The configured legacy managed node groups that have legacy nodes (as described by EKS). */
 export function legacyGroups(ctx: PreflightContext): Obj[] {
-    const names = new Set(itemsOf(ctx.input.nodes).filter((n) => ctx.legacyNodes.has(nameOf(n))).map((n) => configuredPoolOf(n, ctx.options)));
+    const names = new Set(itemsOf(ctx.input.nodes).filter((n) => ctx.legacyNodes.has(nameOf(n))).map((n) => configuredPoolOf(n, ctx.options, ctx.input)));
     return (ctx.input.nodegroups ?? []).filter((g) => names.has(g.nodegroupName));
 }
 

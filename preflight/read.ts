@@ -12,7 +12,10 @@ import { INPUT_FILES } from "./run";
 import { InputPart, Obj, PreflightInput } from "./types";
 
 /** Where each AWS file keeps what preflight reads (the command's top-level key). */
-const AWS_KEYS: Partial<Record<InputPart, string>> = { cluster: "cluster", nodegroups: "nodegroups", addons: "addons", subnets: "Subnets" };
+const AWS_KEYS: Partial<Record<InputPart, string>> = {
+    cluster: "cluster", nodegroups: "nodegroups", addons: "addons", subnets: "Subnets",
+    autoscalinggroups: "AutoScalingGroups", launchtemplateversions: "LaunchTemplateVersions",
+};
 
 /** The files without which preflight refuses to run (design.md, "Preflight"). */
 export const REQUIRED: InputPart[] = ["nodes", "pods"];

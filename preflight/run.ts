@@ -3,7 +3,7 @@
  * file missing reports `not-checked` naming it (never a pass). A blocker named in `preflight.accept` is shown with
  * its reason and no longer fails the run, unless it is unwaivable (catalog.ts `UNWAIVABLE`).
  */
-import { AWS_FILES, KUBECTL_FILES, SnapshotFile } from "../migration/snapshotFiles";
+import { ASG_FILES, AWS_FILES, KUBECTL_FILES, SnapshotFile } from "../migration/snapshotFiles";
 import { NOT_CHECKED, PREFLIGHT_CHECKS, UNWAIVABLE } from "./catalog";
 import { DrainForecast, drainForecast } from "./forecast";
 import { buildIndex } from "./index";
@@ -19,6 +19,7 @@ export const INPUT_FILES: Record<InputPart, SnapshotFile> = {
     networkpolicies: KUBECTL_FILES.networkpolicies, ciliumnetworkpolicies: KUBECTL_FILES.ciliumnetworkpolicies,
     persistentvolumes: KUBECTL_FILES.persistentvolumes, persistentvolumeclaims: KUBECTL_FILES.persistentvolumeclaims,
     eniconfigs: KUBECTL_FILES.eniconfigs, securitygrouppolicies: KUBECTL_FILES.securitygrouppolicies,
+    autoscalinggroups: ASG_FILES.autoScalingGroups, launchtemplateversions: ASG_FILES.launchTemplateVersions,
 };
 
 export interface PreflightReport {

@@ -47,6 +47,10 @@ export interface PreflightInput {
     persistentvolumeclaims?: List<Obj>;
     eniconfigs?: List<Obj>;
     securitygrouppolicies?: List<Obj>;
+    /** `aws autoscaling describe-auto-scaling-groups` → `AutoScalingGroups` (self-managed node groups). */
+    autoscalinggroups?: Obj[];
+    /** `launch-template-versions.json` → `LaunchTemplateVersions`. */
+    launchtemplateversions?: Obj[];
 }
 
 export type InputPart = keyof PreflightInput;
@@ -76,6 +80,8 @@ export interface PreflightOptions {
      */
     releaseValues: { phase3: Obj; phase9: Obj };
     accept: { id: string; reason: string }[];
+    /** Self-managed Auto Scaling groups the stack migrates (`existingCluster.autoScalingGroups`); unset: none. */
+    asgs?: string[];
 }
 
 export const DEFAULT_OPTIONS: PreflightOptions = {

@@ -7,7 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GOLDPINGER } from "../migration/names";
-import { AWS_FILES, EMPTY_LIST, GOLDPINGER_FILE, KUBECTL_FILES, KubectlFile } from "../migration/snapshotFiles";
+import { ASG_FILES, AWS_FILES, EMPTY_LIST, GOLDPINGER_FILE, KUBECTL_FILES, KubectlFile } from "../migration/snapshotFiles";
+import { readAsgFiles } from "../clusterReader/asgCli";
 import { AwsFileKey, AwsReadError, Runner, readAwsFiles } from "../clusterReader/awsCli";
 import { InputError } from "../clusterReader/inputError";
 import { readJsonObject } from "../clusterReader/jsonStream";
@@ -43,6 +44,9 @@ export async function writeClusterSnapshot(o: SnapshotOptions, run: Runner): Pro
         throw e instanceof AwsReadError ? new SnapshotError(e.message) : e;
     });
     for (const key of Object.keys(AWS_FILES) as AwsFileKey[]) write(AWS_FILES[key].file, files[key]);
+    // Self-managed node groups (clusterReader/asgCli.ts).
+    const asgFiles = await readAsgFiles(o.cluster, o.region, run).catch((e) => { throw e instanceof AwsReadError ? new SnapshotError(e.message) : e; });
+    for (const key of Object.keys(ASG_FILES) as (keyof typeof ASG_FILES)[]) write(ASG_FILES[key].file, asgFiles[key]);
     const cluster = JSON.parse(files.cluster).cluster as Json;
 
     const kubeconfig = await kubeconfigFor(o, cluster, run);

@@ -9,6 +9,7 @@ import {
 import { DEFAULT_NODE_LABELS } from "../migration/names";
 import * as pins from "./pins";
 import { SUPPORTED_CHART_VERSION, supportedLinesText } from "../components/cilium/chartLines";
+import { parseAutoScalingGroups } from "./asgConfig";
 import { DURATION, INVALID, Problems, bool, isPlainObject, matching, noUnknownKeys, oneOf, stringList, wholeNumber } from "./validate";
 
 const NODE_GROUP_KEYS = ["name", "instanceTypes", "desiredSize", "minSize", "maxSize"] as const;
@@ -134,7 +135,7 @@ export function parseExistingCluster(p: Problems, value: unknown): ExistingClust
         p.add(`\`existingCluster\` is ${JSON.stringify(value)}; it must be an object: {name, nodeGroups, deleteLegacyNodeGroups}.`);
         return undefined;
     }
-    noUnknownKeys(p, "existingCluster", value, ["name", "nodeGroups", "deleteLegacyNodeGroups"]);
+    noUnknownKeys(p, "existingCluster", value, ["name", "nodeGroups", "deleteLegacyNodeGroups", "autoScalingGroups"]);
     if (value.name === undefined) p.add("`existingCluster.name` is not set; it is required: the name of the EKS cluster to migrate.");
     const name = value.name === undefined ? undefined : matching(p, "existingCluster.name", value.name, EKS_CLUSTER_NAME, "an EKS cluster name (1–100 letters, digits, '-' or '_')");
     const nodeGroups = value.nodeGroups === undefined ? undefined
@@ -144,6 +145,7 @@ export function parseExistingCluster(p: Problems, value: unknown): ExistingClust
         name: name as string,
         ...(nodeGroups ? { nodeGroups } : {}),
         deleteLegacyNodeGroups: bool(p, "existingCluster.deleteLegacyNodeGroups", value.deleteLegacyNodeGroups ?? false) as boolean,
+        ...optional("autoScalingGroups", parseAutoScalingGroups(p, value.autoScalingGroups)),
     };
 }
 
@@ -242,3 +244,6 @@ export function parseGate(p: Problems, value: unknown): GateConfig {
     noUnknownKeys(p, "gate", v, ["timeout"]);
     return { timeout: matching(p, "gate.timeout", v.timeout ?? DEFAULT_GATE.timeout, DURATION, 'a duration such as "15m"') as string };
 }
+
+/** `{key: value}` when the value is set, else nothing: a key left unset stays absent from the typed config. */
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : { [key]: value } as Record<K, V>);

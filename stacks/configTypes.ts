@@ -46,6 +46,8 @@ export interface ExistingClusterConfig {
     nodeGroups?: string[];
     /** Phase 8 deletes the (empty) legacy node groups only when true; otherwise they stay, at zero. */
     deleteLegacyNodeGroups: boolean;
+    /** Self-managed node groups (EC2 Auto Scaling groups) to migrate; unset: none (stacks/asgConfig.ts). */
+    autoScalingGroups?: string[];
 }
 
 /** Existing clusters: how each legacy node group's Cilium twin differs from it. */

@@ -11,6 +11,8 @@ import { loadConfig } from "./config";
 import { MigrationConfig } from "./configTypes";
 import { RecordedProgress, existingClusterFacts } from "./existingFacts";
 import { Lookups, lookUpExistingCluster } from "./existingLookups";
+import { AsgLookups, lookUpAutoScalingGroups } from "./asgFacts";
+import { checkAutoScalingGroups } from "./asgParts";
 import { assertTransitionAllowed } from "./guard";
 import { ExistingClusterInput, buildMigration, MigrationOptions } from "./migration";
 import { CNI_RULE } from "../migration/nodeRule";
@@ -30,6 +32,8 @@ export interface ProgramOptions extends MigrationOptions {
     note?: (message: string) => void;
     /** How an existing cluster is looked up. Default: the AWS provider's data sources. */
     lookups?: Lookups;
+    /** How its self-managed node groups are looked up. Default: the AWS provider's data sources. */
+    asgLookups?: AsgLookups;
 }
 
 /** This stack's own outputs of its last successful update (a StackReference to itself); none on a first deployment. */
@@ -59,6 +63,7 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     const defaultTags = new pulumi.Config("aws").getObject<{ tags?: Record<string, string> }>("defaultTags")?.tags;
     if (defaultTags) found.defaultTags = defaultTags;
     const facts = existingClusterFacts(found, config, own);
+    checkAutoScalingGroups(config, await lookUpAutoScalingGroups(config, options.asgLookups), facts.name);
     for (const text of facts.notes) note(text);
     return { facts, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null };
 }

@@ -47,6 +47,12 @@ function addObject(input: PreflightInput, part: keyof PreflightInput, object: Ob
 }
 
 /** [id, how the cluster gets the hazard, how the base loses it (if the base has it)]. */
+const asgCase = (group: Record<string, unknown>, versions: Record<string, unknown>[] = []): Edit => (i, o) => {
+    i.autoscalinggroups = [{ AutoScalingGroupName: "ng-self", MinSize: 1, MaxSize: 3, DesiredCapacity: 2, Instances: [], ...group }];
+    i.launchtemplateversions = versions;
+    o.asgs = ["ng-self"];
+};
+const TEMPLATE_REF = { LaunchTemplate: { LaunchTemplateId: "lt-0abc", Version: "$Latest" } };
 const CASES: [string, Edit, Edit?][] = [
     ["ipv6-cluster", (i) => { (i.cluster as Obj).kubernetesNetworkConfig.ipFamily = "ipv6"; }],
     ["security-groups-for-pods", (i) => addObject(i, "securitygrouppolicies", securityGroupPolicySamples()[0])],
@@ -81,6 +87,10 @@ const CASES: [string, Edit, Edit?][] = [
     ["cluster-autoscaler", () => undefined, (i) => { items(i, "deployments").splice(items(i, "deployments").findIndex((d) => /autoscaler/.test(d.metadata.name)), 1); }],
     ["karpenter", (i) => addObject(i, "deployments", { ...structuredClone(named(i, "deployments", "web")),
         metadata: { name: "karpenter", namespace: "kube-system", labels: { "app.kubernetes.io/name": "karpenter", "app.kubernetes.io/instance": "karpenter" } } })],
+    ["asg-launch-configuration", asgCase({ LaunchConfigurationName: "ng-self-lc" }), asgCase(TEMPLATE_REF)],
+    ["asg-instance-tag", asgCase(TEMPLATE_REF, [{ LaunchTemplateId: "lt-0abc", VersionNumber: 1, DefaultVersion: true, LaunchTemplateData: {} }]),
+        asgCase({ ...TEMPLATE_REF, Tags: [{ Key: "eks:cluster-name", Value: "prod-east", PropagateAtLaunch: true }] },
+            [{ LaunchTemplateId: "lt-0abc", VersionNumber: 1, DefaultVersion: true, LaunchTemplateData: {} }])],
     ["node-auto-repair", (i) => { (i.nodegroups as Obj[])[0].nodeRepairConfig = { enabled: true }; }],
     ["pdb-blocks-drain", (i) => { named(i, "poddisruptionbudgets", "api").status.disruptionsAllowed = 0; }],
     ["unmanaged-pod", (i) => { const p = structuredClone(podsOf(i, "web-")[0]); p.metadata = { name: "debug-shell", namespace: "shop" }; addObject(i, "pods", p); }],
@@ -137,6 +147,7 @@ describe("preflight: each finding, with and without its hazard", () => {
         "hybrid-or-auto-nodes": ["warning", null], "windows-nodes": ["warning", null], "custom-networking": ["warning", 3],
         "prefix-delegation": ["warning", 3], "snat-mode-change": ["warning", 3], "host-port": ["warning", 3], "network-policy": ["warning", 3],
         "calico-policy-engine": ["warning", 2], "node-local-dns": ["warning", 9], "cluster-autoscaler": ["warning", 4], "karpenter": ["warning", 1],
+        "asg-launch-configuration": ["blocker", 0], "asg-instance-tag": ["warning", 2],
         "node-auto-repair": ["info", 4], "pdb-blocks-drain": ["warning", 5], "unmanaged-pod": ["warning", 5], "emptydir-data": ["warning", 5],
         "single-replica": ["info", 5], "zonal-volume": ["warning", 5], "legacy-only-scheduling": ["warning", 5], "subnet-capacity": ["warning", 3],
         "cidr-peer-in-cluster": ["blocker", 3], "cni-plugin-chain": ["blocker", 3], "service-mesh-socket-lb": ["blocker", 9],

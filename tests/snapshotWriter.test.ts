@@ -59,11 +59,15 @@ describe("npm run snapshot (stand-in aws and kubectl)", function () {
         const subnets = JSON.parse(fs.readFileSync(path.join(out, "subnets.json"), "utf8")).Subnets.map((s: { SubnetId: string }) => s.SubnetId);
         assert.strictEqual(subnets.length, 6, "the cluster's and the node groups' subnets, each once");
         assert.deepStrictEqual(fs.readdirSync(out).sort(), [
-            "access-entries.json", "addons.json", "ciliumendpoints.json", "ciliumnetworkpolicies.json", "cluster.json", "configmaps.json", "daemonsets.json",
-            "deployments.json", "eniconfigs.json", "goldpinger.json", "networkpolicies.json", "nodegroups.json", "nodes.json", "oidc-providers.json",
+            "access-entries.json", "addons.json", "autoscaling-groups.json", "ciliumendpoints.json", "ciliumnetworkpolicies.json", "cluster.json", "configmaps.json", "daemonsets.json",
+            "deployments.json", "eniconfigs.json", "goldpinger.json", "launch-template-versions.json", "networkpolicies.json", "nodegroups.json", "nodes.json", "oidc-providers.json",
             "persistentvolumeclaims.json", "persistentvolumes.json", "poddisruptionbudgets.json", "pods.json", "securitygrouppolicies.json",
             "statefulsets.json", "subnets.json",
         ]);
+        // A cluster without self-managed node groups: both ASG files written, empty.
+        assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, "autoscaling-groups.json"), "utf8")), { AutoScalingGroups: [] });
+        assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, "launch-template-versions.json"), "utf8")), { LaunchTemplateVersions: [] });
+        assert.ok(r.calls.includes("aws autoscaling describe-auto-scaling-groups --filters Name=tag-key,Values=kubernetes.io/cluster/prod-east --region us-east-2 --output json"), r.calls.join("\n"));
         // A CRD that is not installed: an empty list, not a missing file.
         assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, "eniconfigs.json"), "utf8")), { apiVersion: "v1", kind: "List", items: [] });
         assert.ok(r.calls.every((c) => !/ (create|update|delete|put|tag|associate)-/.test(c) || c.startsWith("aws eks update-kubeconfig")), "reads only");

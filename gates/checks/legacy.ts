@@ -46,7 +46,7 @@ export function legacyDrained(snapshot: Required<Pick<ClusterSnapshot, "nodes" |
 
 /** Legacy nodes in no configured pool: nothing retires them, and they lose their CNI with aws-node. */
 function poolLess(f: Findings, nodes: Node[], ctx: GateContext): void {
-    const outside = nodes.filter((n) => !inConfiguredPool(n.metadata?.labels, ctx.pools ?? {}));
+    const outside = nodes.filter((n) => !inConfiguredPool(n.metadata?.labels, ctx.pools ?? {}, n.spec?.providerID));
     for (const node of outside) {
         f.problem(`${described(ctx, node)} is in no configured legacy pool: nothing retires it, and without aws-node it has no CNI ` +
             "while its DaemonSet pods stay; add its pool to the migration, or move its workloads off and remove it");

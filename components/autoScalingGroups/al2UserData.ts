@@ -1,0 +1,59 @@
+/**
+ * Amazon Linux 2 user data: a shell script that calls `/etc/eks/bootstrap.sh CLUSTER … --kubelet-extra-args '…'`.
+ * bootstrap.sh parses its arguments in a `while`/`case` loop that assigns `KUBELET_EXTRA_ARGS=$2` on every
+ * `--kubelet-extra-args`, so only the **last** one counts (awslabs/amazon-eks-ami `templates/al2/runtime/bootstrap.sh`,
+ * vendored in tests/fixtures/real/amazon-eks-ami); the value reaches kubelet through systemd's `$KUBELET_EXTRA_ARGS`,
+ * split on whitespace. The twin's script is the legacy one with that last value extended — or, with none, one added.
+ */
+import { CiliumBirth, KubeletView, ciliumFlags, kubeletView } from "./kubeletFlags";
+import { ShellWord, commandWords, singleQuoted } from "./shellWords";
+
+export const BOOTSTRAP_SH = "/etc/eks/bootstrap.sh";
+const EXTRA_ARGS = "--kubelet-extra-args";
+
+/** A script the program cannot read as the node will: why, for the message that names the group. */
+export class UnreadableScript extends Error {}
+
+interface BootstrapCall {
+    words: ShellWord[];
+    /** The word holding the last `--kubelet-extra-args` value, if any. */
+    extraArgs?: ShellWord;
+}
+
+/** The one bootstrap.sh call of a script (at a command's start: after a newline, `;`, `&&` or `||`, or at the top). */
+export function bootstrapCall(script: string): BootstrapCall {
+    const starts = [...script.matchAll(/(^|[\n;&|])[ \t]*(?:exec[ \t]+)?(\/etc\/eks\/bootstrap\.sh)(?=[ \t\\\n]|$)/g)].map((m) => (m.index ?? 0) + m[0].length - BOOTSTRAP_SH.length);
+    if (starts.length === 0) throw new UnreadableScript(`a shell script without a call to ${BOOTSTRAP_SH}`);
+    if (starts.length > 1) throw new UnreadableScript(`a shell script that calls ${BOOTSTRAP_SH} ${starts.length} times`);
+    const words = commandWords(script, starts[0]);
+    let extraArgs: ShellWord | undefined;
+    for (let i = 1; i < words.length; i++) {
+        if (words[i].value === EXTRA_ARGS && words[i + 1]) extraArgs = words[++i];
+    }
+    return { words, ...(extraArgs ? { extraArgs } : {}) };
+}
+
+/** kubelet's extra arguments as systemd will split them (whitespace). */
+const splitArgs = (value: string): string[] => value.split(/\s+/).filter((s) => s.length > 0);
+
+/** The labels and taints the legacy node registers with, from its bootstrap call. */
+export function readAl2(script: string): KubeletView {
+    const call = bootstrapCall(script);
+    if (call.extraArgs?.dynamic) {
+        throw new UnreadableScript(`a ${BOOTSTRAP_SH} call whose ${EXTRA_ARGS} is built at boot (${script.slice(call.extraArgs.start, call.extraArgs.end)})`);
+    }
+    return kubeletView(splitArgs(call.extraArgs?.value ?? ""));
+}
+
+/** The twin's script: every byte of the legacy one, but the last `--kubelet-extra-args` value (or a new one after the call's words). */
+export function editAl2(script: string, birth: CiliumBirth): string {
+    const legacy = readAl2(script);
+    const call = bootstrapCall(script);
+    const added = ciliumFlags(legacy.taints ?? [], birth).join(" ");
+    if (call.extraArgs) {
+        const value = `${call.extraArgs.value.trim()} ${added}`.trim();
+        return script.slice(0, call.extraArgs.start) + singleQuoted(value) + script.slice(call.extraArgs.end);
+    }
+    const end = call.words[call.words.length - 1].end;
+    return `${script.slice(0, end)} ${EXTRA_ARGS} ${singleQuoted(added)}${script.slice(end)}`;
+}

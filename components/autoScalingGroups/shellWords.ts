@@ -1,0 +1,74 @@
+/**
+ * Enough of the POSIX shell's word splitting (sh(1) "Quoting") to read one command of a user-data script the way bash
+ * will: `'…'` literal, `"…"` with `\"`, `\\`, `\$`, `` \` `` escapes, `\x` outside quotes, `\<newline>` a line
+ * continuation. A word holding an expansion (`$X`, `${X}`, `$(…)`, `` `…` ``) is marked `dynamic`: its value is only
+ * known at boot. Each word keeps its span in the script, so a caller can replace one word and leave every other byte.
+ */
+export interface ShellWord {
+    /** The word as the command receives it (expansions left as written). */
+    value: string;
+    start: number;
+    end: number;
+    dynamic: boolean;
+}
+
+const SEPARATORS = new Set([";", "&", "|", "\n", "#", "(", ")", "<", ">"]);
+
+/** The words of the command starting at `from`, up to its end (a newline, `;`, `&`, `|`, or a comment). */
+export function commandWords(script: string, from: number): ShellWord[] {
+    const words: ShellWord[] = [];
+    let i = from;
+    for (;;) {
+        while (i < script.length && (script[i] === " " || script[i] === "\t" || (script[i] === "\\" && script[i + 1] === "\n"))) i += script[i] === "\\" ? 2 : 1;
+        if (i >= script.length || SEPARATORS.has(script[i])) return words;
+        const word = readWord(script, i);
+        words.push(word);
+        i = word.end;
+    }
+}
+
+function readWord(script: string, start: number): ShellWord {
+    let value = "";
+    let dynamic = false;
+    let i = start;
+    while (i < script.length) {
+        const c = script[i];
+        if (c === " " || c === "\t" || SEPARATORS.has(c)) break;
+        if (c === "'") {
+            const close = script.indexOf("'", i + 1);
+            if (close < 0) throw new ShellSyntaxError(`an unterminated single quote at offset ${i}`);
+            value += script.slice(i + 1, close);
+            i = close + 1;
+        } else if (c === "\"") {
+            i++;
+            while (i < script.length && script[i] !== "\"") {
+                if (script[i] === "\\" && "\"\\$`\n".includes(script[i + 1] ?? "")) {
+                    if (script[i + 1] !== "\n") value += script[i + 1];
+                    i += 2;
+                    continue;
+                }
+                if (script[i] === "$" || script[i] === "`") dynamic = true;
+                value += script[i++];
+            }
+            if (i >= script.length) throw new ShellSyntaxError(`an unterminated double quote at offset ${start}`);
+            i++;
+        } else if (c === "\\") {
+            if (script[i + 1] === "\n") { i += 2; continue; }
+            value += script[i + 1] ?? "";
+            i += 2;
+        } else {
+            if (c === "$" || c === "`") dynamic = true;
+            value += c;
+            i++;
+        }
+    }
+    return { value, start, end: i, dynamic };
+}
+
+/** A script the shell itself would refuse. */
+export class ShellSyntaxError extends Error {}
+
+/** A value as one single-quoted shell word (a `'` inside closed, escaped and reopened: `'\''`). */
+export function singleQuoted(value: string): string {
+    return `'${value.replace(/'/g, "'\\''")}'`;
+}
