@@ -19,6 +19,9 @@ export const INPUT_FILES: Record<InputPart, SnapshotFile> = {
     networkpolicies: KUBECTL_FILES.networkpolicies, ciliumnetworkpolicies: KUBECTL_FILES.ciliumnetworkpolicies,
     persistentvolumes: KUBECTL_FILES.persistentvolumes, persistentvolumeclaims: KUBECTL_FILES.persistentvolumeclaims,
     eniconfigs: KUBECTL_FILES.eniconfigs, securitygrouppolicies: KUBECTL_FILES.securitygrouppolicies,
+    calicoinstallations: KUBECTL_FILES.calicoinstallations, caliconetworkpolicies: KUBECTL_FILES.caliconetworkpolicies,
+    calicoglobalnetworkpolicies: KUBECTL_FILES.calicoglobalnetworkpolicies, caliconetworksets: KUBECTL_FILES.caliconetworksets,
+    calicoglobalnetworksets: KUBECTL_FILES.calicoglobalnetworksets, calicohostendpoints: KUBECTL_FILES.calicohostendpoints, calicotiers: KUBECTL_FILES.calicotiers,
 };
 
 export interface PreflightReport {

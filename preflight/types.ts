@@ -47,6 +47,13 @@ export interface PreflightInput {
     persistentvolumeclaims?: List<Obj>;
     eniconfigs?: List<Obj>;
     securitygrouppolicies?: List<Obj>;
+    calicoinstallations?: List<Obj>;
+    caliconetworkpolicies?: List<Obj>;
+    calicoglobalnetworkpolicies?: List<Obj>;
+    caliconetworksets?: List<Obj>;
+    calicoglobalnetworksets?: List<Obj>;
+    calicohostendpoints?: List<Obj>;
+    calicotiers?: List<Obj>;
 }
 
 export type InputPart = keyof PreflightInput;
