@@ -171,6 +171,12 @@ describe("preflight: each finding, with and without its hazard", () => {
             addObject(i, "deployments", { ...structuredClone(named(i, "deployments", "web")), metadata: { name: "tigera-operator", namespace: "tigera-operator" } });
             addObject(i, "calicoinstallations", EKS_INSTALLATION);
         }],
+        ["calico-policy-engine", "tigera-operator v1.27 (no calicoNodeDaemonSet override)", (i) => {
+            const operator: Obj = { ...structuredClone(named(i, "deployments", "web")), metadata: { name: "tigera-operator", namespace: "tigera-operator" } };
+            operator.spec.template.spec.containers = [{ name: "tigera-operator", image: "quay.io/tigera/operator:v1.27.12" }];
+            addObject(i, "deployments", operator);
+            addObject(i, "calicoinstallations", EKS_INSTALLATION);
+        }],
         ["pool-without-nodes", "a demo stack's legacyNodeGroup", (_i, o) => { o.legacy = { kind: "node-group", name: "ng-1" }; }],
     ];
     for (const [what, edit] of [
