@@ -34,6 +34,7 @@ export interface CalicoInput {
     networkSets: Obj[];
     globalNetworkSets: Obj[];
     hostEndpoints: Obj[];
+    /** Not needed to decide: a policy in any tier but `default` is withheld, whatever the tier's order or default action. */
     tiers: Obj[];
     /** Kubernetes NetworkPolicies: Calico evaluates them in its default tier at order 1000. */
     kubernetesPolicies?: Obj[];

@@ -4,7 +4,7 @@
  * `all` — each with the rule's ports or ICMP types: a Cilium rule list is an OR, which is what the peers are.
  * Field names are Calico's v3 `Rule`/`EntityRule` (api/pkg/apis/projectcalico/v3/policy_common.go @ 87c1590).
  */
-import { Dnf, andDnf, CILIUM_NAMESPACE, CILIUM_SERVICE_ACCOUNT, labelSelector, toDnf, Unconvertible } from "./labelSelector";
+import { Dnf, andDnf, CILIUM_NAMESPACE, CILIUM_NAMESPACE_LABELS, CILIUM_SERVICE_ACCOUNT, labelSelector, toDnf, Unconvertible } from "./labelSelector";
 import { CalicoHostEndpoint, CalicoNetworkSet, CalicoPolicy, Obj } from "./model";
 import { SelectorNode, evaluate, parseSelector, SelectorError } from "./selector";
 
@@ -134,6 +134,11 @@ function selectorPeers(peer: Obj, pre: string, ctx: RuleContext): { rules: Obj[]
         dnf = andDnf(dnf, toDnf(parse(nsSelector, "namespaceSelector"), "namespace"));
         // Without a namespace key Cilium confines a namespaced policy's peer to the policy's namespace (utils.go getEndpointSelector).
         if (namespaced) dnf = dnf.map((c) => c.some((r) => r.key === CILIUM_NAMESPACE) ? c : [...c, { key: CILIUM_NAMESPACE, operator: "Exists" as const }]);
+    } else if (namespaced) {
+        // Calico confines it to the policy's namespace; Cilium does so only while no namespace key is in the selector
+        // (`projectcalico.org/namespace`, `pcns.*` would lift it), so the namespace is then written out.
+        const own = { key: CILIUM_NAMESPACE, operator: "In" as const, values: [ctx.policy.namespace!] };
+        dnf = dnf.map((c) => c.some((r) => r.key === CILIUM_NAMESPACE || r.key.startsWith(CILIUM_NAMESPACE_LABELS)) ? [...c, own] : c);
     }
     const groups = sa ? [] : matchedSets(endpoint, !!nsSelector, ctx);
     const rules: Obj[] = [];

@@ -89,6 +89,17 @@ describe("Calico → Cilium policy conversion: one row per Calico feature", () =
         ]);
     });
 
+    it("a namespaced policy's peer selector on namespace keys (pcns.*, projectcalico.org/namespace) stays in the policy's namespace, as in Calico", () => {
+        const spec = specOf(convert([np("shop", "ns-keys", { selector: "all()", ingress: [
+            { action: "Allow", source: { selector: "pcns.team == 'a'" } },
+            { action: "Allow", source: { selector: "projectcalico.org/namespace == 'other'" } },
+        ] })]));
+        assert.deepStrictEqual(spec.ingress, [
+            { fromEndpoints: [{ matchLabels: { "io.cilium.k8s.namespace.labels.team": "a", "io.kubernetes.pod.namespace": "shop" } }] },
+            { fromEndpoints: [{ matchExpressions: [{ key: "io.kubernetes.pod.namespace", operator: "In", values: ["other"] }, { key: "io.kubernetes.pod.namespace", operator: "In", values: ["shop"] }] }] },
+        ]);
+    });
+
     it("serviceAccountSelector and serviceAccounts.names → Cilium's service-account label; a service-account selector on other labels is withheld", () => {
         const spec = specOf(convert([gnp("sa", { selector: "all()", serviceAccountSelector: "projectcalico.org/name == 'api'",
             ingress: [{ action: "Allow", source: { serviceAccounts: { names: ["web", "batch"] } } }] })]));
