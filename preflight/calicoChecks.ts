@@ -85,7 +85,7 @@ export const CALICO_CHECKS: PreflightCheck[] = [
                 message: `${policies.length} Calico polic(ies) (${some(policies)}) are enforced by calico-node only: a workload drained onto a Cilium node loses them.`,
                 objects: policies,
                 remedy: "Run `npm run convert-policies -- --snapshot DIR --out OUT`, review OUT/report.json, and apply the converted objects before " +
-                    "phase 3 (kubectl apply -f OUT); rewrite each withheld policy by hand (calico-unconvertible says why). Then accept this blocker in " +
+                    "phase 3 (each OUT/*.yaml with kubectl apply -f; report.json is no Kubernetes object); rewrite each withheld policy by hand (calico-unconvertible says why). Then accept this blocker in " +
                     "`preflight.accept` with that reason.",
             }];
         },
