@@ -1,6 +1,7 @@
 /** Every check by name, the snapshot parts it needs, and `phase-N` (the checks of phase N's gate). */
 import { Phase, isPhase } from "../migration/phases";
 import { awsNodePinned, awsNodeRemoved } from "./checks/awsNode";
+import { withCalicoNode } from "./checks/calicoNode";
 import { ciliumManaged, ciliumOperatorReady, ciliumReady } from "./checks/cilium";
 import { connectivity } from "./checks/connectivity";
 import { ciliumKubeProxyReplacement, kubeProxyRemoved } from "./checks/kubeProxy";
@@ -21,7 +22,7 @@ export type SnapshotCheckName = Exclude<CheckName, "preflight">;
 
 export const CHECKS: Record<SnapshotCheckName, CheckDefinition> = {
     "connectivity": { needs: ["nodes", "pods", "goldpinger"], run: connectivity },
-    "aws-node-pinned": { needs: ["nodes", "pods", "daemonsets"], run: awsNodePinned },
+    "aws-node-pinned": { needs: ["nodes", "pods", "daemonsets"], run: (s, ctx) => withCalicoNode(awsNodePinned(s, ctx), s, ctx) },
     "cilium-operator-ready": { needs: ["nodes", "pods", "deployments"], run: ciliumOperatorReady },
     "cilium-ready": { needs: ["nodes", "pods"], run: ciliumReady },
     "legacy-cordoned": { needs: ["nodes"], run: legacyCordoned },

@@ -26,6 +26,8 @@ export interface KubectlFile extends SnapshotFile {
     resource: string;
     scope: "all-namespaces" | "cluster" | "kube-system";
     crd: boolean;
+    /** Read instead when `resource` is not served (Calico: the v3 API where served, else its storage-form CRDs). */
+    fallback?: string;
 }
 
 const kubectl = (file: string, resource: string, scope: KubectlFile["scope"], crd = false): KubectlFile => ({
@@ -48,7 +50,29 @@ export const KUBECTL_FILES = {
     ciliumendpoints: kubectl("ciliumendpoints.json", "ciliumendpoints.cilium.io", "all-namespaces", true),
     eniconfigs: kubectl("eniconfigs.json", "eniconfigs.crd.k8s.amazonaws.com", "cluster", true),
     securitygrouppolicies: kubectl("securitygrouppolicies.json", "securitygrouppolicies.vpcresources.k8s.aws", "all-namespaces", true),
+    ...calicoFiles(),
 } as const satisfies Record<string, KubectlFile>;
+
+/**
+ * Calico's files (design.md, "Calico as the policy engine"): the `projectcalico.org/v3` API where the cluster serves it
+ * (Calico's API server, or its native v3 CRDs), else the `crd.projectcalico.org/v1` storage form the converter also
+ * reads (calico/model.ts). The operator's `Installation` is tigera-operator's own CRD.
+ */
+function calicoFiles() {
+    const calico = (file: string, plural: string, scope: KubectlFile["scope"]): KubectlFile => {
+        const f = kubectl(file, `${plural}.projectcalico.org`, scope, true);
+        return { ...f, fallback: `${plural}.crd.projectcalico.org`, writtenBy: `${f.writtenBy} (else ${plural}.crd.projectcalico.org)` };
+    };
+    return {
+        calicoinstallations: kubectl("calico-installations.json", "installations.operator.tigera.io", "cluster", true),
+        caliconetworkpolicies: calico("calico-networkpolicies.json", "networkpolicies", "all-namespaces"),
+        calicoglobalnetworkpolicies: calico("calico-globalnetworkpolicies.json", "globalnetworkpolicies", "cluster"),
+        caliconetworksets: calico("calico-networksets.json", "networksets", "all-namespaces"),
+        calicoglobalnetworksets: calico("calico-globalnetworksets.json", "globalnetworksets", "cluster"),
+        calicohostendpoints: calico("calico-hostendpoints.json", "hostendpoints", "cluster"),
+        calicotiers: calico("calico-tiers.json", "tiers", "cluster"),
+    };
+}
 
 export const GOLDPINGER_FILE: SnapshotFile = { file: "goldpinger.json", writtenBy: "goldpinger's /check_all body" };
 

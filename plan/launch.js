@@ -8,7 +8,7 @@ const path = require("path");
 const { transpile, OUT } = require("./transpile");
 
 /** The folders the planner runs from (everything it imports, and the policy pack for --policy; tests/planner.test.ts follows the imports to check). */
-const SOURCES = ["index.ts", "migration", "clusterReader", "components", "preflight", "gates", "stacks", "plan", "policy"];
+const SOURCES = ["index.ts", "migration", "clusterReader", "calico", "components", "preflight", "gates", "stacks", "plan", "policy"];
 
 if (require.main === module) run();
 

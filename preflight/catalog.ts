@@ -1,6 +1,7 @@
 /** Every preflight check, in the order of the design's finding table (design.md, "Preflight"). */
 import { ASG_CHECKS } from "./asgChecks";
 import { AWS_NODE_CHECKS } from "./awsNodeChecks";
+import { CALICO_CHECKS } from "./calicoChecks";
 import { CAPACITY_CHECKS } from "./capacityChecks";
 import { CIDR_CHECKS } from "./cidrChecks";
 import { PreflightCheck } from "./check";
@@ -14,7 +15,7 @@ import { POOL_CHECKS } from "./poolChecks";
 const ORDER = [
     "ipv6-cluster", "security-groups-for-pods", "cilium-already-installed", "pool-less-legacy-node", "cilium-label-not-twin", "pool-without-nodes",
     "aws-node-set-outside-addon", "fargate", "hybrid-or-auto-nodes", "windows-nodes",
-    "custom-networking", "prefix-delegation", "snat-mode-change", "host-port", "network-policy", "calico-policy-engine", "node-local-dns",
+    "custom-networking", "prefix-delegation", "snat-mode-change", "host-port", "network-policy", "calico-policy-engine", "calico-policies", "calico-unconvertible", "node-local-dns",
     "cluster-autoscaler", "karpenter", "asg-launch-configuration", "asg-instance-tag", "node-auto-repair", "pdb-blocks-drain", "unmanaged-pod", "emptydir-data", "single-replica", "zonal-volume",
     "legacy-only-scheduling", "subnet-capacity", "cidr-peer-in-cluster", "cni-plugin-chain", "service-mesh-socket-lb",
 ] as const;
@@ -26,7 +27,7 @@ export const UNWAIVABLE: readonly string[] = ["pool-less-legacy-node", "cilium-l
 /** The id a check whose input file is missing reports (design.md). */
 export const NOT_CHECKED = "not-checked";
 
-const all = [...CLUSTER_CHECKS, ...NODE_RULE_CHECKS, ...POOL_CHECKS, ...AWS_NODE_CHECKS, ...NETWORK_CHECKS, ...CAPACITY_CHECKS, ...DRAIN_CHECKS, ...CIDR_CHECKS, ...MEANING_CHECKS, ...ASG_CHECKS];
+const all = [...CLUSTER_CHECKS, ...NODE_RULE_CHECKS, ...POOL_CHECKS, ...AWS_NODE_CHECKS, ...NETWORK_CHECKS, ...CAPACITY_CHECKS, ...DRAIN_CHECKS, ...CIDR_CHECKS, ...MEANING_CHECKS, ...ASG_CHECKS, ...CALICO_CHECKS];
 export const PREFLIGHT_CHECKS: PreflightCheck[] = ORDER.map((id) => {
     const check = all.find((c) => c.id === id);
     if (!check) throw new Error(`preflight: no check implements ${id}`);

@@ -141,6 +141,21 @@ function cidrPeerInCluster(ctx: PreflightContext) {
     ];
 }
 
+/**
+ * The same judge for one CIDR, for Calico's converter (calico/convert.ts): which in-cluster addresses it covers, in
+ * words, or undefined when none. A malformed CIDR is reported as covering (it cannot be shown not to).
+ */
+export function inClusterCoverage(ctx: PreflightContext): (cidr: string, except: string[]) => string | undefined {
+    let idx: Idx | undefined;
+    return (cidr, except) => {
+        idx ??= indexes(ctx);
+        const { error, covered } = judgePeer(idx, { rule: "", cidr, except });
+        if (error) return `not judged: ${error}`;
+        const hit = covered ? (Object.keys(covered) as (keyof Idx)[]).filter((k) => covered[k].count > 0) : [];
+        return hit.length === 0 ? undefined : hit.map((k) => `${covered![k].count} ${KIND_WORDS[k]}: ${some(covered![k].names)}`).join("; ");
+    };
+}
+
 export const CIDR_CHECKS: PreflightCheck[] = [
     { id: "cidr-peer-in-cluster", severity: "blocker", phase: 3, needs: ["networkpolicies", "ciliumnetworkpolicies"], anyOf: true, run: cidrPeerInCluster },
 ];

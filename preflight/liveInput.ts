@@ -19,10 +19,19 @@ export interface PreflightLiveOptions {
 export const KUBERNETES_PARTS = [
     "nodes", "pods", "daemonsets", "deployments", "statefulsets", "configmaps", "poddisruptionbudgets", "networkpolicies",
     "ciliumnetworkpolicies", "persistentvolumes", "persistentvolumeclaims", "eniconfigs", "securitygrouppolicies",
+    "calicoinstallations", "caliconetworkpolicies", "calicoglobalnetworkpolicies", "caliconetworksets", "calicoglobalnetworksets", "calicohostendpoints", "calicotiers",
 ] as const satisfies readonly InputPart[];
 
 const PAGE = 500;
-const CUSTOM: Partial<Record<InputPart, { group: string; version: string; plural: string; namespaced: boolean }>> = {
+type Custom = { group: string; version: string; plural: string; namespaced: boolean; fallback?: Custom };
+/** Calico: the v3 API where served, else the storage form (migration/snapshotFiles.ts `calicoFiles`). */
+const calico = (plural: string, namespaced: boolean): Custom => ({ group: "projectcalico.org", version: "v3", plural, namespaced,
+    fallback: { group: "crd.projectcalico.org", version: "v1", plural, namespaced } });
+const CUSTOM: Partial<Record<InputPart, Custom>> = {
+    calicoinstallations: { group: "operator.tigera.io", version: "v1", plural: "installations", namespaced: false },
+    caliconetworkpolicies: calico("networkpolicies", true), calicoglobalnetworkpolicies: calico("globalnetworkpolicies", false),
+    caliconetworksets: calico("networksets", true), calicoglobalnetworksets: calico("globalnetworksets", false),
+    calicohostendpoints: calico("hostendpoints", false), calicotiers: calico("tiers", false),
     ciliumnetworkpolicies: { group: "cilium.io", version: "v2", plural: "ciliumnetworkpolicies", namespaced: true },
     eniconfigs: { group: "crd.k8s.amazonaws.com", version: "v1alpha1", plural: "eniconfigs", namespaced: false },
     securitygrouppolicies: { group: "vpcresources.k8s.aws", version: "v1beta1", plural: "securitygrouppolicies", namespaced: true },
@@ -58,18 +67,22 @@ export async function readPreflightLive(options: PreflightLiveOptions): Promise<
     };
     const input: PreflightInput = {};
     for (const part of KUBERNETES_PARTS) {
-        const crd = CUSTOM[part];
-        const page: Page = crd
-            ? (c) => custom.listClusterCustomObject({ group: crd.group, version: crd.version, plural: crd.plural, ...p, _continue: c }) as Promise<Paged<unknown>>
-            : typed[part] as Page;
-        let list: { items: unknown[] };
-        try {
-            list = await allPages(`list ${part}`, page, retry, (item) => slimmerFor(part)("items", item));
-        } catch (err) {
-            // A CRD that is not installed: none of its objects, as `npm run snapshot` writes it.
-            if (crd && err instanceof ClusterAccessError && err.kind === "not-found") list = { items: [] };
-            else throw err;
-        }
+        let crd = CUSTOM[part];
+        let list: { items: unknown[] } | undefined;
+        do {
+            const c = crd;
+            const page: Page = c
+                ? (cont) => custom.listClusterCustomObject({ group: c.group, version: c.version, plural: c.plural, ...p, _continue: cont }) as Promise<Paged<unknown>>
+                : typed[part] as Page;
+            try {
+                list = await allPages(`list ${part}`, page, retry, (item) => slimmerFor(part)("items", item));
+            } catch (err) {
+                // A CRD that is not installed: none of its objects, as `npm run snapshot` writes it (after its fallback, if any).
+                if (!(c && err instanceof ClusterAccessError && err.kind === "not-found")) throw err;
+                crd = c.fallback;
+                if (!crd) list = { items: [] };
+            }
+        } while (!list);
         (input as Obj)[part] = checkShape(part, { kind: "List", items: list.items }, `live ${part}`);
     }
     return input;

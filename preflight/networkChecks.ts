@@ -119,12 +119,6 @@ export const NETWORK_CHECKS: PreflightCheck[] = [
                     : "Nothing more: enforcement returns to `default` at phase 8. Keep the window short." }];
         },
     },
-    serviceCheck("calico-policy-engine", 2, (ctx) => [
-        ...itemsOf(ctx.input.daemonsets).filter((d) => nameOf(d) === "calico-node").map(qualified),
-        ...itemsOf(ctx.input.deployments).filter((d) => nameOf(d) === "tigera-operator").map(qualified),
-    ], ["daemonsets", "deployments"],
-    "Calico runs as a policy engine beside aws-cni; on Cilium nodes two engines would program the same traffic.",
-    "Keep calico-node off Cilium nodes (node affinity `cni In [aws-cni]`, or the operator's Installation) and remove Calico with the legacy nodes; express its policies for Cilium."),
     serviceCheck("node-local-dns", 9, (ctx) => itemsOf(ctx.input.daemonsets).filter((d) => nameOf(d) === "node-local-dns").map(qualified), ["daemonsets"],
         "NodeLocal DNSCache intercepts DNS with iptables rules that kube-proxy replacement bypasses.",
         "Before phase 9, deploy a Cilium Local Redirect Policy for it (Cilium's NodeLocal DNSCache guide) and set `cilium.values.localRedirectPolicies.enabled: true`."),

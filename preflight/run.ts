@@ -20,6 +20,9 @@ export const INPUT_FILES: Record<InputPart, SnapshotFile> = {
     persistentvolumes: KUBECTL_FILES.persistentvolumes, persistentvolumeclaims: KUBECTL_FILES.persistentvolumeclaims,
     eniconfigs: KUBECTL_FILES.eniconfigs, securitygrouppolicies: KUBECTL_FILES.securitygrouppolicies,
     autoscalinggroups: ASG_FILES.autoScalingGroups, launchtemplateversions: ASG_FILES.launchTemplateVersions,
+    calicoinstallations: KUBECTL_FILES.calicoinstallations, caliconetworkpolicies: KUBECTL_FILES.caliconetworkpolicies,
+    calicoglobalnetworkpolicies: KUBECTL_FILES.calicoglobalnetworkpolicies, caliconetworksets: KUBECTL_FILES.caliconetworksets,
+    calicoglobalnetworksets: KUBECTL_FILES.calicoglobalnetworksets, calicohostendpoints: KUBECTL_FILES.calicohostendpoints, calicotiers: KUBECTL_FILES.calicotiers,
 };
 
 export interface PreflightReport {

@@ -51,6 +51,13 @@ export interface PreflightInput {
     autoscalinggroups?: Obj[];
     /** `launch-template-versions.json` → `LaunchTemplateVersions`. */
     launchtemplateversions?: Obj[];
+    calicoinstallations?: List<Obj>;
+    caliconetworkpolicies?: List<Obj>;
+    calicoglobalnetworkpolicies?: List<Obj>;
+    caliconetworksets?: List<Obj>;
+    calicoglobalnetworksets?: List<Obj>;
+    calicohostendpoints?: List<Obj>;
+    calicotiers?: List<Obj>;
 }
 
 export type InputPart = keyof PreflightInput;

@@ -99,7 +99,10 @@ async function withAwsNodeManagedFields(run: Runner, kubeconfig: string, file: s
  */
 async function kubectlList(run: Runner, kubeconfig: string, f: KubectlFile, file: string): Promise<number> {
     const scope = f.scope === "all-namespaces" ? ["-A"] : f.scope === "kube-system" ? ["-n", "kube-system"] : [];
-    const r = await run("kubectl", ["--kubeconfig", kubeconfig, "get", f.resource, ...scope, "-o", "json"], { stdoutFile: file });
+    let r = await run("kubectl", ["--kubeconfig", kubeconfig, "get", f.resource, ...scope, "-o", "json"], { stdoutFile: file });
+    if (r.code !== 0 && f.fallback && /the server doesn't have a resource type/.test(r.stderr)) {
+        r = await run("kubectl", ["--kubeconfig", kubeconfig, "get", f.fallback, ...scope, "-o", "json"], { stdoutFile: file });
+    }
     if (r.code !== 0) {
         if (f.crd && /the server doesn't have a resource type/.test(r.stderr)) {
             fs.writeFileSync(file, `${JSON.stringify(EMPTY_LIST, null, 4)}\n`);

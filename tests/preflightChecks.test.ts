@@ -46,6 +46,13 @@ function addObject(input: PreflightInput, part: keyof PreflightInput, object: Ob
     items(input, part).push(object);
 }
 
+/** A Calico GlobalNetworkPolicy as `kubectl get globalnetworkpolicies.projectcalico.org -o json` prints it. */
+const CALICO_DNS_POLICY: Obj = { apiVersion: "projectcalico.org/v3", kind: "GlobalNetworkPolicy", metadata: { name: "allow-dns" },
+    spec: { selector: "all()", types: ["Egress"], egress: [{ action: "Allow", protocol: "UDP", destination: { selector: "k8s-app == 'kube-dns'", ports: [53] } }] } };
+/** tigera-operator's Installation for an EKS cluster with Calico on the VPC CNI (field notes, "Calico as a policy engine"). */
+const EKS_INSTALLATION: Obj = { apiVersion: "operator.tigera.io/v1", kind: "Installation", metadata: { name: "default" },
+    spec: { kubernetesProvider: "EKS", cni: { type: "AmazonVPC" } } };
+
 /** [id, how the cluster gets the hazard, how the base loses it (if the base has it)]. */
 const asgCase = (group: Record<string, unknown>, versions: Record<string, unknown>[] = []): Edit => (i, o) => {
     i.autoscalinggroups = [{ AutoScalingGroupName: "ng-self", MinSize: 1, MaxSize: 3, DesiredCapacity: 2, Instances: [], ...group }];
@@ -83,6 +90,9 @@ const CASES: [string, Edit, Edit?][] = [
     ["host-port", (i) => { podsOf(i, "web-")[0].spec.containers[0].ports = [{ containerPort: 8080, hostPort: 8080, protocol: "TCP" }]; }],
     ["network-policy", () => undefined, (i) => { items(i, "networkpolicies").length = 0; }],
     ["calico-policy-engine", (i) => addObject(i, "daemonsets", { ...structuredClone(named(i, "daemonsets", "kube-proxy")), metadata: { name: "calico-node", namespace: "calico-system" } })],
+    ["calico-policies", (i) => addObject(i, "calicoglobalnetworkpolicies", CALICO_DNS_POLICY)],
+    ["calico-unconvertible", (i) => addObject(i, "caliconetworkpolicies", { ...CALICO_DNS_POLICY, kind: "NetworkPolicy", metadata: { name: "log-web", namespace: "shop" },
+        spec: { selector: "app == 'web'", ingress: [{ action: "Log" }, { action: "Allow", source: { selector: "app == 'api'" } }] } })],
     ["node-local-dns", (i) => addObject(i, "daemonsets", { ...structuredClone(named(i, "daemonsets", "kube-proxy")), metadata: { name: "node-local-dns", namespace: "kube-system" } })],
     ["cluster-autoscaler", () => undefined, (i) => { items(i, "deployments").splice(items(i, "deployments").findIndex((d) => /autoscaler/.test(d.metadata.name)), 1); }],
     ["karpenter", (i) => addObject(i, "deployments", { ...structuredClone(named(i, "deployments", "web")),
@@ -139,14 +149,15 @@ describe("preflight: each finding, with and without its hazard", () => {
         assert.deepStrictEqual(narrowed.map((f) => f.objects.length), [4]);
         assert.match(narrowed[0].message, /of node group ng-batch are in no configured legacy pool/);
     });
-    /** Each finding's severity and phase as the design's table has them (calico-policy-engine and karpenter: ours). */
+    /** Each finding's severity and phase as the design's table has them (karpenter: ours). */
     const EXPECTED: Record<string, [Finding["severity"], number | null]> = {
         "ipv6-cluster": ["blocker", 2], "security-groups-for-pods": ["blocker", 5], "cilium-already-installed": ["blocker", 2],
         "pool-less-legacy-node": ["blocker", 6], "cilium-label-not-twin": ["blocker", 1],
         "pool-without-nodes": ["warning", 1], "aws-node-set-outside-addon": ["blocker", 1], "fargate": ["warning", null],
         "hybrid-or-auto-nodes": ["warning", null], "windows-nodes": ["warning", null], "custom-networking": ["warning", 3],
         "prefix-delegation": ["warning", 3], "snat-mode-change": ["warning", 3], "host-port": ["warning", 3], "network-policy": ["warning", 3],
-        "calico-policy-engine": ["warning", 2], "node-local-dns": ["warning", 9], "cluster-autoscaler": ["warning", 4], "karpenter": ["warning", 1],
+        "calico-policy-engine": ["info", 1], "calico-policies": ["blocker", 3],
+        "calico-unconvertible": ["warning", 3], "node-local-dns": ["warning", 9], "cluster-autoscaler": ["warning", 4], "karpenter": ["warning", 1],
         "asg-launch-configuration": ["blocker", 0], "asg-instance-tag": ["warning", 2],
         "node-auto-repair": ["info", 4], "pdb-blocks-drain": ["warning", 5], "unmanaged-pod": ["warning", 5], "emptydir-data": ["warning", 5],
         "single-replica": ["info", 5], "zonal-volume": ["warning", 5], "legacy-only-scheduling": ["warning", 5], "subnet-capacity": ["warning", 3],
@@ -167,7 +178,16 @@ describe("preflight: each finding, with and without its hazard", () => {
         ["snat-mode-change", "external SNAT unset", (i) => { awsNodeEnv(i).splice(awsNodeEnv(i).findIndex((e) => e.name === "AWS_VPC_K8S_CNI_EXTERNALSNAT"), 1); }],
         ["network-policy", "policyDuringMigration never", (_i, o) => { o.policyDuringMigration = "never"; }],
         ["host-port", "portmap chained", (i, o) => { podsOf(i, "web-")[0].spec.containers[0].ports = [{ containerPort: 8080, hostPort: 8080, protocol: "TCP" }]; o.portmapChaining = true; }],
-        ["calico-policy-engine", "tigera-operator", (i) => addObject(i, "deployments", { ...structuredClone(named(i, "deployments", "web")), metadata: { name: "tigera-operator", namespace: "tigera-operator" } })],
+        ["calico-policy-engine", "tigera-operator", (i) => {
+            addObject(i, "deployments", { ...structuredClone(named(i, "deployments", "web")), metadata: { name: "tigera-operator", namespace: "tigera-operator" } });
+            addObject(i, "calicoinstallations", EKS_INSTALLATION);
+        }],
+        ["calico-policy-engine", "tigera-operator v1.27 (no calicoNodeDaemonSet override)", (i) => {
+            const operator: Obj = { ...structuredClone(named(i, "deployments", "web")), metadata: { name: "tigera-operator", namespace: "tigera-operator" } };
+            operator.spec.template.spec.containers = [{ name: "tigera-operator", image: "quay.io/tigera/operator:v1.27.12" }];
+            addObject(i, "deployments", operator);
+            addObject(i, "calicoinstallations", EKS_INSTALLATION);
+        }],
         ["pool-without-nodes", "a demo stack's legacyNodeGroup", (_i, o) => { o.legacy = { kind: "node-group", name: "ng-1" }; }],
     ];
     for (const [what, edit] of [

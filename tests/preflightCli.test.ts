@@ -145,6 +145,30 @@ describe("npm run preflight", function () {
             }
         });
 
+        it("reads Calico's v3 API where served, else its storage-form CRDs, and tigera-operator's Installation", async () => {
+            const seen: string[] = [];
+            const stored = { apiVersion: "crd.projectcalico.org/v1", kind: "GlobalNetworkPolicy", metadata: { name: "default.log-all" },
+                spec: { tier: "default", selector: "all()", ingress: [{ action: "Log" }] } };
+            const installation = { apiVersion: "operator.tigera.io/v1", kind: "Installation", metadata: { name: "default" }, spec: { kubernetesProvider: "EKS", cni: { type: "AmazonVPC" } } };
+            const withCalico = { ...routes, "/apis/crd.projectcalico.org/v1/globalnetworkpolicies": [stored], "/apis/crd.projectcalico.org/v1/networkpolicies": [],
+                "/apis/crd.projectcalico.org/v1/networksets": [], "/apis/crd.projectcalico.org/v1/globalnetworksets": [], "/apis/crd.projectcalico.org/v1/hostendpoints": [],
+                "/apis/operator.tigera.io/v1/installations": [installation] };
+            const { server, url } = await apiServer(withCalico, {}, seen);
+            try {
+                const r = await run(preflight, ["--kubeconfig", kubeconfigs.for(url), "--format", "json"]);
+                assert.strictEqual(r.code, 1, r.stderr);
+                assert.ok(seen.includes("GET /apis/projectcalico.org/v3/globalnetworkpolicies?limit=500") && seen.includes("GET /apis/crd.projectcalico.org/v1/globalnetworkpolicies?limit=500"), seen.join("\n"));
+                const findings = JSON.parse(r.stdout).findings.filter((f: { id: string }) => f.id.startsWith("calico-"));
+                assert.deepStrictEqual(findings.map((f: { id: string; objects: string[] }) => [f.id, f.objects]), [
+                    ["calico-policy-engine", ["Installation/default"]],
+                    ["calico-policies", ["GlobalNetworkPolicy/log-all"]],
+                    ["calico-unconvertible", ["GlobalNetworkPolicy/log-all"]],
+                ]);
+            } finally {
+                server.close();
+            }
+        });
+
         it("without a cluster name the AWS checks say not-checked; a cluster that refuses the identity is exit 2", async () => {
             const seen: string[] = [];
             const { server, url } = await apiServer(routes, {}, seen);

@@ -59,17 +59,22 @@ describe("npm run snapshot (stand-in aws and kubectl)", function () {
         const subnets = JSON.parse(fs.readFileSync(path.join(out, "subnets.json"), "utf8")).Subnets.map((s: { SubnetId: string }) => s.SubnetId);
         assert.strictEqual(subnets.length, 6, "the cluster's and the node groups' subnets, each once");
         assert.deepStrictEqual(fs.readdirSync(out).sort(), [
-            "access-entries.json", "addons.json", "autoscaling-groups.json", "ciliumendpoints.json", "ciliumnetworkpolicies.json", "cluster.json", "configmaps.json", "daemonsets.json",
-            "deployments.json", "eniconfigs.json", "goldpinger.json", "launch-template-versions.json", "networkpolicies.json", "nodegroups.json", "nodes.json", "oidc-providers.json",
-            "persistentvolumeclaims.json", "persistentvolumes.json", "poddisruptionbudgets.json", "pods.json", "securitygrouppolicies.json",
-            "statefulsets.json", "subnets.json",
+            "access-entries.json", "addons.json", "autoscaling-groups.json", "calico-globalnetworkpolicies.json", "calico-globalnetworksets.json",
+            "calico-hostendpoints.json", "calico-installations.json", "calico-networkpolicies.json", "calico-networksets.json", "calico-tiers.json",
+            "ciliumendpoints.json", "ciliumnetworkpolicies.json", "cluster.json", "configmaps.json", "daemonsets.json", "deployments.json",
+            "eniconfigs.json", "goldpinger.json", "launch-template-versions.json", "networkpolicies.json", "nodegroups.json", "nodes.json",
+            "oidc-providers.json", "persistentvolumeclaims.json", "persistentvolumes.json", "poddisruptionbudgets.json", "pods.json",
+            "securitygrouppolicies.json", "statefulsets.json", "subnets.json",
         ]);
         // A cluster without self-managed node groups: both ASG files written, empty.
         assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, "autoscaling-groups.json"), "utf8")), { AutoScalingGroups: [] });
         assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, "launch-template-versions.json"), "utf8")), { LaunchTemplateVersions: [] });
         assert.ok(r.calls.includes("aws autoscaling describe-auto-scaling-groups --filters Name=tag-key,Values=kubernetes.io/cluster/prod-east --region us-east-2 --output json"), r.calls.join("\n"));
-        // A CRD that is not installed: an empty list, not a missing file.
-        assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, "eniconfigs.json"), "utf8")), { apiVersion: "v1", kind: "List", items: [] });
+        // A CRD that is not installed: an empty list, not a missing file (Calico's: after asking both of its API groups).
+        for (const f of ["eniconfigs.json", "calico-globalnetworkpolicies.json", "calico-installations.json"]) {
+            assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, f), "utf8")), { apiVersion: "v1", kind: "List", items: [] }, f);
+        }
+        assert.ok(r.calls.some((c) => / get globalnetworkpolicies\.projectcalico\.org -o json$/.test(c)) && r.calls.some((c) => / get globalnetworkpolicies\.crd\.projectcalico\.org -o json$/.test(c)));
         assert.ok(r.calls.every((c) => !/ (create|update|delete|put|tag|associate)-/.test(c) || c.startsWith("aws eks update-kubeconfig")), "reads only");
         assert.ok(r.calls.filter((c) => c.startsWith("aws ") && !c.includes("update-kubeconfig")).every((c) => c.includes("--region us-east-2")));
         assert.match(r.stdout, /review them before you share the directory/);
@@ -96,6 +101,28 @@ describe("npm run snapshot (stand-in aws and kubectl)", function () {
         const awsNode = written.find((d: { metadata: { name: string } }) => d.metadata.name === "aws-node");
         assert.ok(awsNode.metadata.managedFields.some((m: { manager: string }) => m.manager === "eks"), "aws-node's, with EKS's own entry");
         assert.ok(written.filter((d: { metadata: { name: string } }) => d.metadata.name !== "aws-node").every((d: { metadata: object }) => !("managedFields" in d.metadata)));
+    });
+
+    it("reads Calico's v3 API where the cluster serves it, else its storage-form CRDs (crd.projectcalico.org)", async () => {
+        const k8s = path.join(work, "k8s");
+        fs.mkdirSync(k8s);
+        for (const f of fs.readdirSync(K8S)) fs.copyFileSync(path.join(K8S, f), path.join(k8s, f));
+        const stored = { apiVersion: "crd.projectcalico.org/v1", kind: "GlobalNetworkPolicyList", items: [{ apiVersion: "crd.projectcalico.org/v1", kind: "GlobalNetworkPolicy",
+            metadata: { name: "default.allow-dns" }, spec: { tier: "default", selector: "all()", egress: [{ action: "Allow", protocol: "UDP", destination: { ports: [53] } }] } }] };
+        fs.writeFileSync(path.join(k8s, "calico-globalnetworkpolicies.json"), JSON.stringify(stored));
+        process.env.STANDIN_K8S_DIR = k8s;
+        for (const group of ["crd.projectcalico.org", "projectcalico.org"]) {
+            process.env.STANDIN_CALICO_GROUP = group;
+            fs.writeFileSync(process.env.STANDIN_LOG!, "");
+            const out = path.join(work, group);
+            const r = await snapshot(["--cluster", "prod-east", "--out", out]);
+            delete process.env.STANDIN_CALICO_GROUP;
+            assert.strictEqual(r.code, 0, r.stderr);
+            assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, "calico-globalnetworkpolicies.json"), "utf8")), stored, group);
+            const asked = r.calls.filter((c) => / get globalnetworkpolicies\./.test(c)).map((c) => c.split(" get ")[1]);
+            assert.deepStrictEqual(asked, group === "projectcalico.org" ? ["globalnetworkpolicies.projectcalico.org -o json"]
+                : ["globalnetworkpolicies.projectcalico.org -o json", "globalnetworkpolicies.crd.projectcalico.org -o json"]);
+        }
     });
 
     it("runs each command as a process without a shell: output, stderr and exit code as the CLI prints them", async () => {

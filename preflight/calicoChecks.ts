@@ -1,0 +1,102 @@
+/**
+ * Calico as the policy engine (design.md, "Calico as the policy engine"): which install runs it, the policies only
+ * calico-node enforces (a workload drained onto a Cilium node loses them), and the ones the converter withholds
+ * because Cilium cannot enforce them exactly (calico/convert.ts).
+ */
+import { CalicoInput, PolicyKind, readPolicy } from "../calico/model";
+import { Conversion, convertCalicoPolicies } from "../calico/convert";
+import { PreflightCheck, some } from "./check";
+import { inClusterCoverage } from "./cidrChecks";
+import { itemsOf, nameOf, qualified } from "./objects";
+import { Obj, PreflightContext, PreflightInput } from "./types";
+
+/** The converter's input from preflight's (absent files: nothing of that kind). */
+export function calicoInputOf(input: PreflightInput): CalicoInput {
+    return {
+        networkPolicies: itemsOf(input.caliconetworkpolicies), globalNetworkPolicies: itemsOf(input.calicoglobalnetworkpolicies),
+        networkSets: itemsOf(input.caliconetworksets), globalNetworkSets: itemsOf(input.calicoglobalnetworksets),
+        hostEndpoints: itemsOf(input.calicohostendpoints), tiers: itemsOf(input.calicotiers), kubernetesPolicies: itemsOf(input.networkpolicies),
+    };
+}
+
+/** The conversion of the snapshot's Calico policies, judged against the snapshot's own addresses. */
+export function convertSnapshotPolicies(ctx: PreflightContext): Conversion {
+    return convertCalicoPolicies(calicoInputOf(ctx.input), { inCluster: inClusterCoverage(ctx) });
+}
+
+/** Each policy by its v3 name (the storage form's `default.<name>` read back), as the converter's report names it. */
+const refOf = (o: Obj, kind: PolicyKind) => {
+    try { return readPolicy(o, kind).ref; } catch { return `${kind}/${kind === "NetworkPolicy" ? qualified(o) : nameOf(o)}`; }
+};
+const calicoPolicies = (input: PreflightInput) => [
+    ...itemsOf(input.caliconetworkpolicies).map((p) => refOf(p, "NetworkPolicy")),
+    ...itemsOf(input.calicoglobalnetworkpolicies).map((p) => refOf(p, "GlobalNetworkPolicy")),
+];
+
+/**
+ * tigera-operator added the Installation's `calicoNodeDaemonSet` (and `csiNodeDriverDaemonSet`) overrides in v1.28.0
+ * (tigera/operator 331f24d8f, #2063; tests/fixtures/real/tigera-operator): an older operator has no way to pin calico-node.
+ */
+export const OPERATOR_OVERRIDES_SINCE = { major: 1, minor: 28 };
+
+/** The operator's version from its Deployment's image tag (`quay.io/tigera/operator:v1.36.2`), if it has one. */
+export function operatorVersion(d: Obj): { text: string; major: number; minor: number } | undefined {
+    const containers: Obj[] = d.spec?.template?.spec?.containers ?? [];
+    const image = (containers.find((c) => c.name === "tigera-operator") ?? containers[0])?.image;
+    const m = typeof image === "string" ? /:v?(\d+)\.(\d+)(\.\d+)?[^:/]*$/.exec(image) : null;
+    return m ? { text: `v${m[1]}.${m[2]}${m[3] ?? ""}`, major: Number(m[1]), minor: Number(m[2]) } : undefined;
+}
+
+const tooOld = (v: { major: number; minor: number }) => v.major < OPERATOR_OVERRIDES_SINCE.major ||
+    (v.major === OPERATOR_OVERRIDES_SINCE.major && v.minor < OPERATOR_OVERRIDES_SINCE.minor);
+
+export const CALICO_CHECKS: PreflightCheck[] = [
+    {
+        id: "calico-policy-engine", severity: "info", phase: 1, needs: ["daemonsets", "deployments", "calicoinstallations"], anyOf: true,
+        run: ({ input }) => {
+            const installations = itemsOf(input.calicoinstallations);
+            const operators = itemsOf(input.deployments).filter((d) => nameOf(d) === "tigera-operator");
+            const operator = operators.map(qualified);
+            const old = operators.map(operatorVersion).find((v) => v !== undefined && tooOld(v));
+            const nodes = itemsOf(input.daemonsets).filter((d) => nameOf(d) === "calico-node").map(qualified);
+            if (installations.length + operator.length + nodes.length === 0) return [];
+            const kind = installations.length || operator.length
+                ? `tigera-operator (${[...installations.map((i) => `Installation ${nameOf(i)}${i.spec?.cni?.type ? `, cni ${i.spec.cni.type}` : ""}`), ...operator.map((o) => `Deployment ${o}`)].join("; ")})`
+                : "manifests";
+            return [{
+                ...(old ? { severity: "warning" as const } : {}),
+                message: `Calico runs as a policy engine beside aws-cni, installed by ${kind}${nodes.length ? `; DaemonSet ${some(nodes)}` : ""}. ` +
+                    "calico-node must stay off Cilium nodes (two engines would program the same traffic) and its policies protect only the pods on the nodes it runs on." +
+                    (old ? ` tigera-operator ${old.text} is older than v${OPERATOR_OVERRIDES_SINCE.major}.${OPERATOR_OVERRIDES_SINCE.minor}: its Installation has no ` +
+                        "`calicoNodeDaemonSet` override, so calico-node cannot be kept off Cilium nodes through it." : ""),
+                objects: [...installations.map((i) => `Installation/${nameOf(i)}`), ...operator, ...nodes],
+                remedy: (old ? `Upgrade tigera-operator to v${OPERATOR_OVERRIDES_SINCE.major}.${OPERATOR_OVERRIDES_SINCE.minor} or later first. ` : "") + "Keep calico-node where aws-node runs (its current node affinity with `cni NotIn [cilium]` added: the Installation's " +
+                    "`calicoNodeDaemonSet` override, or the DaemonSet's affinity for a manifest install) before phase 3, and remove Calico after the drain " +
+                    "(the Installation while the operator runs, then the operator, then the Calico CRDs and the `v3.projectcalico.org` APIService).",
+            }];
+        },
+    },
+    {
+        id: "calico-policies", severity: "blocker", phase: 3, needs: ["caliconetworkpolicies", "calicoglobalnetworkpolicies"], anyOf: true,
+        run: (ctx) => {
+            const policies = calicoPolicies(ctx.input);
+            if (policies.length === 0) return [];
+            return [{
+                message: `${policies.length} Calico polic(ies) (${some(policies)}) are enforced by calico-node only: a workload drained onto a Cilium node loses them.`,
+                objects: policies,
+                remedy: "Run `npm run convert-policies -- --snapshot DIR --out OUT`, review OUT/report.json, and apply the converted objects before " +
+                    "phase 3 (each OUT/*.yaml with kubectl apply -f; report.json is no Kubernetes object); rewrite each withheld policy by hand (calico-unconvertible says why). Then accept this blocker in " +
+                    "`preflight.accept` with that reason.",
+            }];
+        },
+    },
+    {
+        id: "calico-unconvertible", severity: "warning", phase: 3,
+        needs: ["caliconetworkpolicies", "calicoglobalnetworkpolicies", "caliconetworksets", "calicoglobalnetworksets", "calicohostendpoints"],
+        run: (ctx) => convertSnapshotPolicies(ctx).report.withheld.map((w) => ({
+            message: `${w.calico} is not converted: ${w.reasons.join("; ")}. On Cilium nodes nothing enforces it.`,
+            objects: [w.calico],
+            remedy: `Express what ${w.calico} protects as a CiliumNetworkPolicy by hand (or change it so it converts) and apply it before phase 3.`,
+        })),
+    },
+];
