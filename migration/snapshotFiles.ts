@@ -48,6 +48,10 @@ export const KUBECTL_FILES = {
     ciliumendpoints: kubectl("ciliumendpoints.json", "ciliumendpoints.cilium.io", "all-namespaces", true),
     eniconfigs: kubectl("eniconfigs.json", "eniconfigs.crd.k8s.amazonaws.com", "cluster", true),
     securitygrouppolicies: kubectl("securitygrouppolicies.json", "securitygrouppolicies.vpcresources.k8s.aws", "all-namespaces", true),
+    // Karpenter (design.md, "Karpenter NodePools"): cluster-scoped custom resources.
+    nodepools: kubectl("nodepools.json", "nodepools.karpenter.sh", "cluster", true),
+    nodeclaims: kubectl("nodeclaims.json", "nodeclaims.karpenter.sh", "cluster", true),
+    ec2nodeclasses: kubectl("ec2nodeclasses.json", "ec2nodeclasses.karpenter.k8s.aws", "cluster", true),
 } as const satisfies Record<string, KubectlFile>;
 
 export const GOLDPINGER_FILE: SnapshotFile = { file: "goldpinger.json", writtenBy: "goldpinger's /check_all body" };

@@ -67,11 +67,16 @@ export function legacyNodesOf(input: PreflightInput, options: PreflightOptions):
 
 /**
  * The configured legacy pool a node belongs to, if any: a managed node group the stack migrates (its `nodeGroups`,
- * by default every managed node group; the demo's one legacy group). Other kinds (NodePools, ASGs) are not
- * configurable yet: their nodes are in no configured pool.
+ * by default every managed node group; the demo's one legacy group), or a Karpenter NodePool an existing cluster's
+ * stack migrates (its `nodePools`, by default every NodePool but the twins, whose nodes carry the Cilium label and are
+ * never legacy). ASGs are not configurable yet: their nodes are in no configured pool.
  */
 export function configuredPoolOf(node: Obj, options: PreflightOptions): string | undefined {
     const pool = poolOfNode(labelsOf(node));
+    if (pool?.kind === "NodePool") {
+        if (options.legacy.kind === "node-group") return undefined;
+        return options.nodePools?.includes(pool.name) ? pool.name : undefined;
+    }
     if (pool?.kind !== "node group") return undefined;
     const sel = options.legacy;
     if (sel.kind === "node-group") return pool.name === sel.name ? pool.name : undefined;

@@ -47,6 +47,10 @@ export interface PreflightInput {
     persistentvolumeclaims?: List<Obj>;
     eniconfigs?: List<Obj>;
     securitygrouppolicies?: List<Obj>;
+    /** Karpenter (design.md, "Karpenter NodePools"): `kubectl get nodepools.karpenter.sh -o json`, NodeClaims, EC2NodeClasses. */
+    nodepools?: List<Obj>;
+    nodeclaims?: List<Obj>;
+    ec2nodeclasses?: List<Obj>;
 }
 
 export type InputPart = keyof PreflightInput;
@@ -76,6 +80,8 @@ export interface PreflightOptions {
      */
     releaseValues: { phase3: Obj; phase9: Obj };
     accept: { id: string; reason: string }[];
+    /** Karpenter NodePools the stack migrates (`existingCluster.nodePools`); unset: every NodePool but the twins. */
+    nodePools?: string[];
 }
 
 export const DEFAULT_OPTIONS: PreflightOptions = {

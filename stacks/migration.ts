@@ -26,6 +26,7 @@ import { ExistingClusterFacts } from "./existingFacts";
 import { declareExistingCluster, declareExistingLegacy, declareExistingTwins } from "./existingParts";
 import { legacyStepDecisions } from "./legacyDecisions";
 import { preflightOptionsOf } from "./preflightConfig";
+import { KarpenterFacts } from "./karpenterFacts";
 
 export interface MigrationOptions {
     /** The gate CLI command line, run from the project root. Default: the project's own `gates/cli.ts`. */
@@ -46,6 +47,8 @@ export interface ExistingClusterInput {
     facts: ExistingClusterFacts;
     /** The stack's first update: adopted resources are declared exactly as described. */
     adoptingNow: boolean;
+    /** Its Karpenter NodePools (stacks/karpenterFacts.ts). */
+    karpenter: KarpenterFacts;
 }
 
 export interface Migration {
@@ -108,7 +111,10 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         pinned: phases.awsNodePinned(phase),
         remove: phases.awsNodeRemoved(phase),
         // Phase 6's re-check refuses while a legacy node is in none of them.
-        legacyPools: { nodeGroups: existing ? existing.facts.nodeGroups.map((g) => g.name) : [config.legacyNodeGroup.name] },
+        legacyPools: {
+            nodeGroups: existing ? existing.facts.nodeGroups.map((g) => g.name) : [config.legacyNodeGroup.name],
+            ...(existing?.karpenter.legacy.length ? { nodePools: existing.karpenter.legacy.map((p) => p.name) } : {}),
+        },
         kubeconfig, gateCli, tags,
         dependsOn,
     });

@@ -56,6 +56,7 @@ export function preflightOptionsOf(config: MigrationConfig): PreflightOptions {
         chartVersion: config.cilium.chartVersion,
         releaseValues: releaseValuesOf(config),
         accept: config.preflight.accept,
+        ...(config.existingCluster?.nodePools ? { nodePools: config.existingCluster.nodePools } : {}),
     };
 }
 

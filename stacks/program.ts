@@ -14,6 +14,8 @@ import { Lookups, lookUpExistingCluster } from "./existingLookups";
 import { assertTransitionAllowed } from "./guard";
 import { ExistingClusterInput, buildMigration, MigrationOptions } from "./migration";
 import { CNI_RULE } from "../migration/nodeRule";
+import { KarpenterLookup, LEGACY_NODEPOOLS_OUTPUT, lookUpKarpenter, recordedOriginals } from "./karpenterLookups";
+import { NodePoolOriginals } from "./karpenterFacts";
 
 export const APPLIED_PHASE_OUTPUT = "appliedPhase";
 /** An existing cluster's legacy node group sizes before the migration scaled them (live they read zero from 7). */
@@ -30,10 +32,12 @@ export interface ProgramOptions extends MigrationOptions {
     note?: (message: string) => void;
     /** How an existing cluster is looked up. Default: the AWS provider's data sources. */
     lookups?: Lookups;
+    /** How an existing cluster's Karpenter objects are read. Default: the cluster's API server. */
+    karpenter?: KarpenterLookup;
 }
 
 /** This stack's own outputs of its last successful update (a StackReference to itself); none on a first deployment. */
-export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule?: unknown } & RecordedProgress> {
+export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule?: unknown; legacyNodePools?: Record<string, NodePoolOriginals> } & RecordedProgress> {
     const self = new pulumi.StackReference("applied-phase", {
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
     });
@@ -43,7 +47,9 @@ export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule
     };
     const sizes = await read(LEGACY_SIZES_OUTPUT);
     const addons = await read(ADOPTED_ADDONS_OUTPUT);
+    const nodePools = await read(LEGACY_NODEPOOLS_OUTPUT);
     return {
+        ...(nodePools ? { legacyNodePools: nodePools as Record<string, NodePoolOriginals> } : {}),
         appliedPhase: await read(APPLIED_PHASE_OUTPUT),
         cniRule: await read(CNI_RULE_OUTPUT),
         ...(sizes ? { legacyNodeGroupSizes: sizes as RecordedProgress["legacyNodeGroupSizes"] } : {}),
@@ -60,7 +66,10 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     if (defaultTags) found.defaultTags = defaultTags;
     const facts = existingClusterFacts(found, config, own);
     for (const text of facts.notes) note(text);
-    return { facts, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null };
+    const karpenter = await lookUpKarpenter(config, { name: facts.name, endpoint: facts.endpoint, certificateAuthority: facts.certificateAuthority,
+        ...(facts.region ? { region: facts.region } : {}) }, own.legacyNodePools, options.karpenter);
+    for (const text of karpenter.notes) note(text);
+    return { facts, karpenter, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null };
 }
 
 /**
@@ -111,5 +120,6 @@ export async function migrationProgram(options: ProgramOptions = {}): Promise<Re
         kubeconfig: migration.cluster.kubeconfig,
         ciliumOperatorRoleArn: migration.cilium?.operatorRole.arn,
         ...(existing ? { [LEGACY_SIZES_OUTPUT]: existing.facts.originalScaling, [ADOPTED_ADDONS_OUTPUT]: existing.facts.adoptedAddons } : {}),
+        ...(existing?.karpenter.legacy.length ? { [LEGACY_NODEPOOLS_OUTPUT]: recordedOriginals(existing.karpenter) } : {}),
     };
 }

@@ -60,12 +60,16 @@ describe("npm run snapshot (stand-in aws and kubectl)", function () {
         assert.strictEqual(subnets.length, 6, "the cluster's and the node groups' subnets, each once");
         assert.deepStrictEqual(fs.readdirSync(out).sort(), [
             "access-entries.json", "addons.json", "ciliumendpoints.json", "ciliumnetworkpolicies.json", "cluster.json", "configmaps.json", "daemonsets.json",
-            "deployments.json", "eniconfigs.json", "goldpinger.json", "networkpolicies.json", "nodegroups.json", "nodes.json", "oidc-providers.json",
-            "persistentvolumeclaims.json", "persistentvolumes.json", "poddisruptionbudgets.json", "pods.json", "securitygrouppolicies.json",
+            "deployments.json", "ec2nodeclasses.json", "eniconfigs.json", "goldpinger.json", "networkpolicies.json", "nodeclaims.json", "nodegroups.json",
+            "nodepools.json", "nodes.json", "oidc-providers.json", "persistentvolumeclaims.json", "persistentvolumes.json", "poddisruptionbudgets.json", "pods.json", "securitygrouppolicies.json",
             "statefulsets.json", "subnets.json",
         ]);
         // A CRD that is not installed: an empty list, not a missing file.
         assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, "eniconfigs.json"), "utf8")), { apiVersion: "v1", kind: "List", items: [] });
+        // Karpenter's three kinds alike when its CRDs are not installed (design.md, "Karpenter NodePools").
+        for (const f of ["nodepools.json", "nodeclaims.json", "ec2nodeclasses.json"]) {
+            assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, f), "utf8")), { apiVersion: "v1", kind: "List", items: [] }, f);
+        }
         assert.ok(r.calls.every((c) => !/ (create|update|delete|put|tag|associate)-/.test(c) || c.startsWith("aws eks update-kubeconfig")), "reads only");
         assert.ok(r.calls.filter((c) => c.startsWith("aws ") && !c.includes("update-kubeconfig")).every((c) => c.includes("--region us-east-2")));
         assert.match(r.stdout, /review them before you share the directory/);
