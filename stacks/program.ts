@@ -15,7 +15,7 @@ import { assertTransitionAllowed } from "./guard";
 import { ExistingClusterInput, buildMigration, MigrationOptions } from "./migration";
 import { CNI_RULE } from "../migration/nodeRule";
 import { KarpenterLookup, LEGACY_NODEPOOLS_OUTPUT, lookUpKarpenter, recordedOriginals } from "./karpenterLookups";
-import { NodePoolOriginals } from "./karpenterFacts";
+import { KarpenterFacts, NodePoolOriginals } from "./karpenterFacts";
 
 export const APPLIED_PHASE_OUTPUT = "appliedPhase";
 /** An existing cluster's legacy node group sizes before the migration scaled them (live they read zero from 7). */
@@ -64,11 +64,18 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     const found = await lookUpExistingCluster(config, region, options.lookups);
     const defaultTags = new pulumi.Config("aws").getObject<{ tags?: Record<string, string> }>("defaultTags")?.tags;
     if (defaultTags) found.defaultTags = defaultTags;
+    let karpenter: KarpenterFacts;
+    try {
+        karpenter = await lookUpKarpenter(config, { name: found.cluster.name, endpoint: found.cluster.endpoint,
+            certificateAuthority: found.cluster.certificateAuthorities?.[0]?.data ?? "", ...(region ? { region } : {}) }, own.legacyNodePools, options.karpenter);
+    } catch (err) {
+        // What AWS says of the cluster (not ACTIVE, IPv6, a group left out) comes first: it is why the cluster cannot be reached, or matters more.
+        existingClusterFacts({ ...found, otherPools: config.existingCluster.nodePools }, config, own);
+        throw err;
+    }
+    found.otherPools = karpenter.legacy.map((p) => p.name);
     const facts = existingClusterFacts(found, config, own);
-    for (const text of facts.notes) note(text);
-    const karpenter = await lookUpKarpenter(config, { name: facts.name, endpoint: facts.endpoint, certificateAuthority: facts.certificateAuthority,
-        ...(facts.region ? { region: facts.region } : {}) }, own.legacyNodePools, options.karpenter);
-    for (const text of karpenter.notes) note(text);
+    for (const text of [...facts.notes, ...karpenter.notes]) note(text);
     return { facts, karpenter, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null };
 }
 

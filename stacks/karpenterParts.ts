@@ -1,0 +1,51 @@
+/**
+ * The Karpenter part of an existing cluster's migration (design.md, "Karpenter NodePools"): what each phase means for
+ * the legacy NodePools and their twins, turned into KarpenterNodePools' args.
+ *
+ * | phase | legacy NodePool (patch) | twin |
+ * |---|---|---|
+ * | 0–3 | budgets `nodes: "0"`; its own limits; weight 99 if it was 100 | created: limits 0 (3: the legacy limits), budgets 0 |
+ * | 4–7 | limits 0 (no new legacy nodes); the shared steps cordon (4) and drain (5) | — (7: the legacy budgets) |
+ * | 8–9 | deleted by a step with `deleteLegacyNodeGroups` (no patch); otherwise kept at limits 0, budgets 0 | steady state |
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { KarpenterNodePools } from "../components/karpenter/karpenterNodePools";
+import { PoolPhase, legacyPatch, twinNodePool } from "../components/karpenter/nodePoolSpecs";
+import * as phases from "../migration/phases";
+import { MigrationConfig } from "./configTypes";
+import { KarpenterFacts } from "./karpenterFacts";
+import { LegacyStepDecisions } from "./legacyDecisions";
+
+export function poolPhase(phase: phases.Phase): PoolPhase {
+    return { legacyStopped: phases.legacyCordoned(phase), twinOpen: phases.ciliumNodesScaledUp(phase), twinDisruptable: phases.legacyScaledToZero(phase) };
+}
+
+/** The args at this phase: every legacy pool that is there and kept, every twin that can be derived. */
+export function karpenterArgsAt(config: MigrationConfig, facts: KarpenterFacts) {
+    const at = poolPhase(config.phase);
+    const handedOver = phases.legacyPoolDeleted(config.phase) && (config.existingCluster?.deleteLegacyNodeGroups ?? false);
+    const legacyPatches = facts.legacy.filter((p) => p.found && !handedOver).map((p) => legacyPatch(p.name, p.original, at));
+    const twins = facts.legacy.filter((p) => p.found || facts.liveTwins[p.name]).map((p) => twinNodePool({
+        legacyName: p.name, nameSuffix: config.twins.nameSuffix, labels: config.nodeLabels, startupTaintEffect: config.twins.startupTaintEffect,
+        original: p.original, legacyTemplate: (p.found ?? facts.liveTwins[p.name]).spec.template, legacyDisruption: p.found?.spec.disruption,
+        ...(facts.liveTwins[p.name] ? { live: facts.liveTwins[p.name] } : {}),
+    }, at));
+    return { legacyPatches, twins };
+}
+
+/** The KarpenterNodePools component, or none for a cluster without legacy NodePools. */
+export function declareKarpenter(config: MigrationConfig, facts: KarpenterFacts, wiring: {
+    provider: k8s.Provider;
+    afterEntryGate: pulumi.Resource[];
+    /** The shared cordon and drain, when no managed legacy group carries them. */
+    steps?: LegacyStepDecisions;
+}): KarpenterNodePools | undefined {
+    if (facts.legacy.length === 0) return undefined;
+    return new KarpenterNodePools("karpenter", {
+        provider: wiring.provider,
+        ...karpenterArgsAt(config, facts),
+        ...(wiring.steps ? { legacySteps: { ...wiring.steps, stepsDependOn: wiring.afterEntryGate } } : {}),
+        dependsOn: wiring.afterEntryGate,
+    });
+}
