@@ -16,6 +16,8 @@ import * as phases from "../migration/phases";
 import { MigrationConfig } from "./configTypes";
 import { KarpenterFacts } from "./karpenterFacts";
 import { LegacyStepDecisions } from "./legacyDecisions";
+import { headroomSize } from "../components/karpenter/headroom";
+import { LegacyPools } from "../migration/nodeRule";
 
 export function poolPhase(phase: phases.Phase): PoolPhase {
     return { legacyStopped: phases.legacyCordoned(phase), twinOpen: phases.ciliumNodesScaledUp(phase), twinDisruptable: phases.legacyScaledToZero(phase) };
@@ -34,18 +36,47 @@ export function karpenterArgsAt(config: MigrationConfig, facts: KarpenterFacts) 
     return { legacyPatches, twins };
 }
 
+/**
+ * The headroom (3–5), and the steps: the legacy NodeClaims deleted from 7 after the drained re-check; the legacy
+ * NodePools deleted at 8 with `deleteLegacyNodeGroups`; going back from 3 (or above) to 2, the twins' NodeClaims.
+ */
+export function karpenterStepsAt(config: MigrationConfig, facts: KarpenterFacts, steps: LegacyStepDecisions, appliedPhase: number | undefined, pools: LegacyPools) {
+    const { phase } = config;
+    const suffix = config.twins.nameSuffix;
+    const twins = karpenterArgsAt(config, facts).twins;
+    const headroom = phases.ciliumNodesScaledUp(phase) && !phases.awsNodeRemoved(phase)
+        ? facts.legacy.flatMap((p) => {
+            const size = headroomSize(p.allocatable, config.karpenter.headroom);
+            const twin = twins.find((t) => t.metadata.name === `${p.name}${suffix}`);
+            return size && twin ? [{ twin: twin.metadata.name, taints: twin.spec.template.spec.taints ?? [], size }] : [];
+        }) : [];
+    const pre = { checks: ["legacy-drained"], gateCli: steps.gateCli, labels: config.nodeLabels, pools };
+    const retiring = phases.legacyScaledToZero(phase) ? facts.legacy.filter((p) => p.found).map((p) => ({ pool: p.name, pre })) : [];
+    const backFromScaleUp = !phases.ciliumNodesScaledUp(phase) && appliedPhase !== undefined && appliedPhase >= 3;
+    const twinClaims = backFromScaleUp ? facts.legacy.map((p) => ({ pool: `${p.name}${suffix}`, pre: { ...pre, checks: [] } })) : [];
+    const deleteNodePools = phases.legacyPoolDeleted(phase) && (config.existingCluster?.deleteLegacyNodeGroups ?? false)
+        ? facts.legacy.filter((p) => p.found).map((p) => p.name) : [];
+    return { headroom, deleteNodeClaims: [...retiring, ...twinClaims], deleteNodePools };
+}
+
 /** The KarpenterNodePools component, or none for a cluster without legacy NodePools. */
 export function declareKarpenter(config: MigrationConfig, facts: KarpenterFacts, wiring: {
     provider: k8s.Provider;
     afterEntryGate: pulumi.Resource[];
-    /** The shared cordon and drain, when no managed legacy group carries them. */
-    steps?: LegacyStepDecisions;
+    steps: LegacyStepDecisions;
+    /** Carry the shared cordon and drain (no managed legacy group does). */
+    carrySteps: boolean;
+    appliedPhase?: number;
+    pools: LegacyPools;
 }): KarpenterNodePools | undefined {
     if (facts.legacy.length === 0) return undefined;
     return new KarpenterNodePools("karpenter", {
         provider: wiring.provider,
+        kubeconfig: wiring.steps.kubeconfig,
+        labels: config.nodeLabels,
         ...karpenterArgsAt(config, facts),
-        ...(wiring.steps ? { legacySteps: { ...wiring.steps, stepsDependOn: wiring.afterEntryGate } } : {}),
+        ...karpenterStepsAt(config, facts, wiring.steps, wiring.appliedPhase, wiring.pools),
+        ...(wiring.carrySteps ? { legacySteps: { ...wiring.steps, stepsDependOn: wiring.afterEntryGate } } : {}),
         dependsOn: wiring.afterEntryGate,
     });
 }

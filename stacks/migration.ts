@@ -148,8 +148,8 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     const legacyFirst = !phases.awsNodeRemoved(phase);
     // Karpenter's NodePools (stacks/karpenterParts.ts): their legacy patches come before the shared cordon, which they carry
     // themselves when no managed legacy group does.
-    const karpenter = declareKarpenter(config, existing.karpenter, { provider: cluster.provider, afterEntryGate,
-        ...(existing.facts.nodeGroups.length === 0 && !phases.legacyPoolDeleted(phase) ? { steps } : {}) });
+    const karpenter = declareKarpenter(config, existing.karpenter, { provider: cluster.provider, afterEntryGate, steps, appliedPhase: options.appliedPhase,
+        carrySteps: existing.facts.nodeGroups.length === 0 && !phases.legacyPoolDeleted(phase), pools: awsNodeArgs([]).legacyPools });
     let legacy = legacyFirst ? declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [], before: present(karpenter) }) : undefined;
     const awsNode = new AwsNodeAffinity("aws-node", awsNodeArgs([...afterEntryGate, ...present(legacy?.labelStep)]));
     if (!legacyFirst) legacy = declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [awsNode], before: present(karpenter) });

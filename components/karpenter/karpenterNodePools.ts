@@ -13,6 +13,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { KARPENTER_API_VERSION, NODEPOOL_KIND, NodePoolObject } from "../../migration/karpenter";
 import { LegacyStepsArgs, legacySteps } from "../nodePools/legacySteps";
 import { NodePoolPatchSpec } from "./nodePoolSpecs";
+import { NodeLabels } from "../../migration/names";
+import { HeadroomArgs, NodeClaimDeletion, declareHeadroom, declareRetirement } from "./retirement";
 
 export interface KarpenterNodePoolsArgs {
     /** Kubernetes provider for the NodePools and patches. */
@@ -23,6 +25,17 @@ export interface KarpenterNodePoolsArgs {
     twins: { metadata: { name: string; labels: Record<string, string> }; spec: NodePoolObject["spec"] }[];
     /** The shared cordon and drain, when no managed legacy group carries them. Default: none. */
     legacySteps?: LegacyStepsArgs;
+    /** The kubeconfig the steps use (secret), and the node labels. */
+    kubeconfig: pulumi.Input<string>;
+    labels: NodeLabels;
+    /** A pause Deployment per twin (phases 3–5). Default: none. */
+    headroom?: HeadroomArgs[];
+    /** NodeClaims deleted one at a time (legacy pools from 7; a twin's going back from 3 to 2). Default: none. */
+    deleteNodeClaims?: NodeClaimDeletion[];
+    /** Legacy NodePools deleted, each only once it owns no NodeClaim (8, with deleteLegacyNodeGroups). Default: none. */
+    deleteNodePools?: string[];
+    /** Resources the steps wait for besides the NodePools (e.g. aws-node's removal). Default: none. */
+    stepsAfter?: pulumi.Input<pulumi.Resource>[];
     /** Resources the patches and twins wait for (the previous phase's gate). Default: none. */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -32,6 +45,8 @@ export class KarpenterNodePools extends pulumi.ComponentResource {
     public readonly twins: k8s.apiextensions.CustomResource[] = [];
     public readonly cordonStep?: pulumi.Resource;
     public readonly drainStep?: pulumi.Resource;
+    public readonly headroom: pulumi.Resource[];
+    public readonly retirementSteps: pulumi.Resource[];
 
     constructor(name: string, args: KarpenterNodePoolsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-cilium-migration:index:KarpenterNodePools", name, {}, opts);
@@ -52,6 +67,12 @@ export class KarpenterNodePools extends pulumi.ComponentResource {
             this.cordonStep = steps.cordonStep;
             this.drainStep = steps.drainStep;
         }
+        const nodePools = [...this.legacyPatches, ...this.twins];
+        this.headroom = declareHeadroom(this, name, args.provider, args.labels, args.headroom ?? [], [...(args.dependsOn ?? []), ...nodePools]);
+        this.retirementSteps = declareRetirement(this, name, args.kubeconfig, {
+            deleteNodeClaims: args.deleteNodeClaims ?? [], deleteNodePools: args.deleteNodePools ?? [],
+            dependsOn: [...(args.dependsOn ?? []), ...nodePools, ...(args.stepsAfter ?? [])],
+        });
         this.registerOutputs({});
     }
 }
