@@ -6,7 +6,7 @@
  * what was asked: "no NodePools" is never a default for "could not look".
  */
 import { KarpenterObjects, readKarpenterLive } from "../clusterReader/karpenter";
-import { ClusterAccessError } from "../clusterReader/retry";
+import { ClusterAccessError, RetryOptions } from "../clusterReader/retry";
 import { MigrationConfig } from "./configTypes";
 import { KarpenterFacts, NO_KARPENTER, NodePoolOriginals, karpenterFacts } from "./karpenterFacts";
 import { ConfigError } from "./validate";
@@ -38,9 +38,10 @@ export function kubeconfigFor(cluster: ClusterAccess): string {
     });
 }
 
-export const LIVE_KARPENTER: KarpenterLookup = async (cluster) => {
+/** The live look-up with a given way to reach the cluster (tests reach a stand-in API server). */
+export const liveKarpenter = (kubeconfig: (cluster: ClusterAccess) => string, retry?: RetryOptions): KarpenterLookup => async (cluster) => {
     try {
-        return await readKarpenterLive(kubeconfigFor(cluster));
+        return await readKarpenterLive(kubeconfig(cluster), retry);
     } catch (err) {
         if (!(err instanceof ClusterAccessError)) throw err;
         throw new ConfigError([`the Karpenter look-up of cluster ${cluster.name} failed: ${err.message}. The program lists NodePools, NodeClaims ` +
@@ -48,6 +49,8 @@ export const LIVE_KARPENTER: KarpenterLookup = async (cluster) => {
             "Karpenter's capacity; give this identity that access (a cluster without Karpenter answers 404 and needs nothing more)."]);
     }
 };
+
+export const LIVE_KARPENTER: KarpenterLookup = liveKarpenter(kubeconfigFor);
 
 /** The Karpenter facts of an existing cluster, or a ConfigError naming every NodePool that cannot be migrated as configured. */
 export async function lookUpKarpenter(config: MigrationConfig, cluster: ClusterAccess, recorded: Record<string, NodePoolOriginals> | undefined,

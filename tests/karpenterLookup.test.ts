@@ -17,6 +17,8 @@ import { karpenterFacts, cpuMillis, memoryBytes } from "../stacks/karpenterFacts
 import { preflightOptionsOf } from "../stacks/preflightConfig";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { readKarpenterSnapshot } from "../clusterReader/karpenter";
+import { kubeconfigFor, liveKarpenter } from "../stacks/karpenterLookups";
+import { Kubeconfigs, apiServer } from "./support/apiServer";
 import { PROJECT_ROOT } from "./support/paths";
 import { exampleOf, validateEc2NodeClass, validateNodeClaim, validateNodePool } from "./support/karpenterObjects";
 import { karpenterExampleFiles, KARPENTER_EXAMPLE } from "./fixtures/writeKarpenterExample";
@@ -196,5 +198,48 @@ describe("karpenter: preflight", () => {
         (set.ec2nodeclasses?.items[0] as Obj).spec.kubelet = { maxPods: 58 };
         assert.ok(!runPreflight(set, options).findings.some((f) => f.id === "karpenter-pod-density"));
         assert.ok(runPreflight(input, options).findings.some((f) => f.id === "karpenter-pod-density"));
+    });
+});
+
+describe("karpenter: the live look-up (a stand-in API server, the real client)", () => {
+    const kubeconfigs = new Kubeconfigs();
+    after(() => kubeconfigs.removeAll());
+    const cluster = { name: "karpenter-east", endpoint: "", certificateAuthority: "" };
+    const objects = readKarpenterSnapshot(KARPENTER_EXAMPLE);
+    const NO_WAIT = { attempts: 2, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => undefined };
+
+    it("lists the three kinds, page by page; a kind whose CRD is not installed (404) is none", async () => {
+        const seen: string[] = [];
+        const { server, url } = await apiServer({
+            "/apis/karpenter.sh/v1/nodepools": objects.nodePools ?? [], "/apis/karpenter.sh/v1/nodeclaims": objects.nodeClaims ?? [],
+        }, {}, seen);
+        try {
+            const file = kubeconfigs.for(url);
+            const found = await liveKarpenter(() => fs.readFileSync(file, "utf8"), NO_WAIT)(cluster, true);
+            assert.deepStrictEqual(found, { nodePools: objects.nodePools, nodeClaims: objects.nodeClaims, ec2NodeClasses: [] });
+            assert.ok(seen.includes("GET /apis/karpenter.k8s.aws/v1/ec2nodeclasses?limit=500"), seen.join("\n"));
+        } finally {
+            server.close();
+        }
+    });
+
+    it("a refused read stops the program naming the kinds and the access needed — never 'no NodePools'", async () => {
+        const { server, url } = await apiServer({ "/apis/karpenter.sh/v1/nodepools": [] }, { forbid: "/apis/karpenter.sh/v1/nodepools" }, []);
+        try {
+            const file = kubeconfigs.for(url);
+            await assert.rejects(liveKarpenter(() => fs.readFileSync(file, "utf8"), NO_WAIT)(cluster, false), (err: Error) => {
+                assert.match(err.message, /^the Karpenter look-up of cluster karpenter-east failed: list nodepools\.karpenter\.sh: not allowed \(403 Forbidden\)/);
+                assert.match(err.message, /get\/list on nodepools\.karpenter\.sh, nodeclaims\.karpenter\.sh, ec2nodeclasses\.karpenter\.k8s\.aws/);
+                return true;
+            });
+        } finally {
+            server.close();
+        }
+    });
+
+    it("the program's own kubeconfig for the cluster authenticates as the gates do (aws eks get-token)", () => {
+        const kc = JSON.parse(kubeconfigFor({ name: "karpenter-east", endpoint: "https://x.eks.amazonaws.com", certificateAuthority: "Q0E=", region: "us-east-2" }));
+        assert.deepStrictEqual(kc.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "karpenter-east", "--region", "us-east-2"]);
+        assert.deepStrictEqual(kc.clusters[0].cluster, { server: "https://x.eks.amazonaws.com", "certificate-authority-data": "Q0E=" });
     });
 });
