@@ -5,6 +5,9 @@ import { main as plan } from "../plan/cli";
 import { main as preflight } from "../preflight/cli";
 import { policies } from "../policy/policies";
 import { KARPENTER_SNAPSHOT, KARPENTER_STACK } from "./support/karpenterCluster";
+import { clusterRow } from "../fleet/report";
+import { readPreflightSnapshot } from "../preflight/read";
+import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 
 async function run(main: typeof plan, argv: string[], withPolicies = false) {
     let stdout = "";
@@ -49,5 +52,19 @@ describe("karpenter: the example cluster, end to end", () => {
         const findings = JSON.parse(r.stdout).findings as { id: string; severity: string }[];
         assert.deepStrictEqual(findings.filter((f) => f.id.startsWith("karpenter")).map((f) => [f.id, f.severity]), [["karpenter", "info"], ["karpenter-pod-density", "warning"]]);
         assert.ok(!findings.some((f) => f.id === "pool-less-legacy-node" || f.id === "not-checked"));
+    });
+});
+
+describe("karpenter: the fleet report counts NodePools and asks the planner's Karpenter checks", () => {
+    it("karpenter-east: 1 managed group, 2 NodePools, ready; a static legacy pool makes it not supported, named", () => {
+        const input = readPreflightSnapshot(KARPENTER_SNAPSHOT);
+        const config = migrationConfigOf(readStackFile(KARPENTER_STACK));
+        const row = clusterRow(KARPENTER_SNAPSHOT, input, config, KARPENTER_STACK);
+        assert.deepStrictEqual([row.pools, row.verdict], [{ managedNodeGroups: ["ng-system"], nodePools: ["batch", "default"], asgs: [] }, "ready"]);
+        const fixed = structuredClone(input);
+        (fixed.nodepools?.items[1] as { spec: { replicas?: number } }).spec.replicas = 2;
+        const refused = clusterRow(KARPENTER_SNAPSHOT, fixed, config, KARPENTER_STACK);
+        assert.strictEqual(refused.verdict, "not-supported");
+        assert.match(refused.reason, /^NodePool batch has `spec\.replicas: 2` \(static capacity\)/);
     });
 });
