@@ -62,6 +62,9 @@ export function memoryBytes(q: string | number | undefined): number {
     return Math.round(Number(m[1]) * unit);
 }
 
+/** The longest label value Kubernetes accepts (the twin carries the legacy pool's name in one). */
+const LABEL_VALUE_MAX = 63;
+
 const poolOfClaim = (c: Obj): string | undefined => c.metadata?.labels?.[KARPENTER_NODEPOOL_LABEL];
 const isTwin = (np: Obj): boolean => np.metadata?.labels?.[TWIN_OF_LABEL] !== undefined;
 
@@ -108,6 +111,11 @@ export function karpenterFacts(objects: KarpenterObjects, config: MigrationConfi
         }
         if (found && isTwin(found)) {
             problems.push(`NodePool ${name} is a twin this program made (label ${TWIN_OF_LABEL}=${found.metadata.labels?.[TWIN_OF_LABEL]}); it cannot be a legacy pool.`);
+            continue;
+        }
+        if (name.length > LABEL_VALUE_MAX) {
+            problems.push(`NodePool ${name}'s name has ${name.length} characters: its twin is marked with the label ${TWIN_OF_LABEL}=<name>, ` +
+                `and a label value holds at most ${LABEL_VALUE_MAX}; rename the NodePool, or leave it out of \`existingCluster.nodePools\`.`);
             continue;
         }
         if (found?.spec.replicas !== undefined) {

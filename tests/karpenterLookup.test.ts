@@ -113,6 +113,14 @@ describe("karpenter: what the program finds (stacks/karpenterFacts.ts)", () => {
         assert.deepStrictEqual(unset.facts.legacy.map((p) => p.name), ["batch", "default"]);
     });
 
+    it("a NodePool name too long for the twin's label is refused, named", () => {
+        const long = "a".repeat(64);
+        const withLong = { ...objects, nodePools: [...(objects.nodePools ?? []), { ...structuredClone((objects.nodePools ?? [])[0]), metadata: { name: long } }] };
+        const { problems } = karpenterFacts(withLong, { ...config, existingCluster: { ...config.existingCluster!, nodePools: [long] } }, "karpenter-east");
+        assert.deepStrictEqual(problems, [`NodePool ${long}'s name has 64 characters: its twin is marked with the label eks-cilium-migration/twin-of=<name>, ` +
+            "and a label value holds at most 63; rename the NodePool, or leave it out of `existingCluster.nodePools`."]);
+    });
+
     it("recorded originals win over what the cluster shows (the program's own patches)", () => {
         const recorded = { default: { limits: { cpu: "50" } }, batch: { weight: 7 } };
         const { facts } = karpenterFacts(objects, config, "karpenter-east", recorded);
