@@ -4,6 +4,8 @@
  * drain forecast and its duration — and the waves: the canary, then the `ready` clusters by ascending risk. Pure: the
  * snapshots and stack files are read by cli.ts.
  */
+import { karpenterFacts } from "../stacks/karpenterFacts";
+import { legacyNodePools } from "../preflight/karpenterChecks";
 import { ConfigError } from "../stacks/config";
 import { MigrationConfig } from "../stacks/configTypes";
 import { ADDONS, AddonKey, LookedUp, existingClusterFacts } from "../stacks/existingFacts";
@@ -26,7 +28,7 @@ export interface FleetRow {
     snapshot: string;
     configFile: string | null;
     kubernetesVersion: string | null;
-    /** The pools to migrate, by kind (NodePools and ASGs: none until those kinds land). */
+    /** The pools to migrate, by kind (ASGs: none until that kind lands). */
     pools: { managedNodeGroups: string[]; nodePools: string[]; asgs: string[] };
     legacy: { nodes: number; pods: number };
     /** Finding ids as preflight reports them: blockers not accepted, accepted ones, warnings. */
@@ -76,10 +78,14 @@ export function lookedUpFrom(input: PreflightInput): LookedUp {
     return { cluster, nodeGroups: (input.nodegroups ?? []).map(nodeGroupResult), addons, principalsWithEntry: [] };
 }
 
-/** Why the planner refuses this cluster as configured, or undefined when it does not. */
+/** Why the planner refuses this cluster as configured, or undefined when it does not (its Karpenter NodePools included). */
 export function plannerRefusal(input: PreflightInput, config: MigrationConfig): string | undefined {
     try {
-        existingClusterFacts(lookedUpFrom(input), config);
+        const karpenter = karpenterFacts({ nodePools: input.nodepools?.items, nodeClaims: input.nodeclaims?.items, ec2NodeClasses: input.ec2nodeclasses?.items },
+            config, String(input.cluster?.name));
+        if (config.existingCluster?.nodePools && !input.nodepools) return "nodepools.json is missing: the stack names NodePools (`existingCluster.nodePools`).";
+        if (karpenter.problems.length > 0) return karpenter.problems.join(" ");
+        existingClusterFacts({ ...lookedUpFrom(input), otherPools: karpenter.facts.legacy.map((p) => p.name) }, config);
         return undefined;
     } catch (err) {
         if (err instanceof ConfigError) return err.problems.join(" ");
@@ -108,7 +114,7 @@ export function clusterRow(snapshot: string, input: PreflightInput, config: Migr
         pools: {
             managedNodeGroups: unique(itemsOf(input.nodes).filter((n) => ctx.legacyNodes.has(nameOf(n))).map((n) => labelsOf(n)[EKS_NODEGROUP_LABEL])
                 .filter((g): g is string => typeof g === "string")).sort(),
-            nodePools: [], asgs: [],
+            nodePools: legacyNodePools(ctx).map(nameOf).sort(), asgs: [],
         },
         legacy: { nodes: ctx.legacyNodes.size, pods: legacyPods },
         blockers,

@@ -51,6 +51,10 @@ export const KUBECTL_FILES = {
     eniconfigs: kubectl("eniconfigs.json", "eniconfigs.crd.k8s.amazonaws.com", "cluster", true),
     securitygrouppolicies: kubectl("securitygrouppolicies.json", "securitygrouppolicies.vpcresources.k8s.aws", "all-namespaces", true),
     ...calicoFiles(),
+    // Karpenter (design.md, "Karpenter NodePools"): cluster-scoped custom resources.
+    nodepools: kubectl("nodepools.json", "nodepools.karpenter.sh", "cluster", true),
+    nodeclaims: kubectl("nodeclaims.json", "nodeclaims.karpenter.sh", "cluster", true),
+    ec2nodeclasses: kubectl("ec2nodeclasses.json", "ec2nodeclasses.karpenter.k8s.aws", "cluster", true),
 } as const satisfies Record<string, KubectlFile>;
 
 /**

@@ -7,11 +7,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as aws from "@pulumi/aws";
-import { ASG_FILES, AWS_FILES } from "../migration/snapshotFiles";
+import { ASG_FILES, AWS_FILES, KUBECTL_FILES } from "../migration/snapshotFiles";
 import { AutoScalingGroup, LaunchTemplateVersion } from "../clusterReader/autoScalingGroups";
 import { findGroup, groupResult, launchTemplateResult } from "./asgSnapshot";
 import { JsonFileError, readJsonObject } from "../clusterReader/jsonStream";
 import { addonResult, clusterResult, nodeGroupResult } from "../stacks/awsResults";
+import { KarpenterObjects, readKarpenterSnapshot } from "../clusterReader/karpenter";
 
 /** The translations live with the composition root (the fleet report reads them too); re-exported for the planner's callers. */
 export { addonResult, clusterResult, nodeGroupResult };
@@ -60,6 +61,24 @@ export class AwsSnapshot {
             case "aws:autoscaling/getGroup:getGroup": return groupResult(findGroup(this.list("autoScalingGroups", "AutoScalingGroups") as AutoScalingGroup[], inputs.name));
             case "aws:ec2/getLaunchTemplate:getLaunchTemplate": return launchTemplateResult(this.list("launchTemplateVersions", "LaunchTemplateVersions") as LaunchTemplateVersion[], inputs);
             default: throw invokeError(`cluster snapshot: the planner has no answer for ${token}`);
+        }
+    }
+
+    /**
+     * The cluster's Karpenter objects (stacks/karpenterLookups.ts): a file not there leaves its kind out, unless the
+     * stack names NodePools and `nodepools.json` is missing — then the planner cannot tell what to migrate (exit 2).
+     */
+    karpenter(nodePoolsNamed: boolean): KarpenterObjects {
+        const { file, writtenBy } = KUBECTL_FILES.nodepools;
+        const where = path.join(this.dir, file);
+        if (nodePoolsNamed && !fs.existsSync(where)) {
+            throw invokeError(`cluster snapshot: ${where} is missing; \`existingCluster.nodePools\` names NodePools and the planner needs it ` +
+                `to migrate them (${writtenBy}, or npm run snapshot)`);
+        }
+        try {
+            return readKarpenterSnapshot(this.dir);
+        } catch (err) {
+            throw invokeError(`cluster snapshot: ${(err as Error).message}`);
         }
     }
 

@@ -34,6 +34,29 @@ export function stableJson(value: unknown): string {
     return JSON.stringify(value) ?? "null";
 }
 
+const KARPENTER_TYPES = "kubernetes:karpenter.sh/";
+const KARPENTER_PATCH = "kubernetes:karpenter.sh/v1:NodePoolPatch";
+
+/**
+ * A Karpenter NodePool's or patch's changed fields with their values (`spec.limits: {"cpu":"1000"} → {"cpu":"0"}`), so
+ * the plan shows what each phase does to a legacy pool — and that its `spec.template` is never among them.
+ */
+export function karpenterFields(before: Record<string, unknown> | undefined, after: Record<string, unknown>): string[] {
+    const fields = (o: Record<string, unknown> | undefined): Record<string, unknown> => {
+        const spec = (o?.spec ?? {}) as Record<string, unknown>;
+        const disruption = (spec.disruption ?? {}) as Record<string, unknown>;
+        return Object.fromEntries([
+            ...Object.entries(spec).filter(([k]) => k !== "disruption").map(([k, v]) => [`spec.${k}`, v]),
+            ...Object.entries(disruption).map(([k, v]) => [`spec.disruption.${k}`, v]),
+        ]);
+    };
+    const [a, b] = [fields(before), fields(after)];
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().filter((k) => stableJson(a[k]) !== stableJson(b[k]))
+        .map((k) => (k === "spec.template" ? k : before ? `${k}: ${shown(a[k])} → ${shown(b[k])}` : `${k}: ${shown(b[k])}`));
+}
+
+const shown = (v: unknown): string => (v === undefined ? "unset" : stableJson(v));
+
 export function diffPhases(before: RecordedResource[], after: RecordedResource[]): Change[] {
     const previous = new Map(before.filter((r) => !READS.has(r.type)).map((r) => [keyOf(r), r]));
     const changes: Change[] = [];
@@ -42,11 +65,14 @@ export function diffPhases(before: RecordedResource[], after: RecordedResource[]
         const old = previous.get(keyOf(r));
         previous.delete(keyOf(r));
         if (!old) {
-            changes.push(r.importId ? { op: "import", type: r.type, name: r.name, importId: r.importId } : { op: "create", type: r.type, name: r.name });
+            const sets = r.type === KARPENTER_PATCH ? karpenterFields(undefined, r.inputs) : [];
+            changes.push(r.importId ? { op: "import", type: r.type, name: r.name, importId: r.importId }
+                : { op: "create", type: r.type, name: r.name, ...(sets.length > 0 ? { changedInputs: sets } : {}) });
             continue;
         }
         const keys = [...new Set([...Object.keys(old.inputs), ...Object.keys(r.inputs)])].sort();
-        const changedInputs = keys.filter((k) => stableJson(old.inputs[k]) !== stableJson(r.inputs[k]));
+        const changedInputs = r.type.startsWith(KARPENTER_TYPES) ? karpenterFields(old.inputs, r.inputs)
+            : keys.filter((k) => stableJson(old.inputs[k]) !== stableJson(r.inputs[k]));
         if (changedInputs.length > 0) changes.push({ op: "update", type: r.type, name: r.name, changedInputs });
     }
     for (const r of previous.values()) {

@@ -60,7 +60,12 @@ async function evaluateOnce(args: EvaluateArgs): Promise<Evaluation> {
     const dependencies = recordDependencies();
     pulumi.runtime.setAllConfig(config);
     const notes: string[] = [];
-    const exported = await migrationProgram({ log: () => undefined, note: (m) => notes.push(m), ...args.options });
+    const exported = await migrationProgram({
+        log: () => undefined, note: (m) => notes.push(m),
+        // An existing cluster's Karpenter objects come from the same snapshot as its AWS look-ups.
+        ...(snapshot ? { karpenter: async (_cluster, named) => snapshot.karpenter(named) } : {}),
+        ...args.options,
+    });
     const outputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(exported)) {
         outputs[key] = await resolve(value);

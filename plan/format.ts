@@ -35,7 +35,7 @@ export function groupChanges(phase: PhasePlan): { component: string; changes: Ch
 }
 
 function describe(c: Change): string {
-    const detail = c.op === "update" && c.changedInputs ? ` (${changedLabel(c.changedInputs)})`
+    const detail = (c.op === "update" || c.op === "create") && c.changedInputs ? ` (${changedLabel(c.changedInputs)})`
         : c.runsDeleteScript ? " (runs its delete script)" : c.importId ? ` (adopts ${c.importId} as it is)` : "";
     return `${SYMBOL[c.op]} ${c.op} ${c.type} ${c.name}${detail}`;
 }

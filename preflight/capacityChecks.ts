@@ -1,9 +1,9 @@
 /**
- * What brings nodes and addresses in or out around the migration: the Cluster Autoscaler and Karpenter, and the
+ * What brings nodes and addresses in or out around the migration: the Cluster Autoscaler (Karpenter: karpenterChecks.ts), and the
  * pool subnets' free addresses for two pools side by side.
  */
 import { PreflightCheck, some } from "./check";
-import { itemsOf, labelsOf, podsOnLegacy, qualified } from "./objects";
+import { itemsOf, podsOnLegacy, qualified } from "./objects";
 import { ciliumSubnets, legacyGroups } from "./pool";
 import { Obj } from "./types";
 
@@ -24,20 +24,6 @@ export const CAPACITY_CHECKS: PreflightCheck[] = [
                 remedy: "From phase 4 the legacy groups carry a NoSchedule taint (their new nodes come up unschedulable for ordinary pods, and the autoscaler " +
                     "does not grow a group whose nodes pending pods cannot use); also take the legacy groups out of its reach before phase 4 (remove the " +
                     "`k8s.io/cluster-autoscaler/enabled` tag from their Auto Scaling groups, or drop them from `--nodes`) and give it the twins.",
-            }];
-        },
-    },
-    {
-        id: "karpenter", severity: "warning", phase: 1, needs: ["deployments"],
-        run: ({ input, options }) => {
-            const found = itemsOf(input.deployments).filter((d) => labelsOf(d)["app.kubernetes.io/name"] === "karpenter" || d.metadata?.name === "karpenter").map(qualified);
-            const { key, ciliumValue } = options.labels;
-            return found.length === 0 ? [] : [{
-                message: `Karpenter runs (${some(found)}): a node it launches without ${key}=${ciliumValue} is a legacy node and keeps aws-node ` +
-                    "(\"Which CNI a node gets\"); a NodePool's nodes are in no configured legacy pool, so nothing retires them (pool-less-legacy-node).",
-                objects: found,
-                remedy: "Before phase 1 move the workloads of NodePools other than the twins' off and set their limits to 0, or keep Karpenter's nodes out of " +
-                    "this cluster; this version migrates managed node groups only.",
             }];
         },
     },

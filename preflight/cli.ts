@@ -9,6 +9,7 @@ import { spawnRunner } from "../clusterReader/awsCli";
 import { PreflightSource, readPreflightInput } from "./input";
 import { preflightJson, preflightMarkdown, preflightText } from "./format";
 import { runPreflight } from "./run";
+import { KUBECTL_FILES } from "../migration/snapshotFiles";
 import { DEFAULT_OPTIONS, PreflightInput, PreflightOptions } from "./types";
 import { ClusterAccessError } from "../clusterReader/retry";
 import { InputError } from "../clusterReader/inputError";
@@ -63,6 +64,13 @@ export function clusterMismatch(stackCluster: string | undefined, configFile: st
         "(cluster.json): give the stack file of this cluster, or the snapshot of that one.";
 }
 
+/** A stack that names NodePools, judged without `nodepools.json`, would count their nodes by a list nobody checked: bad input. */
+export function missingNodePools(options: PreflightOptions, input: PreflightInput, source: PreflightSource): string | undefined {
+    if (options.nodePools === undefined || input.nodepools !== undefined || source.kind !== "snapshot") return undefined;
+    return `${path.join(source.dir, KUBECTL_FILES.nodepools.file)} is missing: the stack names NodePools (\`existingCluster.nodePools\`) and ` +
+        `preflight needs them to judge their nodes (${KUBECTL_FILES.nodepools.writtenBy}, or npm run snapshot).`;
+}
+
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
     if (argv.includes("--help") || argv.includes("-h")) { out(USAGE); return 0; }
     try {
@@ -73,6 +81,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         if (mismatch) { err(`preflight: ${mismatch}`); return 2; }
         const asgProblem = asgInputProblem(options, input, source.kind === "snapshot" ? source.dir : "the cluster");
         if (asgProblem) { err(`preflight: ${asgProblem}`); return 2; }
+        const karpenterMissing = missingNodePools(options, input, source);
+        if (karpenterMissing) { err(`preflight: ${karpenterMissing}`); return 2; }
         const report = runPreflight(input, options);
         out({ text: preflightText, markdown: preflightMarkdown, json: preflightJson }[args.format](report));
         return report.unacceptedBlockers.length === 0 ? 0 : 1;

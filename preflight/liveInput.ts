@@ -20,6 +20,7 @@ export const KUBERNETES_PARTS = [
     "nodes", "pods", "daemonsets", "deployments", "statefulsets", "configmaps", "poddisruptionbudgets", "networkpolicies",
     "ciliumnetworkpolicies", "persistentvolumes", "persistentvolumeclaims", "eniconfigs", "securitygrouppolicies",
     "calicoinstallations", "caliconetworkpolicies", "calicoglobalnetworkpolicies", "caliconetworksets", "calicoglobalnetworksets", "calicohostendpoints", "calicotiers",
+    "nodepools", "nodeclaims", "ec2nodeclasses",
 ] as const satisfies readonly InputPart[];
 
 const PAGE = 500;
@@ -35,6 +36,9 @@ const CUSTOM: Partial<Record<InputPart, Custom>> = {
     ciliumnetworkpolicies: { group: "cilium.io", version: "v2", plural: "ciliumnetworkpolicies", namespaced: true },
     eniconfigs: { group: "crd.k8s.amazonaws.com", version: "v1alpha1", plural: "eniconfigs", namespaced: false },
     securitygrouppolicies: { group: "vpcresources.k8s.aws", version: "v1beta1", plural: "securitygrouppolicies", namespaced: true },
+    nodepools: { group: "karpenter.sh", version: "v1", plural: "nodepools", namespaced: false },
+    nodeclaims: { group: "karpenter.sh", version: "v1", plural: "nodeclaims", namespaced: false },
+    ec2nodeclasses: { group: "karpenter.k8s.aws", version: "v1", plural: "ec2nodeclasses", namespaced: false },
 };
 
 export async function readPreflightLive(options: PreflightLiveOptions): Promise<PreflightInput> {

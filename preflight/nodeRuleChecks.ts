@@ -37,6 +37,12 @@ function byPool(nodes: Obj[]): Map<string, Obj[]> {
     return out;
 }
 
+function remedyFor(kind: "node group" | "NodePool" | undefined): string {
+    if (kind === "node group") return "Add the group to `existingCluster.nodeGroups` (it gets a twin and is retired with the rest), or move its workloads off and delete it before phase 1.";
+    if (kind === "NodePool") return "Add the NodePool to `existingCluster.nodePools` (it gets a twin NodePool and is retired with the rest), or move its workloads off and delete it before phase 1.";
+    return "Move its workloads off and remove these nodes (or their Auto Scaling group) before phase 1: this version does not migrate self-managed nodes.";
+}
+
 export const NODE_RULE_CHECKS: PreflightCheck[] = [
     {
         id: "pool-less-legacy-node", severity: "blocker", phase: 6, needs: ["nodes"],
@@ -46,9 +52,7 @@ export const NODE_RULE_CHECKS: PreflightCheck[] = [
                 message: `${nodes.length} legacy node(s) of ${pool} are in no configured legacy pool (${some(nodes.map(nameOf))}): they keep aws-node, ` +
                     "but nothing gives them a twin or retires them, and at phase 6 they lose their CNI with DaemonSet pods still on them.",
                 objects: nodes.map(nameOf),
-                remedy: poolOfNode(labelsOf(nodes[0]))?.kind === "node group"
-                    ? "Add the group to `existingCluster.nodeGroups` (it gets a twin and is retired with the rest), or move its workloads off and delete it before phase 1."
-                    : "Move its workloads off and remove these nodes (or their NodePool / Auto Scaling group) before phase 1: this version migrates managed node groups only.",
+                remedy: remedyFor(poolOfNode(labelsOf(nodes[0]))?.kind),
             }));
         },
     },

@@ -68,11 +68,17 @@ export function legacyNodesOf(input: PreflightInput, options: PreflightOptions):
 
 /**
  * The configured legacy pool a node belongs to, if any: a managed node group the stack migrates (its `nodeGroups`,
- * by default every managed node group; the demo's one legacy group), or a self-managed Auto Scaling group it migrates
- * (`asgs`), found by the node's instance id in `autoscaling-groups.json`. NodePools are not configurable yet.
+ * by default every managed node group; the demo's one legacy group), a Karpenter NodePool an existing cluster's stack
+ * migrates (its `nodePools`, by default every NodePool but the twins, whose nodes carry the Cilium label and are never
+ * legacy), or a self-managed Auto Scaling group it migrates (`asgs`), found by the node's instance id in
+ * `autoscaling-groups.json`.
  */
 export function configuredPoolOf(node: Obj, options: PreflightOptions, input?: PreflightInput): string | undefined {
     const pool = poolOfNode(labelsOf(node));
+    if (pool?.kind === "NodePool") {
+        if (options.legacy.kind === "node-group") return undefined;
+        return options.nodePools?.includes(pool.name) ? pool.name : undefined;
+    }
     if (!pool && options.asgs && input) {
         const asg = asgOfNode(node.spec?.providerID, { asgInstances: asgInstancesOf(input) });
         return asg !== undefined && options.asgs.includes(asg) ? asg : undefined;

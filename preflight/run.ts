@@ -8,6 +8,7 @@ import { NOT_CHECKED, PREFLIGHT_CHECKS, UNWAIVABLE } from "./catalog";
 import { DrainForecast, drainForecast } from "./forecast";
 import { buildIndex } from "./index";
 import { legacyNodesOf } from "./objects";
+import { defaultNodePools } from "./karpenterChecks";
 import { ciliumSubnets, zoneOfSubnet } from "./pool";
 import { Finding, InputPart, PreflightContext, PreflightInput, PreflightOptions } from "./types";
 
@@ -23,6 +24,7 @@ export const INPUT_FILES: Record<InputPart, SnapshotFile> = {
     calicoinstallations: KUBECTL_FILES.calicoinstallations, caliconetworkpolicies: KUBECTL_FILES.caliconetworkpolicies,
     calicoglobalnetworkpolicies: KUBECTL_FILES.calicoglobalnetworkpolicies, caliconetworksets: KUBECTL_FILES.caliconetworksets,
     calicoglobalnetworksets: KUBECTL_FILES.calicoglobalnetworksets, calicohostendpoints: KUBECTL_FILES.calicohostendpoints, calicotiers: KUBECTL_FILES.calicotiers,
+    nodepools: KUBECTL_FILES.nodepools, nodeclaims: KUBECTL_FILES.nodeclaims, ec2nodeclasses: KUBECTL_FILES.ec2nodeclasses,
 };
 
 export interface PreflightReport {
@@ -32,7 +34,9 @@ export interface PreflightReport {
     unacceptedBlockers: Finding[];
 }
 
-export function preflightContext(input: PreflightInput, options: PreflightOptions): PreflightContext {
+export function preflightContext(input: PreflightInput, given: PreflightOptions): PreflightContext {
+    // Unset `nodePools` is every NodePool the cluster has but the twins (none known without nodepools.json).
+    const options = given.nodePools === undefined ? { ...given, nodePools: defaultNodePools(input) } : given;
     const partial: PreflightContext = { input, options, legacyNodes: legacyNodesOf(input, options), index: buildIndex(input), ciliumZones: new Set() };
     const zones = zoneOfSubnet(partial);
     const ciliumZones = new Set(ciliumSubnets(partial).map((s) => zones.get(s)).filter((z): z is string => z !== undefined));

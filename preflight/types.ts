@@ -58,6 +58,10 @@ export interface PreflightInput {
     calicoglobalnetworksets?: List<Obj>;
     calicohostendpoints?: List<Obj>;
     calicotiers?: List<Obj>;
+    /** Karpenter (design.md, "Karpenter NodePools"): `kubectl get nodepools.karpenter.sh -o json`, NodeClaims, EC2NodeClasses. */
+    nodepools?: List<Obj>;
+    nodeclaims?: List<Obj>;
+    ec2nodeclasses?: List<Obj>;
 }
 
 export type InputPart = keyof PreflightInput;
@@ -89,6 +93,8 @@ export interface PreflightOptions {
     accept: { id: string; reason: string }[];
     /** Self-managed Auto Scaling groups the stack migrates (`existingCluster.autoScalingGroups`); unset: none. */
     asgs?: string[];
+    /** Karpenter NodePools the stack migrates (`existingCluster.nodePools`); unset: every NodePool but the twins. */
+    nodePools?: string[];
 }
 
 export const DEFAULT_OPTIONS: PreflightOptions = {

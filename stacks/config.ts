@@ -13,6 +13,7 @@ import {
 } from "./configParsers";
 import * as pins from "./pins";
 import { parsePreflight } from "./preflightConfig";
+import { parseKarpenter } from "./karpenterConfig";
 import { INVALID, Problems, bool, matching, wholeNumber } from "./validate";
 
 export * from "./configTypes";
@@ -24,6 +25,7 @@ export type RawConfig = Record<string, string | undefined>;
 export const CONFIG_KEYS = [
     "phase", "existingCluster", "clusterName", "kubernetesVersion", "vpc", "legacyNodeGroup", "ciliumNodeGroup", "nodeLabels",
     "cilium", "goldpinger", "drain", "gate", "preflight", "clusterAdmins", "allowPhaseSkip", "allowUnsafeRollback",
+    "karpenter",
 ] as const;
 
 /** Keys that describe a cluster this program creates: refused for an existing cluster. */
@@ -88,6 +90,7 @@ export function parseConfig(raw: RawConfig, unknownKeys: string[] = []): Migrati
         drain: parseDrain(p, decode(p, "drain", raw.drain, "object")),
         gate: parseGate(p, decode(p, "gate", raw.gate, "object")),
         preflight: parsePreflight(p, decode(p, "preflight", raw.preflight, "object")),
+        karpenter: parseKarpenter(p, decode(p, "karpenter", raw.karpenter, "object")),
         clusterAdmins: parseClusterAdmins(p, decode(p, "clusterAdmins", raw.clusterAdmins, "object")),
         allowPhaseSkip: bool(p, "allowPhaseSkip", decode(p, "allowPhaseSkip", raw.allowPhaseSkip, "boolean") ?? false) as boolean,
         allowUnsafeRollback: bool(p, "allowUnsafeRollback", decode(p, "allowUnsafeRollback", raw.allowUnsafeRollback, "boolean") ?? false) as boolean,

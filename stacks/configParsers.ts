@@ -10,6 +10,7 @@ import { DEFAULT_NODE_LABELS } from "../migration/names";
 import * as pins from "./pins";
 import { SUPPORTED_CHART_VERSION, supportedLinesText } from "../components/cilium/chartLines";
 import { parseAutoScalingGroups } from "./asgConfig";
+import { parseNodePoolNames } from "./karpenterConfig";
 import { DURATION, INVALID, Problems, bool, isPlainObject, matching, noUnknownKeys, oneOf, stringList, wholeNumber } from "./validate";
 
 const NODE_GROUP_KEYS = ["name", "instanceTypes", "desiredSize", "minSize", "maxSize"] as const;
@@ -132,10 +133,10 @@ export function parseCilium(p: Problems, value: unknown): MigrationConfig["ciliu
 export function parseExistingCluster(p: Problems, value: unknown): ExistingClusterConfig | undefined {
     if (value === undefined || value === INVALID) return undefined;
     if (!isPlainObject(value)) {
-        p.add(`\`existingCluster\` is ${JSON.stringify(value)}; it must be an object: {name, nodeGroups, deleteLegacyNodeGroups}.`);
+        p.add(`\`existingCluster\` is ${JSON.stringify(value)}; it must be an object: {name, nodeGroups, nodePools, autoScalingGroups, deleteLegacyNodeGroups}.`);
         return undefined;
     }
-    noUnknownKeys(p, "existingCluster", value, ["name", "nodeGroups", "deleteLegacyNodeGroups", "autoScalingGroups"]);
+    noUnknownKeys(p, "existingCluster", value, ["name", "nodeGroups", "nodePools", "deleteLegacyNodeGroups", "autoScalingGroups"]);
     if (value.name === undefined) p.add("`existingCluster.name` is not set; it is required: the name of the EKS cluster to migrate.");
     const name = value.name === undefined ? undefined : matching(p, "existingCluster.name", value.name, EKS_CLUSTER_NAME, "an EKS cluster name (1–100 letters, digits, '-' or '_')");
     const nodeGroups = value.nodeGroups === undefined ? undefined
@@ -144,6 +145,7 @@ export function parseExistingCluster(p: Problems, value: unknown): ExistingClust
     return {
         name: name as string,
         ...(nodeGroups ? { nodeGroups } : {}),
+        ...parseNodePoolNames(p, value.nodePools),
         deleteLegacyNodeGroups: bool(p, "existingCluster.deleteLegacyNodeGroups", value.deleteLegacyNodeGroups ?? false) as boolean,
         ...optional("autoScalingGroups", parseAutoScalingGroups(p, value.autoScalingGroups)),
     };

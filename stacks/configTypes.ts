@@ -7,6 +7,7 @@ import { DrainOptions } from "../components/clusterSteps/scripts";
 import { CiliumNodeGroupSpec, NodeGroupSpec, TaintEffect } from "../components/nodePools/nodePool";
 import { NodeLabels } from "../migration/names";
 import { Phase } from "../migration/phases";
+import { KarpenterConfig } from "./karpenterConfig";
 
 export type { NodeLabels, TaintEffect };
 export type VpcConfig = NetworkSpec;
@@ -44,6 +45,8 @@ export interface ExistingClusterConfig {
     name: string;
     /** Managed node groups to migrate; unset: every Linux managed node group of the cluster. */
     nodeGroups?: string[];
+    /** Karpenter NodePools to migrate; unset: every NodePool of the cluster but the twins (design.md, "Karpenter NodePools"). */
+    nodePools?: string[];
     /** Phase 8 deletes the (empty) legacy node groups only when true; otherwise they stay, at zero. */
     deleteLegacyNodeGroups: boolean;
     /** Self-managed node groups (EC2 Auto Scaling groups) to migrate; unset: none (stacks/asgConfig.ts). */
@@ -100,6 +103,8 @@ export interface MigrationConfig {
     drain: DrainConfig;
     gate: GateConfig;
     preflight: PreflightConfig;
+    /** Karpenter NodePools: the headroom brought up on Cilium before the drain. */
+    karpenter: KarpenterConfig;
     /** IAM role or user ARNs given cluster-admin through EKS access entries (CI, Pulumi Deployments, operators). */
     clusterAdmins: string[];
     allowPhaseSkip: boolean;

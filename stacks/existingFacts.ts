@@ -26,6 +26,8 @@ export interface LookedUp {
     /** Of `clusterAdmins`, the principals that have an access entry already. */
     principalsWithEntry: string[];
     region?: string;
+    /** Legacy pools of other kinds found in the cluster (Karpenter NodePools, by name). */
+    otherPools?: string[];
     /** The AWS provider's default tags (`aws:defaultTags`): left out of what adopted resources declare. */
     defaultTags?: Record<string, string>;
 }
@@ -175,7 +177,7 @@ export function existingClusterFacts(found: LookedUp, config: MigrationConfig, p
     const recorded = previous.legacyNodeGroupSizes ?? {};
     const selection = selectNodeGroups(all, {
         clusterName: c.name, listed: wanted.nodeGroups, recorded: Object.keys(recorded), labels: config.nodeLabels,
-        nameSuffix: config.twins.nameSuffix, legacyMayBeGone: phases.legacyPoolDeleted(config.phase),
+        nameSuffix: config.twins.nameSuffix, legacyMayBeGone: phases.legacyPoolDeleted(config.phase), otherPools: found.otherPools,
     });
     problems.push(...selection.problems);
     notes.push(...selection.notes);

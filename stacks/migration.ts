@@ -26,6 +26,8 @@ import { ExistingClusterFacts } from "./existingFacts";
 import { declareExistingCluster, declareExistingLegacy, declareExistingTwins } from "./existingParts";
 import { legacyStepDecisions } from "./legacyDecisions";
 import { preflightOptionsOf } from "./preflightConfig";
+import { KarpenterFacts } from "./karpenterFacts";
+import { declareKarpenter } from "./karpenterParts";
 
 export interface MigrationOptions {
     /** The gate CLI command line, run from the project root. Default: the project's own `gates/cli.ts`. */
@@ -46,6 +48,8 @@ export interface ExistingClusterInput {
     facts: ExistingClusterFacts;
     /** The stack's first update: adopted resources are declared exactly as described. */
     adoptingNow: boolean;
+    /** Its Karpenter NodePools (stacks/karpenterFacts.ts). */
+    karpenter: KarpenterFacts;
 }
 
 export interface Migration {
@@ -108,7 +112,10 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         pinned: phases.awsNodePinned(phase),
         remove: phases.awsNodeRemoved(phase),
         // Phase 6's re-check refuses while a legacy node is in none of them.
-        legacyPools: { nodeGroups: existing ? existing.facts.nodeGroups.map((g) => g.name) : [config.legacyNodeGroup.name] },
+        legacyPools: {
+            nodeGroups: existing ? existing.facts.nodeGroups.map((g) => g.name) : [config.legacyNodeGroup.name],
+            ...(existing?.karpenter.legacy.length ? { nodePools: existing.karpenter.legacy.map((p) => p.name) } : {}),
+        },
         kubeconfig, gateCli, tags,
         dependsOn,
     });
@@ -139,10 +146,14 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     // it — "Which CNI a node gets" — but the marker is what people read, and phases 8–9 count by it);
     // once aws-node is removed, the legacy groups scale to zero only after that. Never both in one phase.
     const legacyFirst = !phases.awsNodeRemoved(phase);
-    let legacy = legacyFirst ? declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [] }) : undefined;
+    // Karpenter's NodePools (stacks/karpenterParts.ts): their legacy patches come before the shared cordon, which they carry
+    // themselves when no managed legacy group does.
+    const karpenter = declareKarpenter(config, existing.karpenter, { provider: cluster.provider, afterEntryGate, steps, appliedPhase: options.appliedPhase,
+        carrySteps: existing.facts.nodeGroups.length === 0 && !phases.legacyPoolDeleted(phase), pools: awsNodeArgs([]).legacyPools });
+    let legacy = legacyFirst ? declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [], before: present(karpenter) }) : undefined;
     const awsNode = new AwsNodeAffinity("aws-node", awsNodeArgs([...afterEntryGate, ...present(legacy?.labelStep)]));
-    if (!legacyFirst) legacy = declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [awsNode] });
-    return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes: [twins, ...present(legacy)], gateArgs, afterEntryGate });
+    if (!legacyFirst) legacy = declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [awsNode], before: present(karpenter) });
+    return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes: [twins, ...present(legacy, karpenter)], gateArgs, afterEntryGate });
 }
 
 function finish(parts: Omit<Migration, "exitGate"> & {

@@ -31,6 +31,8 @@ export interface SelectionRules {
     nameSuffix: string;
     /** From phase 8 the legacy groups may be gone. */
     legacyMayBeGone: boolean;
+    /** Legacy pools of other kinds (Karpenter NodePools): with them, a cluster without a managed group still has capacity to move. */
+    otherPools?: string[];
 }
 
 export const isWindowsGroup = (g: ManagedNodeGroupDescription): boolean => (g.amiType ?? "").startsWith("WINDOWS");
@@ -83,7 +85,7 @@ export function selectNodeGroups(all: ManagedNodeGroupDescription[], rules: Sele
         problems.push(`\`existingCluster.nodeGroups\` leaves out ${JSON.stringify(omitted)}: its nodes run aws-node, which is removed at ` +
             "phase 6, and nothing would drain or retire them, so they would lose pod networking. List it, or delete that node group first.");
     }
-    if (wanted.length === 0) {
+    if (wanted.length === 0 && (rules.otherPools ?? []).length === 0) {
         problems.push(`cluster ${clusterName} has no Linux managed node group: nothing runs aws-node for this migration to move ` +
             "(Fargate pods keep Fargate's networking; self-managed nodes are not supported yet).");
     }

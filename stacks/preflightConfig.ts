@@ -57,6 +57,7 @@ export function preflightOptionsOf(config: MigrationConfig): PreflightOptions {
         releaseValues: releaseValuesOf(config),
         accept: config.preflight.accept,
         ...(config.existingCluster?.autoScalingGroups ? { asgs: config.existingCluster.autoScalingGroups } : {}),
+        ...(config.existingCluster?.nodePools ? { nodePools: config.existingCluster.nodePools } : {}),
     };
 }
 

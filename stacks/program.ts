@@ -16,6 +16,8 @@ import { checkAutoScalingGroups } from "./asgParts";
 import { assertTransitionAllowed } from "./guard";
 import { ExistingClusterInput, buildMigration, MigrationOptions } from "./migration";
 import { CNI_RULE } from "../migration/nodeRule";
+import { KarpenterLookup, LEGACY_NODEPOOLS_OUTPUT, lookUpKarpenter, recordedOriginals } from "./karpenterLookups";
+import { KarpenterFacts, NodePoolOriginals } from "./karpenterFacts";
 
 export const APPLIED_PHASE_OUTPUT = "appliedPhase";
 /** An existing cluster's legacy node group sizes before the migration scaled them (live they read zero from 7). */
@@ -34,10 +36,12 @@ export interface ProgramOptions extends MigrationOptions {
     lookups?: Lookups;
     /** How its self-managed node groups are looked up. Default: the AWS provider's data sources. */
     asgLookups?: AsgLookups;
+    /** How an existing cluster's Karpenter objects are read. Default: the cluster's API server. */
+    karpenter?: KarpenterLookup;
 }
 
 /** This stack's own outputs of its last successful update (a StackReference to itself); none on a first deployment. */
-export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule?: unknown } & RecordedProgress> {
+export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule?: unknown; legacyNodePools?: Record<string, NodePoolOriginals> } & RecordedProgress> {
     const self = new pulumi.StackReference("applied-phase", {
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
     });
@@ -47,7 +51,9 @@ export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule
     };
     const sizes = await read(LEGACY_SIZES_OUTPUT);
     const addons = await read(ADOPTED_ADDONS_OUTPUT);
+    const nodePools = await read(LEGACY_NODEPOOLS_OUTPUT);
     return {
+        ...(nodePools ? { legacyNodePools: nodePools as Record<string, NodePoolOriginals> } : {}),
         appliedPhase: await read(APPLIED_PHASE_OUTPUT),
         cniRule: await read(CNI_RULE_OUTPUT),
         ...(sizes ? { legacyNodeGroupSizes: sizes as RecordedProgress["legacyNodeGroupSizes"] } : {}),
@@ -62,10 +68,20 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     const found = await lookUpExistingCluster(config, region, options.lookups);
     const defaultTags = new pulumi.Config("aws").getObject<{ tags?: Record<string, string> }>("defaultTags")?.tags;
     if (defaultTags) found.defaultTags = defaultTags;
+    let karpenter: KarpenterFacts;
+    try {
+        karpenter = await lookUpKarpenter(config, { name: found.cluster.name, endpoint: found.cluster.endpoint,
+            certificateAuthority: found.cluster.certificateAuthorities?.[0]?.data ?? "", ...(region ? { region } : {}) }, own.legacyNodePools, options.karpenter);
+    } catch (err) {
+        // What AWS says of the cluster (not ACTIVE, IPv6, a group left out) comes first: it is why the cluster cannot be reached, or matters more.
+        existingClusterFacts({ ...found, otherPools: config.existingCluster.nodePools }, config, own);
+        throw err;
+    }
+    found.otherPools = karpenter.legacy.map((p) => p.name);
     const facts = existingClusterFacts(found, config, own);
     checkAutoScalingGroups(config, await lookUpAutoScalingGroups(config, options.asgLookups), facts.name);
-    for (const text of facts.notes) note(text);
-    return { facts, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null };
+    for (const text of [...facts.notes, ...karpenter.notes]) note(text);
+    return { facts, karpenter, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null };
 }
 
 /**
@@ -116,5 +132,6 @@ export async function migrationProgram(options: ProgramOptions = {}): Promise<Re
         kubeconfig: migration.cluster.kubeconfig,
         ciliumOperatorRoleArn: migration.cilium?.operatorRole.arn,
         ...(existing ? { [LEGACY_SIZES_OUTPUT]: existing.facts.originalScaling, [ADOPTED_ADDONS_OUTPUT]: existing.facts.adoptedAddons } : {}),
+        ...(existing?.karpenter.legacy.length ? { [LEGACY_NODEPOOLS_OUTPUT]: recordedOriginals(existing.karpenter) } : {}),
     };
 }

@@ -51,7 +51,7 @@ describe("config: existing clusters", () => {
             ["`clusterName` is \"staging\" but `existingCluster.name` is \"prod\"; with an existing cluster, leave `clusterName` out or set it to the same name."]);
         assert.deepStrictEqual(problems({ existingCluster: { name: "prod", nodeGroups: ["ng-1", "ng-1"] } }), ["`existingCluster.nodeGroups` lists a node group twice: [\"ng-1\",\"ng-1\"]."]);
         assert.deepStrictEqual(problems({ existingCluster: { name: "prod", nodeGroup: ["ng-1"] } }),
-            ["`existingCluster.nodeGroup` is not a known key; known keys of `existingCluster`: name, nodeGroups, deleteLegacyNodeGroups, autoScalingGroups."]);
+            ["`existingCluster.nodeGroup` is not a known key; known keys of `existingCluster`: name, nodeGroups, nodePools, deleteLegacyNodeGroups, autoScalingGroups."]);
         assert.deepStrictEqual(problems({ existingCluster: { name: "prod", deleteLegacyNodeGroups: "yes" } }), ["`existingCluster.deleteLegacyNodeGroups` is \"yes\"; it must be true or false."]);
     });
 

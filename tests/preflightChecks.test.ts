@@ -16,6 +16,7 @@ import { ISTIO_SIDECAR, ipBlockPolicy, meshedPod, multusDaemonSet } from "./supp
 import { FIXTURES } from "./support/paths";
 import { Golden } from "./support/golden";
 import { forecastLines } from "../preflight/forecast";
+import { exampleOf, nodeClaim } from "./support/karpenterObjects";
 
 const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
 const REAL_NODES: Obj[] = JSON.parse(fs.readFileSync(path.join(FIXTURES, "real", "node-labels", "nodes.json"), "utf8")).items;
@@ -95,8 +96,24 @@ const CASES: [string, Edit, Edit?][] = [
         spec: { selector: "app == 'web'", ingress: [{ action: "Log" }, { action: "Allow", source: { selector: "app == 'api'" } }] } })],
     ["node-local-dns", (i) => addObject(i, "daemonsets", { ...structuredClone(named(i, "daemonsets", "kube-proxy")), metadata: { name: "node-local-dns", namespace: "kube-system" } })],
     ["cluster-autoscaler", () => undefined, (i) => { items(i, "deployments").splice(items(i, "deployments").findIndex((d) => /autoscaler/.test(d.metadata.name)), 1); }],
-    ["karpenter", (i) => addObject(i, "deployments", { ...structuredClone(named(i, "deployments", "web")),
-        metadata: { name: "karpenter", namespace: "kube-system", labels: { "app.kubernetes.io/name": "karpenter", "app.kubernetes.io/instance": "karpenter" } } })],
+    // Karpenter runs and its published general-purpose NodePool is left out of `existingCluster.nodePools`.
+    ["karpenter", (i, o) => {
+        addObject(i, "deployments", { ...structuredClone(named(i, "deployments", "web")),
+            metadata: { name: "karpenter", namespace: "kube-system", labels: { "app.kubernetes.io/name": "karpenter", "app.kubernetes.io/instance": "karpenter" } } });
+        addObject(i, "nodepools", exampleOf("general-purpose.yaml", "NodePool"));
+        o.nodePools = [];
+    }],
+    // A NodeClaim of the published max-node-lifetime pool (expireAfter 168h), six and a half days old.
+    ["karpenter-expiry", (i) => {
+        addObject(i, "nodepools", exampleOf("max-node-lifetime.yaml", "NodePool"));
+        addObject(i, "nodeclaims", { ...nodeClaim("default-sfpsl", "default", 156 * 3_600_000), spec: { ...nodeClaim("x", "default", 0).spec, expireAfter: "168h" } });
+    }],
+    ["karpenter-static-capacity", (i) => addObject(i, "nodepools", { ...exampleOf("general-purpose.yaml", "NodePool"),
+        spec: { ...exampleOf("general-purpose.yaml", "NodePool").spec, replicas: 5 } })],
+    ["karpenter-pod-density", (i) => {
+        addObject(i, "nodepools", exampleOf("general-purpose.yaml", "NodePool"));
+        addObject(i, "ec2nodeclasses", exampleOf("general-purpose.yaml", "EC2NodeClass"));
+    }],
     ["asg-launch-configuration", asgCase({ LaunchConfigurationName: "ng-self-lc" }), asgCase(TEMPLATE_REF)],
     ["asg-instance-tag", asgCase(TEMPLATE_REF, [{ LaunchTemplateId: "lt-0abc", VersionNumber: 1, DefaultVersion: true, LaunchTemplateData: {} }]),
         asgCase({ ...TEMPLATE_REF, Tags: [{ Key: "eks:cluster-name", Value: "prod-east", PropagateAtLaunch: true }] },
@@ -158,6 +175,7 @@ describe("preflight: each finding, with and without its hazard", () => {
         "prefix-delegation": ["warning", 3], "snat-mode-change": ["warning", 3], "host-port": ["warning", 3], "network-policy": ["warning", 3],
         "calico-policy-engine": ["info", 1], "calico-policies": ["blocker", 3],
         "calico-unconvertible": ["warning", 3], "node-local-dns": ["warning", 9], "cluster-autoscaler": ["warning", 4], "karpenter": ["warning", 1],
+        "karpenter-expiry": ["warning", null], "karpenter-static-capacity": ["blocker", 0], "karpenter-pod-density": ["warning", 3],
         "asg-launch-configuration": ["blocker", 0], "asg-instance-tag": ["warning", 2],
         "node-auto-repair": ["info", 4], "pdb-blocks-drain": ["warning", 5], "unmanaged-pod": ["warning", 5], "emptydir-data": ["warning", 5],
         "single-replica": ["info", 5], "zonal-volume": ["warning", 5], "legacy-only-scheduling": ["warning", 5], "subnet-capacity": ["warning", 3],

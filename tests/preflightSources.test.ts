@@ -73,5 +73,7 @@ describe("preflight against its sources", () => {
             { ...structuredClone(template), metadata: { name: "controller-x", namespace: "karpenter", labels: { "app.kubernetes.io/name": karpenter } } });
         const ids = runPreflight(input, OPTIONS).findings.map((f) => f.id);
         assert.ok(ids.includes("cluster-autoscaler") && ids.includes("karpenter"), ids.join(", "));
+        // With no NodePool left out it is information, not a warning.
+        assert.strictEqual(runPreflight(input, OPTIONS).findings.find((f) => f.id === "karpenter")?.severity, "info");
     });
 });

@@ -62,9 +62,9 @@ describe("npm run snapshot (stand-in aws and kubectl)", function () {
             "access-entries.json", "addons.json", "autoscaling-groups.json", "calico-globalnetworkpolicies.json", "calico-globalnetworksets.json",
             "calico-hostendpoints.json", "calico-installations.json", "calico-networkpolicies.json", "calico-networksets.json", "calico-tiers.json",
             "ciliumendpoints.json", "ciliumnetworkpolicies.json", "cluster.json", "configmaps.json", "daemonsets.json", "deployments.json",
-            "eniconfigs.json", "goldpinger.json", "launch-template-versions.json", "networkpolicies.json", "nodegroups.json", "nodes.json",
-            "oidc-providers.json", "persistentvolumeclaims.json", "persistentvolumes.json", "poddisruptionbudgets.json", "pods.json",
-            "securitygrouppolicies.json", "statefulsets.json", "subnets.json",
+            "ec2nodeclasses.json", "eniconfigs.json", "goldpinger.json", "launch-template-versions.json", "networkpolicies.json", "nodeclaims.json",
+            "nodegroups.json", "nodepools.json", "nodes.json", "oidc-providers.json", "persistentvolumeclaims.json", "persistentvolumes.json",
+            "poddisruptionbudgets.json", "pods.json", "securitygrouppolicies.json", "statefulsets.json", "subnets.json",
         ]);
         // A cluster without self-managed node groups: both ASG files written, empty.
         assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, "autoscaling-groups.json"), "utf8")), { AutoScalingGroups: [] });
@@ -75,6 +75,10 @@ describe("npm run snapshot (stand-in aws and kubectl)", function () {
             assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, f), "utf8")), { apiVersion: "v1", kind: "List", items: [] }, f);
         }
         assert.ok(r.calls.some((c) => / get globalnetworkpolicies\.projectcalico\.org -o json$/.test(c)) && r.calls.some((c) => / get globalnetworkpolicies\.crd\.projectcalico\.org -o json$/.test(c)));
+        // Karpenter's three kinds alike when its CRDs are not installed (design.md, "Karpenter NodePools").
+        for (const f of ["nodepools.json", "nodeclaims.json", "ec2nodeclasses.json"]) {
+            assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, f), "utf8")), { apiVersion: "v1", kind: "List", items: [] }, f);
+        }
         assert.ok(r.calls.every((c) => !/ (create|update|delete|put|tag|associate)-/.test(c) || c.startsWith("aws eks update-kubeconfig")), "reads only");
         assert.ok(r.calls.filter((c) => c.startsWith("aws ") && !c.includes("update-kubeconfig")).every((c) => c.includes("--region us-east-2")));
         assert.match(r.stdout, /review them before you share the directory/);

@@ -1,0 +1,65 @@
+/**
+ * What the Karpenter part adds around its NodePools: the headroom (phases 3–5), the NodeClaim deletions (legacy pools
+ * from phase 7; a twin's on the way back from 3 to 2) and the legacy NodePools' deletion (phase 8 with
+ * `deleteLegacyNodeGroups`). Each step re-checks right before it acts (scripts.ts).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Taint } from "../../migration/karpenter";
+import { NodeLabels } from "../../migration/names";
+import { clusterStep } from "../clusterSteps/clusterStep";
+import { PreChecks } from "../clusterSteps/scripts";
+import { HEADROOM_NAMESPACE, HEADROOM_PRIORITY, HEADROOM_PRIORITY_CLASS, HeadroomSize, headroomPodSpec } from "./headroom";
+import { deleteNodeClaimsScript, deleteNodePoolScript } from "./scripts";
+
+export interface HeadroomArgs { twin: string; taints: Taint[]; size: HeadroomSize }
+
+/** One PriorityClass (never preempting, below every workload), a namespace, and a pause Deployment per twin. */
+export function declareHeadroom(parent: pulumi.Resource, name: string, provider: k8s.Provider, labels: NodeLabels, pools: HeadroomArgs[],
+    dependsOn: pulumi.Input<pulumi.Resource>[]): pulumi.Resource[] {
+    if (pools.length === 0) return [];
+    const opts = { parent, provider, dependsOn };
+    const priority = new k8s.scheduling.v1.PriorityClass(`${name}-headroom-priority`, {
+        metadata: { name: HEADROOM_PRIORITY_CLASS }, value: HEADROOM_PRIORITY, preemptionPolicy: "Never", globalDefault: false,
+        description: "eks-cilium-migration: pause pods that hold Cilium capacity on the twin NodePools before the drain; every workload preempts them.",
+    }, opts);
+    const namespace = new k8s.core.v1.Namespace(`${name}-headroom-namespace`, { metadata: { name: HEADROOM_NAMESPACE } }, opts);
+    const deployments = pools.map((p) => {
+        const podLabels = { "app.kubernetes.io/name": "cilium-migration-headroom", "app.kubernetes.io/instance": p.twin };
+        return new k8s.apps.v1.Deployment(`${name}-headroom-${p.twin}`, {
+            metadata: { name: `headroom-${p.twin}`, namespace: HEADROOM_NAMESPACE, labels: podLabels },
+            spec: {
+                replicas: p.size.replicas,
+                selector: { matchLabels: podLabels },
+                template: { metadata: { labels: podLabels }, spec: headroomPodSpec(p.twin, labels, p.taints, p.size) },
+            },
+            // Pods stay Pending until Karpenter brings nodes up (minutes): the update does not wait for them.
+        }, { ...opts, dependsOn: [...dependsOn, priority, namespace], customTimeouts: { create: "1m", update: "1m" } });
+    });
+    return [priority, namespace, ...deployments];
+}
+
+export interface NodeClaimDeletion {
+    /** The NodePool whose NodeClaims are deleted, one at a time. */
+    pool: string;
+    pre: PreChecks;
+}
+
+/** The NodeClaim deletions, pool after pool, then the NodePool deletions, each after its pool's NodeClaims. */
+export function declareRetirement(parent: pulumi.Resource, name: string, kubeconfig: pulumi.Input<string>, args: {
+    deleteNodeClaims: NodeClaimDeletion[];
+    deleteNodePools: string[];
+    dependsOn: pulumi.Input<pulumi.Resource>[];
+}): pulumi.Resource[] {
+    const steps: pulumi.Resource[] = [];
+    for (const d of args.deleteNodeClaims) {
+        steps.push(clusterStep(`${name}-delete-nodeclaims-${d.pool}`, { kubeconfig, create: deleteNodeClaimsScript(d.pool, d.pre) },
+            { parent, dependsOn: [...args.dependsOn, ...steps] }));
+    }
+    const claimsDone = [...steps];
+    for (const pool of args.deleteNodePools) {
+        steps.push(clusterStep(`${name}-delete-nodepool-${pool}`, { kubeconfig, create: deleteNodePoolScript(pool) },
+            { parent, dependsOn: [...args.dependsOn, ...claimsDone] }));
+    }
+    return steps;
+}
