@@ -223,3 +223,30 @@ describe("karpenter: a cluster with no managed legacy group", () => {
         assert.ok(cordon?.dependencies.includes(`${NODEPOOL_PATCH}::karpenter-legacy-batch`), cordon?.dependencies.join(", "));
     });
 });
+
+describe("karpenter: after the legacy NodePools are gone (8 with deleteLegacyNodeGroups, then 9)", () => {
+    after(removeKarpenterCopies);
+    it("the twins are declared from themselves, with the recorded originals; an unrecorded gone pool is an error naming it", async () => {
+        const original = await runKarpenter({ phase: 0 });
+        const gone = karpenterSnapshotVariant((f) => {
+            const pools = f["nodepools.json"].items as Obj[];
+            f["nodepools.json"].items = pools.map((p) => {
+                const twin = structuredClone(p);
+                twin.metadata = { name: `${p.metadata.name}-cilium`, labels: { [TWIN_OF_LABEL]: p.metadata.name } };
+                twin.spec.template.metadata = { labels: { cni: "cilium" } };
+                twin.spec.template.spec.startupTaints = [{ key: "node.cilium.io/agent-not-ready", value: "true", effect: "NoExecute" }];
+                return twin;
+            });
+            f["nodeclaims.json"].items = [];
+        });
+        const extra = { existingCluster: { name: "karpenter-east", nodeGroups: ["ng-system"], nodePools: ["default", "batch"], deleteLegacyNodeGroups: true } };
+        const nine = await runKarpenter({ phase: 9, snapshotDir: gone, extra, ownOutputs: { legacyNodePools: original.outputs.legacyNodePools, legacyNodeGroupSizes: original.outputs.legacyNodeGroupSizes } });
+        assert.deepStrictEqual(ofType(nine, NODEPOOL_PATCH), []);
+        assert.deepStrictEqual(nine.resources.filter((r) => r.name.startsWith("karpenter-delete")), []);
+        const batch = ofType(nine, NODEPOOL).find((r) => r.name === "karpenter-batch-cilium")?.inputs.spec as Obj;
+        assert.deepStrictEqual([batch.weight, batch.disruption.budgets, batch.limits], [100, [{ nodes: "10%" }], undefined]);
+        assert.deepStrictEqual(nine.outputs.legacyNodePools, original.outputs.legacyNodePools, "still recorded");
+        await assert.rejects(runKarpenter({ phase: 9, snapshotDir: gone, extra, ownOutputs: { legacyNodeGroupSizes: original.outputs.legacyNodeGroupSizes } }),
+            /`existingCluster\.nodePools` names NodePool default, which cluster karpenter-east does not have \(it has: default-cilium, batch-cilium\)/);
+    });
+});
