@@ -25,6 +25,7 @@ import { declareDemoCluster, declareDemoPools } from "./demoParts";
 import { ExistingClusterFacts } from "./existingFacts";
 import { declareExistingCluster, declareExistingLegacy, declareExistingTwins } from "./existingParts";
 import { legacyStepDecisions } from "./legacyDecisions";
+import { AsgPoolsInput, declareAsgPools } from "./asgParts";
 import { preflightOptionsOf } from "./preflightConfig";
 
 export interface MigrationOptions {
@@ -46,6 +47,8 @@ export interface ExistingClusterInput {
     facts: ExistingClusterFacts;
     /** The stack's first update: adopted resources are declared exactly as described. */
     adoptingNow: boolean;
+    /** Its self-managed node groups (`existingCluster.autoScalingGroups`), judged; none when the key is unset. */
+    asgs?: AsgPoolsInput;
 }
 
 export interface Migration {
@@ -94,6 +97,10 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     const afterEntryGate = entryGate ? [entryGate] : [];
     const steps = legacyStepDecisions(config, kubeconfig, gateCli, connectivity);
 
+    const legacyPools = {
+        nodeGroups: existing ? existing.facts.nodeGroups.map((g) => g.name) : [config.legacyNodeGroup.name],
+        ...(existing?.asgs ? { asgs: existing.asgs.groups.map((g) => g.name) } : {}),
+    };
     const awsNodeArgs = (dependsOn: pulumi.Resource[]) => ({
         route: existing && !existing.facts.addons.vpcCni ? "daemonset-patch" as const : "addon" as const,
         clusterName: cluster.eksClusterName,
@@ -108,7 +115,7 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         pinned: phases.awsNodePinned(phase),
         remove: phases.awsNodeRemoved(phase),
         // Phase 6's re-check refuses while a legacy node is in none of them.
-        legacyPools: { nodeGroups: existing ? existing.facts.nodeGroups.map((g) => g.name) : [config.legacyNodeGroup.name] },
+        legacyPools,
         kubeconfig, gateCli, tags,
         dependsOn,
     });
@@ -135,14 +142,20 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     }
 
     const twins = declareExistingTwins(config, existing.facts, { afterEntryGate, scaleUpAfter: present(cilium), tags });
+    // Self-managed node groups (stacks/asgParts.ts): their twins, and steps on the legacy groups through the AWS CLI.
+    const asgs = existing.asgs && declareAsgPools(config, existing.asgs, {
+        clusterName: existing.facts.name, ...(existing.facts.region ? { region: existing.facts.region } : {}), kubeconfig, gateCli, legacyPools,
+        appliedPhase: options.appliedPhase, afterEntryGate, scaleUpAfter: present(cilium), tags,
+    });
+    const legacyWiring = { steps, afterEntryGate, twins, stepsAfter: asgs?.beforeCordon ?? [] };
     // While aws-node is pinned, the legacy groups and their nodes get the legacy marker first (the pin no longer relies on
     // it — "Which CNI a node gets" — but the marker is what people read, and phases 8–9 count by it);
     // once aws-node is removed, the legacy groups scale to zero only after that. Never both in one phase.
     const legacyFirst = !phases.awsNodeRemoved(phase);
-    let legacy = legacyFirst ? declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [] }) : undefined;
+    let legacy = legacyFirst ? declareExistingLegacy(config, existing.facts, existing.adoptingNow, { ...legacyWiring, scaleToZeroAfter: [] }) : undefined;
     const awsNode = new AwsNodeAffinity("aws-node", awsNodeArgs([...afterEntryGate, ...present(legacy?.labelStep)]));
-    if (!legacyFirst) legacy = declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [awsNode] });
-    return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes: [twins, ...present(legacy)], gateArgs, afterEntryGate });
+    if (!legacyFirst) legacy = declareExistingLegacy(config, existing.facts, existing.adoptingNow, { ...legacyWiring, scaleToZeroAfter: [awsNode] });
+    return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes: [twins, ...present(legacy), ...(asgs?.resources ?? [])], gateArgs, afterEntryGate });
 }
 
 function finish(parts: Omit<Migration, "exitGate"> & {

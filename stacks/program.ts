@@ -12,7 +12,7 @@ import { MigrationConfig } from "./configTypes";
 import { RecordedProgress, existingClusterFacts } from "./existingFacts";
 import { Lookups, lookUpExistingCluster } from "./existingLookups";
 import { AsgLookups, lookUpAutoScalingGroups } from "./asgFacts";
-import { checkAutoScalingGroups } from "./asgParts";
+import { asgPoolsInput } from "./asgParts";
 import { assertTransitionAllowed } from "./guard";
 import { ExistingClusterInput, buildMigration, MigrationOptions } from "./migration";
 import { CNI_RULE } from "../migration/nodeRule";
@@ -24,6 +24,8 @@ export const LEGACY_SIZES_OUTPUT = "legacyNodeGroupSizes";
 export const ADOPTED_ADDONS_OUTPUT = "adoptedAddons";
 /** Which rule placed the agents when this stack was last applied ("Which CNI a node gets"); absent: the earlier rule. */
 export const CNI_RULE_OUTPUT = "cniRule";
+/** An existing cluster's self-managed groups' sizes before the migration scaled them (stacks/asgParts.ts). */
+export const LEGACY_ASG_SIZES_OUTPUT = "legacyAsgSizes";
 
 export interface ProgramOptions extends MigrationOptions {
     /** Where progress messages go. Default: the Pulumi log (shown by `pulumi up`). */
@@ -37,7 +39,7 @@ export interface ProgramOptions extends MigrationOptions {
 }
 
 /** This stack's own outputs of its last successful update (a StackReference to itself); none on a first deployment. */
-export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule?: unknown } & RecordedProgress> {
+export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule?: unknown; legacyAsgSizes?: unknown } & RecordedProgress> {
     const self = new pulumi.StackReference("applied-phase", {
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
     });
@@ -50,6 +52,7 @@ export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule
     return {
         appliedPhase: await read(APPLIED_PHASE_OUTPUT),
         cniRule: await read(CNI_RULE_OUTPUT),
+        legacyAsgSizes: await read(LEGACY_ASG_SIZES_OUTPUT),
         ...(sizes ? { legacyNodeGroupSizes: sizes as RecordedProgress["legacyNodeGroupSizes"] } : {}),
         ...(addons ? { adoptedAddons: addons as RecordedProgress["adoptedAddons"] } : {}),
     };
@@ -63,9 +66,9 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     const defaultTags = new pulumi.Config("aws").getObject<{ tags?: Record<string, string> }>("defaultTags")?.tags;
     if (defaultTags) found.defaultTags = defaultTags;
     const facts = existingClusterFacts(found, config, own);
-    checkAutoScalingGroups(config, await lookUpAutoScalingGroups(config, options.asgLookups), facts.name);
+    const asgs = asgPoolsInput(config, await lookUpAutoScalingGroups(config, options.asgLookups), facts.name, own.legacyAsgSizes);
     for (const text of facts.notes) note(text);
-    return { facts, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null };
+    return { facts, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null, ...(asgs.groups.length > 0 ? { asgs } : {}) };
 }
 
 /**
@@ -116,5 +119,6 @@ export async function migrationProgram(options: ProgramOptions = {}): Promise<Re
         kubeconfig: migration.cluster.kubeconfig,
         ciliumOperatorRoleArn: migration.cilium?.operatorRole.arn,
         ...(existing ? { [LEGACY_SIZES_OUTPUT]: existing.facts.originalScaling, [ADOPTED_ADDONS_OUTPUT]: existing.facts.adoptedAddons } : {}),
+        ...(existing?.asgs ? { [LEGACY_ASG_SIZES_OUTPUT]: existing.asgs.originalSizes } : {}),
     };
 }

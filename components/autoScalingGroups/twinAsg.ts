@@ -1,0 +1,138 @@
+/**
+ * A self-managed node group's Cilium twin as declared (design.md, "Self-managed node groups"): a **new** launch
+ * template built from the version the legacy group launches (changing the legacy template could start an instance
+ * refresh that replaces nodes without draining), and a new Auto Scaling group on it. Pure: the inputs are decided
+ * here from what the AWS provider's data sources say of the legacy group (`autoscaling.getGroup`,
+ * `ec2.getLaunchTemplate`), and the component (twinAsgs.ts) only declares them.
+ */
+import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** A legacy group as the data sources describe it, with the template version it launches already resolved. */
+export interface TwinAsgSource {
+    name: string;
+    group: aws.autoscaling.GetGroupResult;
+    template: aws.ec2.GetLaunchTemplateResult;
+}
+
+export interface AsgSizes { minSize: number; maxSize: number; desiredCapacity: number }
+
+/** The tag the operator's IAM condition reads on the instances it attaches ENIs to (design.md, "Self-managed node groups"). */
+export const EKS_CLUSTER_NAME_TAG = "eks:cluster-name";
+/** Cluster Autoscaler's auto-discovery and node-template tags (cluster-autoscaler/cloudprovider/aws/README.md). */
+export const CLUSTER_AUTOSCALER_TAG_PREFIX = "k8s.io/cluster-autoscaler/";
+
+/** Keeps only the members that carry a value ("" and 0 are the data sources' "unset"). */
+function present<T extends Record<string, unknown>>(o: T): Partial<T> {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== "" && v !== 0
+        && !(Array.isArray(v) && v.length === 0))) as Partial<T>;
+}
+const boolText = (v: boolean | undefined): string | undefined => (v === undefined ? undefined : String(v));
+
+/** The legacy's instance tag specification with `eks:cluster-name` added (and its Name, where it named the group, the twin's). */
+export function twinTagSpecifications(src: TwinAsgSource, twinName: string, clusterName: string): aws.types.input.ec2.LaunchTemplateTagSpecification[] {
+    const specs = src.template.tagSpecifications.map((s) => ({
+        resourceType: s.resourceType,
+        tags: Object.fromEntries(Object.entries(s.tags).map(([k, v]) => [k, k === "Name" && v === src.name ? twinName : v])) as Record<string, string>,
+    }));
+    const instance = specs.find((s) => s.resourceType === "instance");
+    if (instance) instance.tags[EKS_CLUSTER_NAME_TAG] = clusterName;
+    else specs.push({ resourceType: "instance", tags: { [EKS_CLUSTER_NAME_TAG]: clusterName } });
+    return specs;
+}
+
+/** The twin's launch template: the legacy version's AMI, profile, network, disks, metadata options, type; the edited user data. */
+export function twinLaunchTemplateArgs(src: TwinAsgSource, opts: { twinName: string; clusterName: string; userData: string; tags: Record<string, string> }): aws.ec2.LaunchTemplateArgs {
+    const t = src.template;
+    const profile = t.iamInstanceProfiles[0];
+    const interfaces = t.networkInterfaces ?? [];
+    return {
+        name: opts.twinName,
+        description: `Cilium twin of Auto Scaling group ${src.name}, from version ${t.latestVersion} of the template it launches (eks-cilium-migration)`,
+        ...present({ imageId: t.imageId, instanceType: t.instanceType, keyName: t.keyName, ebsOptimized: t.ebsOptimized }),
+        userData: opts.userData,
+        ...(profile ? { iamInstanceProfile: profile.arn ? { arn: profile.arn } : { name: profile.name } } : {}),
+        // EC2 takes security groups on the template or on its network interfaces, never both.
+        ...(interfaces.length > 0
+            ? { networkInterfaces: interfaces.map((n) => ({
+                ...present({ deviceIndex: n.deviceIndex, description: n.description, interfaceType: n.interfaceType, networkCardIndex: n.networkCardIndex,
+                    ipv4PrefixCount: n.ipv4PrefixCount, ipv4AddressCount: n.ipv4AddressCount, ipv6AddressCount: n.ipv6AddressCount, subnetId: n.subnetId,
+                    securityGroups: n.securityGroups }),
+                ...(n.associatePublicIpAddress !== undefined ? { associatePublicIpAddress: boolText(n.associatePublicIpAddress) } : {}),
+                ...(n.deleteOnTermination !== undefined ? { deleteOnTermination: boolText(n.deleteOnTermination) } : {}),
+            })) }
+            : { vpcSecurityGroupIds: t.vpcSecurityGroupIds }),
+        blockDeviceMappings: (t.blockDeviceMappings ?? []).map((b) => ({
+            ...present({ deviceName: b.deviceName, noDevice: b.noDevice, virtualName: b.virtualName }),
+            ...(b.ebs?.[0] ? { ebs: present({ ...b.ebs[0] }) } : {}),
+        })),
+        ...((t.metadataOptions ?? [])[0] ? { metadataOptions: present({ ...t.metadataOptions[0] }) } : {}),
+        tagSpecifications: twinTagSpecifications(src, opts.twinName, opts.clusterName),
+        tags: opts.tags,
+    };
+}
+
+/** The twin group's tags: the legacy's Cluster Autoscaler tags as it has them, cluster ownership, its Name, the stack's. */
+export function twinGroupTags(src: TwinAsgSource, opts: { twinName: string; clusterName: string; tags: Record<string, string> }): aws.types.input.autoscaling.GroupTag[] {
+    const legacy = src.group.tags ?? [];
+    const out = legacy.filter((t) => t.key.startsWith(CLUSTER_AUTOSCALER_TAG_PREFIX)).map((t) => ({ key: t.key, value: t.value, propagateAtLaunch: t.propagateAtLaunch }));
+    out.push({ key: `kubernetes.io/cluster/${opts.clusterName}`, value: "owned", propagateAtLaunch: true });
+    if (legacy.some((t) => t.key === "Name")) out.push({ key: "Name", value: opts.twinName, propagateAtLaunch: true });
+    for (const [key, value] of Object.entries(opts.tags)) out.push({ key, value, propagateAtLaunch: false });
+    return out;
+}
+
+/**
+ * The twin launches its own template's latest version: the template is the program's alone (nobody else adds versions),
+ * and a new version (e.g. a changed label key) reaches only instances launched after it, never an instance refresh.
+ */
+export const TWIN_TEMPLATE_VERSION = "$Latest";
+
+/**
+ * The legacy's on-demand/spot split, kept exactly: 0 is a value here (`OnDemandPercentageAboveBaseCapacity` 0 means all
+ * spot above the base, and the provider's default is 100), so only what the data source leaves unset is dropped.
+ */
+function instancesDistributionOf(d: aws.types.output.autoscaling.GetGroupMixedInstancesPolicyInstancesDistribution): aws.types.input.autoscaling.GroupMixedInstancesPolicyInstancesDistribution {
+    const numbers = { onDemandBaseCapacity: d.onDemandBaseCapacity, onDemandPercentageAboveBaseCapacity: d.onDemandPercentageAboveBaseCapacity };
+    return {
+        ...Object.fromEntries(Object.entries(numbers).filter(([, v]) => typeof v === "number")),
+        ...present({ onDemandAllocationStrategy: d.onDemandAllocationStrategy, spotAllocationStrategy: d.spotAllocationStrategy,
+            spotInstancePools: d.spotInstancePools, spotMaxPrice: d.spotMaxPrice }),
+    };
+}
+
+/** The twin group: the legacy's subnets and mixed-instances policy on the twin's template; `sizes` as decided by the phase. */
+export function twinGroupArgs(src: TwinAsgSource, opts: {
+    twinName: string; clusterName: string; sizes: AsgSizes; tags: Record<string, string>;
+    launchTemplate: { id: pulumi.Input<string> };
+}): aws.autoscaling.GroupArgs {
+    const g = src.group;
+    const mixed = g.mixedInstancesPolicies?.[0];
+    const distribution = mixed?.instancesDistributions?.[0];
+    const launch = mixed
+        ? { mixedInstancesPolicy: {
+            ...(distribution ? { instancesDistribution: instancesDistributionOf(distribution) } : {}),
+            launchTemplate: {
+                launchTemplateSpecification: { launchTemplateId: opts.launchTemplate.id, version: TWIN_TEMPLATE_VERSION },
+                overrides: (mixed.launchTemplates?.[0]?.overrides ?? []).map((o) => present({ instanceType: o.instanceType, weightedCapacity: o.weightedCapacity })),
+            },
+        } }
+        : { launchTemplate: { id: opts.launchTemplate.id, version: TWIN_TEMPLATE_VERSION } };
+    return {
+        name: opts.twinName,
+        vpcZoneIdentifiers: g.vpcZoneIdentifier.split(",").map((s) => s.trim()).filter((s) => s !== ""),
+        ...opts.sizes,
+        ...launch,
+        tags: twinGroupTags(src, opts),
+    };
+}
+
+/** The sizes the legacy groups had before the migration scaled them: recorded at an earlier update, else as found now. */
+export function originalAsgSizes(groups: TwinAsgSource[], recorded: Record<string, AsgSizes> = {}): Record<string, AsgSizes> {
+    return Object.fromEntries(groups.map((g) => [g.name, recorded[g.name]
+        ?? { minSize: g.group.minSize, maxSize: g.group.maxSize, desiredCapacity: g.group.desiredCapacity }]));
+}
+
+const ZERO: AsgSizes = { minSize: 0, maxSize: 0, desiredCapacity: 0 };
+/** Empty (max 0: nothing, not even the autoscaler, grows it before Cilium is there) until scaled up, then the legacy's originals. */
+export const twinSizes = (original: AsgSizes, scaledUp: boolean): AsgSizes => (scaledUp ? original : ZERO);
