@@ -61,7 +61,11 @@ export interface AsgPoolsInput {
 
 export function asgPoolsInput(config: MigrationConfig, found: AsgFound[], clusterName: string, recorded?: unknown): AsgPoolsInput {
     const groups = judgeAutoScalingGroups(config, found, clusterName);
-    return { groups, originalSizes: originalAsgSizes(groups, (recorded ?? {}) as Record<string, AsgSizes>) };
+    const { sizes, problems } = originalAsgSizes(groups, {
+        recorded: (recorded ?? {}) as Record<string, AsgSizes>, legacyZeroed: phases.legacyScaledToZero(config.phase),
+    });
+    if (problems.length > 0) throw new ConfigError(problems);
+    return { groups, originalSizes: sizes };
 }
 
 export interface AsgPools {

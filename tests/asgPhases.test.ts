@@ -5,6 +5,7 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { readUserData } from "../components/autoScalingGroups/userData";
 import { AwsSnapshot } from "../plan/awsSnapshot";
@@ -26,13 +27,13 @@ const legacyGroup = (name: string): Json => snapshot("autoscaling-groups.json").
 const LEGACY_VERSIONS: Json[] = snapshot("launch-template-versions.json").LaunchTemplateVersions;
 
 const runs = new Map<string, Promise<Evaluation>>();
-function runMixed(phase: number, opts: { applied?: number; extra?: Record<string, unknown>; ownOutputs?: Record<string, unknown> } = {}): Promise<Evaluation> {
+function runMixed(phase: number, opts: { applied?: number; extra?: Record<string, unknown>; ownOutputs?: Record<string, unknown>; snapshotDir?: string } = {}): Promise<Evaluation> {
     const id = JSON.stringify({ phase, ...opts });
     if (!runs.has(id)) {
         const config = readStackFile(path.join(PROJECT_ROOT, "Pulumi.mixed.yaml"));
         for (const [k, v] of Object.entries(opts.extra ?? {})) config[`${CONFIG_NAMESPACE}:${k}`] = JSON.stringify(v);
         runs.set(id, evaluate({
-            config, phase, appliedPhase: opts.applied ?? (phase === 0 ? undefined : phase - 1), ownOutputs: opts.ownOutputs, snapshot: new AwsSnapshot(EXAMPLE),
+            config, phase, appliedPhase: opts.applied ?? (phase === 0 ? undefined : phase - 1), ownOutputs: opts.ownOutputs, snapshot: new AwsSnapshot(opts.snapshotDir ?? EXAMPLE),
         }));
     }
     return runs.get(id) as Promise<Evaluation>;
@@ -179,6 +180,26 @@ describe("self-managed node groups: every phase of examples/prod-mixed", functio
         const e = await runMixed(7, { ownOutputs: { legacyAsgSizes: recorded } });
         assert.deepStrictEqual(e.outputs.legacyAsgSizes, recorded);
         for (const [name, sizes] of Object.entries(recorded)) assert.deepStrictEqual(sizesOf(find(e, ASG, `cilium-twin-asgs-${name}-cilium`)), sizes);
+    });
+
+    it("from phase 7, a group at zero with no recorded sizes is refused (naming it), not given a twin of size 0", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "asg-zeroed-"));
+        try {
+            for (const f of fs.readdirSync(EXAMPLE)) fs.copyFileSync(path.join(EXAMPLE, f), path.join(dir, f));
+            const groups = snapshot("autoscaling-groups.json");
+            for (const g of groups.AutoScalingGroups) g.DesiredCapacity = 0;
+            fs.writeFileSync(path.join(dir, "autoscaling-groups.json"), JSON.stringify(groups));
+            await assert.rejects(runMixed(7, { snapshotDir: dir }), (err: Error) => err.message.includes(
+                "the stack has no record of Auto Scaling group prod-mixed-batch-al2's sizes before phase 7 scaled it to zero (stack output `legacyAsgSizes`), " +
+                "and it reads min 0, desired 0 now: its twin would be sized 0 and lose every node."));
+            const recorded = { "prod-mixed-batch-al2": { minSize: 0, maxSize: 10, desiredCapacity: 2 }, "prod-mixed-batch-al2023": { minSize: 0, maxSize: 10, desiredCapacity: 2 } };
+            const e = await runMixed(7, { snapshotDir: dir, ownOutputs: { legacyAsgSizes: recorded } });
+            assert.deepStrictEqual(e.outputs.legacyAsgSizes, recorded);
+            const six = await runMixed(6, { snapshotDir: dir });
+            assert.deepStrictEqual(six.outputs.legacyAsgSizes, { "prod-mixed-batch-al2": { minSize: 0, maxSize: 10, desiredCapacity: 0 }, "prod-mixed-batch-al2023": { minSize: 0, maxSize: 10, desiredCapacity: 0 } }, "before 7 the live sizes are the originals");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("nothing declared in any phase targets a legacy launch template or changes a legacy ASG's template reference", async () => {

@@ -127,10 +127,26 @@ export function twinGroupArgs(src: TwinAsgSource, opts: {
     };
 }
 
-/** The sizes the legacy groups had before the migration scaled them: recorded at an earlier update, else as found now. */
-export function originalAsgSizes(groups: TwinAsgSource[], recorded: Record<string, AsgSizes> = {}): Record<string, AsgSizes> {
-    return Object.fromEntries(groups.map((g) => [g.name, recorded[g.name]
-        ?? { minSize: g.group.minSize, maxSize: g.group.maxSize, desiredCapacity: g.group.desiredCapacity }]));
+/**
+ * The sizes the legacy groups had before the migration scaled them: recorded at an earlier update, else as found now.
+ * From phase 7 (`legacyZeroed`) a group found at min 0, desired 0 with nothing recorded is a problem, never a size:
+ * the twin sized from it would lose every node.
+ */
+export function originalAsgSizes(groups: TwinAsgSource[], opts: { recorded?: Record<string, AsgSizes>; legacyZeroed: boolean }): { sizes: Record<string, AsgSizes>; problems: string[] } {
+    const sizes: Record<string, AsgSizes> = {};
+    const problems: string[] = [];
+    for (const g of groups) {
+        const live = { minSize: g.group.minSize, maxSize: g.group.maxSize, desiredCapacity: g.group.desiredCapacity };
+        const recorded = opts.recorded?.[g.name];
+        if (recorded) sizes[g.name] = recorded;
+        else if (!opts.legacyZeroed || live.minSize > 0 || live.desiredCapacity > 0) sizes[g.name] = live;
+        else {
+            problems.push(`the stack has no record of Auto Scaling group ${g.name}'s sizes before phase 7 scaled it to zero (stack output ` +
+                "`legacyAsgSizes`), and it reads min 0, desired 0 now: its twin would be sized 0 and lose every node. Restore the output from " +
+                "the stack's last update before phase 7 (`pulumi stack export`/`import`), then run the update again.");
+        }
+    }
+    return { sizes, problems };
 }
 
 const ZERO: AsgSizes = { minSize: 0, maxSize: 0, desiredCapacity: 0 };
