@@ -21,7 +21,7 @@ export interface AutoScalingGroup {
     LaunchConfigurationName?: string;
     LaunchTemplate?: LaunchTemplateSpecification;
     MixedInstancesPolicy?: {
-        LaunchTemplate?: { LaunchTemplateSpecification?: LaunchTemplateSpecification; Overrides?: { InstanceType?: string; WeightedCapacity?: string; InstanceRequirements?: Record<string, unknown> }[] };
+        LaunchTemplate?: { LaunchTemplateSpecification?: LaunchTemplateSpecification; Overrides?: { InstanceType?: string; WeightedCapacity?: string; InstanceRequirements?: Record<string, unknown>; LaunchTemplateSpecification?: LaunchTemplateSpecification }[] };
         InstancesDistribution?: Record<string, unknown>;
     };
     MinSize: number;

@@ -27,7 +27,8 @@ export function groupResult(g: AutoScalingGroup): aws.autoscaling.GetGroupResult
                 launchTemplateSpecifications: spec ? [{ launchTemplateId: spec.LaunchTemplateId ?? "", launchTemplateName: spec.LaunchTemplateName ?? "", version: spec.Version ?? "" }] : [],
                 overrides: (mixed.LaunchTemplate?.Overrides ?? []).map((o) => ({
                     instanceType: o.InstanceType ?? "", weightedCapacity: o.WeightedCapacity ?? "",
-                    instanceRequirements: o.InstanceRequirements ? [camelKeys(o.InstanceRequirements)] : [], launchTemplateSpecifications: [],
+                    instanceRequirements: o.InstanceRequirements ? [camelKeys(o.InstanceRequirements)] : [], 
+                    launchTemplateSpecifications: o.LaunchTemplateSpecification ? [{ launchTemplateId: o.LaunchTemplateSpecification.LaunchTemplateId ?? "", launchTemplateName: o.LaunchTemplateSpecification.LaunchTemplateName ?? "", version: o.LaunchTemplateSpecification.Version ?? "" }] : [],
                 })),
             }],
         }] : [],
@@ -62,6 +63,7 @@ export function launchTemplateResult(versions: LaunchTemplateVersion[], args: { 
             ebs: b.Ebs ? [{ ...camelKeys(b.Ebs), deleteOnTermination: boolText(b.Ebs.DeleteOnTermination), encrypted: boolText(b.Ebs.Encrypted) }] : [],
         })),
         metadataOptions: d.MetadataOptions ? [camelKeys(d.MetadataOptions)] : [],
+        instanceRequirements: d.InstanceRequirements ? [camelKeys(d.InstanceRequirements as Record<string, unknown>)] : [],
         networkInterfaces: (d.NetworkInterfaces ?? []).map((n) => ({ ...camelKeys(n), securityGroups: n.Groups ?? [] })),
         tagSpecifications: (d.TagSpecifications ?? []).map((t) => ({ resourceType: t.ResourceType ?? "", tags: Object.fromEntries((t.Tags ?? []).map((x) => [x.Key, x.Value])) })),
     } as unknown as aws.ec2.GetLaunchTemplateResult;

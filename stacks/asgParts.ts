@@ -16,7 +16,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CiliumTwinAsgs, LegacyAsgSteps, TwinAsg } from "../components/autoScalingGroups/asgPools";
-import { AsgSizes, originalAsgSizes, twinSizes } from "../components/autoScalingGroups/twinAsg";
+import { AsgSizes, originalAsgSizes, twinSizes, uncopiable } from "../components/autoScalingGroups/twinAsg";
 import { UserDataError, ciliumUserData, readUserData } from "../components/autoScalingGroups/userData";
 import { CILIUM_STARTUP_TAINT } from "../migration/names";
 import { LegacyPools } from "../migration/nodeRule";
@@ -40,6 +40,11 @@ export function judgeAutoScalingGroups(config: MigrationConfig, found: AsgFound[
     };
     const out: JudgedAsg[] = [];
     for (const g of groups) {
+        const cannot = uncopiable(g);
+        if (cannot) {
+            problems.push(cannot);
+            continue;
+        }
         try {
             readUserData(g.name, g.template.userData);
             out.push({ ...g, twinUserData: ciliumUserData(g.name, g.template.userData, birth) });

@@ -41,6 +41,24 @@ export function twinTagSpecifications(src: TwinAsgSource, twinName: string, clus
     return specs;
 }
 
+/**
+ * What of a group the twin cannot copy, or undefined: instance types chosen by attributes (`InstanceRequirements`, on
+ * the template or an override) and overrides that launch other templates (whose user data the program did not read).
+ */
+export function uncopiable(src: TwinAsgSource): string | undefined {
+    const overrides = src.group.mixedInstancesPolicies?.[0]?.launchTemplates?.[0]?.overrides ?? [];
+    if ((src.template.instanceRequirements ?? []).length > 0 || overrides.some((o) => (o.instanceRequirements ?? []).length > 0)) {
+        return `Auto Scaling group ${src.name} chooses instance types by attributes (InstanceRequirements): this program copies instance types, ` +
+            "not attribute-based selection, so its twin could launch other instances. List the instance types in the group's mixed-instances overrides.";
+    }
+    const other = overrides.flatMap((o) => o.launchTemplateSpecifications ?? []).find((t) => t.launchTemplateId || t.launchTemplateName);
+    if (other) {
+        return `Auto Scaling group ${src.name} launches some instance types from another launch template (${other.launchTemplateId || other.launchTemplateName}, ` +
+            "in its mixed-instances overrides): the twin is built from one template, the one the group launches. Use one template for every type.";
+    }
+    return undefined;
+}
+
 /** The twin's launch template: the legacy version's AMI, profile, network, disks, metadata options, type; the edited user data. */
 export function twinLaunchTemplateArgs(src: TwinAsgSource, opts: { twinName: string; clusterName: string; userData: string; tags: Record<string, string> }): aws.ec2.LaunchTemplateArgs {
     const t = src.template;
@@ -55,7 +73,9 @@ export function twinLaunchTemplateArgs(src: TwinAsgSource, opts: { twinName: str
         // EC2 takes security groups on the template or on its network interfaces, never both.
         ...(interfaces.length > 0
             ? { networkInterfaces: interfaces.map((n) => ({
-                ...present({ deviceIndex: n.deviceIndex, description: n.description, interfaceType: n.interfaceType, networkCardIndex: n.networkCardIndex,
+                // Device index 0 is the primary interface: a value, kept.
+                deviceIndex: n.deviceIndex ?? 0,
+                ...present({ description: n.description, interfaceType: n.interfaceType, networkCardIndex: n.networkCardIndex,
                     ipv4PrefixCount: n.ipv4PrefixCount, ipv4AddressCount: n.ipv4AddressCount, ipv6AddressCount: n.ipv6AddressCount, subnetId: n.subnetId,
                     securityGroups: n.securityGroups }),
                 ...(n.associatePublicIpAddress !== undefined ? { associatePublicIpAddress: boolText(n.associatePublicIpAddress) } : {}),
