@@ -99,7 +99,10 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
 
     const legacyPools = {
         nodeGroups: existing ? existing.facts.nodeGroups.map((g) => g.name) : [config.legacyNodeGroup.name],
-        ...(existing?.asgs ? { asgs: existing.asgs.groups.map((g) => g.name) } : {}),
+        ...(existing?.asgs ? {
+            asgs: existing.asgs.groups.map((g) => g.name),
+            asgCluster: { name: existing.facts.name, ...(existing.facts.region ? { region: existing.facts.region } : {}) },
+        } : {}),
     };
     const awsNodeArgs = (dependsOn: pulumi.Resource[]) => ({
         route: existing && !existing.facts.addons.vpcCni ? "daemonset-patch" as const : "addon" as const,

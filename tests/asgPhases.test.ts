@@ -7,7 +7,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { commandWords } from "../components/autoScalingGroups/shellWords";
 import { readUserData } from "../components/autoScalingGroups/userData";
+import { parseArgs } from "../gates/cli";
 import { AwsSnapshot } from "../plan/awsSnapshot";
 import { Evaluation, evaluate } from "../plan/evaluate";
 import { RecordedResource } from "../plan/mockRuntime";
@@ -132,7 +134,7 @@ describe("self-managed node groups: every phase of examples/prod-mixed", functio
                     const check = script.indexOf("legacy-drained --kubeconfig");
                     const act = script.indexOf(`autoscaling update-auto-scaling-group --auto-scaling-group-name '${name}' --min-size 0 --desired-capacity 0`);
                     assert.ok(check > 0 && act > check, "the drained re-check runs right before the scale-down");
-                    assert.ok(script.includes("--legacy-nodegroups 'ng-general' --legacy-asgs 'prod-mixed-batch-al2,prod-mixed-batch-al2023'"), "told every pool");
+                    assert.ok(script.includes("--legacy-nodegroups 'ng-general' --legacy-asgs 'prod-mixed-batch-al2,prod-mixed-batch-al2023' --cluster 'prod-mixed' --region 'us-east-2'"), "told every pool");
                     assert.ok(down[0].dependencies.includes(`${COMMAND}::legacy-asgs-${name}-suspend-launch`));
                 }
                 assert.strictEqual(commands(e, `legacy-asgs-${name}-delete`).length, 0, `${name} never deleted without deleteLegacyNodeGroups`);
@@ -146,12 +148,18 @@ describe("self-managed node groups: every phase of examples/prod-mixed", functio
         }
     });
 
-    it("the cordon waits for Launch suspended; phase 6's aws-node removal is told the ASGs", async () => {
+    it("the cordon waits for Launch suspended; the re-checks (phase 6's aws-node removal, 7's scale-down) are told the ASGs and the cluster to read them live", async () => {
         const four = await runMixed(4);
         const cordon = find(four, COMMAND, "legacy-groups-cordon");
         for (const name of GROUPS) assert.ok(cordon.dependencies.includes(`${COMMAND}::legacy-asgs-${name}-suspend-launch`), name);
+        const seven = scriptOf(find(await runMixed(7), COMMAND, "legacy-asgs-prod-mixed-batch-al2-scale-to-zero"));
+        const gateLine = commandWords(seven, seven.indexOf(" legacy-drained --kubeconfig") - "ts-node --transpile-only gates/cli.ts".length);
+        const argv = gateLine.map((w) => w.value).slice(gateLine.findIndex((w) => w.value === "gates/cli.ts") + 1);
+        const parsed = parseArgs(argv.map((a) => a === "$kubeconfig_file" ? "/tmp/kubeconfig" : a));
+        assert.deepStrictEqual([parsed.check, parsed.ctx.pools, parsed.preflight.cluster, parsed.preflight.region],
+            ["legacy-drained", { nodeGroups: ["ng-general"], asgs: GROUPS }, "prod-mixed", "us-east-2"], "the gate reads the groups' instances live for this cluster");
         const six = await runMixed(6);
-        assert.ok(scriptOf(find(six, COMMAND, "aws-node-remove")).includes("--legacy-nodegroups 'ng-general' --legacy-asgs 'prod-mixed-batch-al2,prod-mixed-batch-al2023'"));
+        assert.ok(scriptOf(find(six, COMMAND, "aws-node-remove")).includes("--legacy-nodegroups 'ng-general' --legacy-asgs 'prod-mixed-batch-al2,prod-mixed-batch-al2023' --cluster 'prod-mixed' --region 'us-east-2'"));
     });
 
     it("rollback 4→3: the suspend steps are no longer declared (Pulumi runs their delete: Launch resumed), the cordon neither", async () => {
