@@ -21,7 +21,7 @@ export interface AutoScalingGroup {
     LaunchConfigurationName?: string;
     LaunchTemplate?: LaunchTemplateSpecification;
     MixedInstancesPolicy?: {
-        LaunchTemplate?: { LaunchTemplateSpecification?: LaunchTemplateSpecification; Overrides?: Record<string, unknown>[] };
+        LaunchTemplate?: { LaunchTemplateSpecification?: LaunchTemplateSpecification; Overrides?: { InstanceType?: string; WeightedCapacity?: string; InstanceRequirements?: Record<string, unknown>; LaunchTemplateSpecification?: LaunchTemplateSpecification }[] };
         InstancesDistribution?: Record<string, unknown>;
     };
     MinSize: number;
@@ -46,7 +46,7 @@ export interface LaunchTemplateVersion {
         IamInstanceProfile?: { Arn?: string; Name?: string };
         SecurityGroupIds?: string[];
         NetworkInterfaces?: { Groups?: string[]; DeviceIndex?: number; [k: string]: unknown }[];
-        BlockDeviceMappings?: Record<string, unknown>[];
+        BlockDeviceMappings?: { DeviceName?: string; NoDevice?: string; VirtualName?: string; Ebs?: { DeleteOnTermination?: boolean; Encrypted?: boolean; [k: string]: unknown } }[];
         MetadataOptions?: Record<string, unknown>;
         KeyName?: string;
         TagSpecifications?: { ResourceType?: string; Tags?: { Key: string; Value: string }[] }[];

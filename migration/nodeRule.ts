@@ -55,6 +55,8 @@ export interface LegacyPools {
     asgs?: string[];
     /** Each known instance id with its Auto Scaling group's name (`autoscaling-groups.json`): how an ASG node is found. */
     asgInstances?: Record<string, string>;
+    /** Where a step's gate reads the groups' instances live (`--cluster`, `--region`); without it they count as in no pool. */
+    asgCluster?: { name: string; region?: string };
 }
 
 /** The EC2 instance id of a node: its `spec.providerID`, `aws:///<zone>/<instance id>` (the AWS cloud provider's form). */

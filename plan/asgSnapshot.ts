@@ -22,8 +22,15 @@ export function groupResult(g: AutoScalingGroup): aws.autoscaling.GetGroupResult
         launchConfiguration: g.LaunchConfigurationName ?? "",
         launchTemplates: g.LaunchTemplate ? [ref(g.LaunchTemplate)] : [],
         mixedInstancesPolicies: mixed ? [{
-            instancesDistributions: mixed.InstancesDistribution ? [mixed.InstancesDistribution] : [],
-            launchTemplates: [{ launchTemplateSpecifications: spec ? [{ launchTemplateId: spec.LaunchTemplateId ?? "", launchTemplateName: spec.LaunchTemplateName ?? "", version: spec.Version ?? "" }] : [], overrides: mixed.LaunchTemplate?.Overrides ?? [] }],
+            instancesDistributions: mixed.InstancesDistribution ? [camelKeys(mixed.InstancesDistribution)] : [],
+            launchTemplates: [{
+                launchTemplateSpecifications: spec ? [{ launchTemplateId: spec.LaunchTemplateId ?? "", launchTemplateName: spec.LaunchTemplateName ?? "", version: spec.Version ?? "" }] : [],
+                overrides: (mixed.LaunchTemplate?.Overrides ?? []).map((o) => ({
+                    instanceType: o.InstanceType ?? "", weightedCapacity: o.WeightedCapacity ?? "",
+                    instanceRequirements: o.InstanceRequirements ? [camelKeys(o.InstanceRequirements)] : [], 
+                    launchTemplateSpecifications: o.LaunchTemplateSpecification ? [{ launchTemplateId: o.LaunchTemplateSpecification.LaunchTemplateId ?? "", launchTemplateName: o.LaunchTemplateSpecification.LaunchTemplateName ?? "", version: o.LaunchTemplateSpecification.Version ?? "" }] : [],
+                })),
+            }],
         }] : [],
         suspendedProcesses: (g.SuspendedProcesses ?? []).map((p) => p.ProcessName),
         tags: (g.Tags ?? []).map((t) => ({ key: t.Key, value: t.Value ?? "", propagateAtLaunch: t.PropagateAtLaunch ?? false })),
@@ -50,6 +57,20 @@ export function launchTemplateResult(versions: LaunchTemplateVersion[], args: { 
         imageId: d.ImageId ?? "", instanceType: d.InstanceType ?? "", userData: d.UserData ?? "", keyName: d.KeyName ?? "",
         iamInstanceProfiles: d.IamInstanceProfile ? [{ arn: d.IamInstanceProfile.Arn ?? "", name: d.IamInstanceProfile.Name ?? "" }] : [],
         vpcSecurityGroupIds: d.SecurityGroupIds ?? [],
+        blockDeviceMappings: (d.BlockDeviceMappings ?? []).map((b) => ({
+            deviceName: b.DeviceName ?? "", noDevice: b.NoDevice ?? "", virtualName: b.VirtualName ?? "",
+            // The provider's schema reads these two booleans as strings ("true"/"false"; "" when unset).
+            ebs: b.Ebs ? [{ ...camelKeys(b.Ebs), deleteOnTermination: boolText(b.Ebs.DeleteOnTermination), encrypted: boolText(b.Ebs.Encrypted) }] : [],
+        })),
+        metadataOptions: d.MetadataOptions ? [camelKeys(d.MetadataOptions)] : [],
+        instanceRequirements: d.InstanceRequirements ? [camelKeys(d.InstanceRequirements as Record<string, unknown>)] : [],
+        networkInterfaces: (d.NetworkInterfaces ?? []).map((n) => ({ ...camelKeys(n), securityGroups: n.Groups ?? [] })),
         tagSpecifications: (d.TagSpecifications ?? []).map((t) => ({ resourceType: t.ResourceType ?? "", tags: Object.fromEntries((t.Tags ?? []).map((x) => [x.Key, x.Value])) })),
     } as unknown as aws.ec2.GetLaunchTemplateResult;
 }
+
+/** EC2's PascalCase members as the provider's camelCase ones (`HttpPutResponseHopLimit` → `httpPutResponseHopLimit`). */
+function camelKeys(o: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v]));
+}
+const boolText = (v: unknown): string => (v === undefined ? "" : String(v));

@@ -77,8 +77,8 @@ export function declareExistingLegacy(config: MigrationConfig, facts: ExistingCl
     afterEntryGate: pulumi.Resource[];
     twins: CiliumTwins;
     scaleToZeroAfter: pulumi.Resource[];
-    /** Other resources the cordon and drain wait for (e.g. the legacy NodePools' limits). Default: none. */
-    before?: pulumi.Resource[];
+    /** What the cordon and drain wait for besides the twins (legacy NodePools' limits, legacy ASGs' `Launch` suspended). Default: none. */
+    stepsAfter?: pulumi.Resource[];
 }): LegacyNodeGroups | undefined {
     const groups = legacyGroupsAt(config, facts, adoptingNow);
     if (groups.length === 0) return undefined;
@@ -92,7 +92,7 @@ export function declareExistingLegacy(config: MigrationConfig, facts: ExistingCl
         labelTriggers: [labelled],
         ...wiring.steps,
         scaleToZeroAfter: [...wiring.scaleToZeroAfter, ...wiring.afterEntryGate],
-        stepsDependOn: [...wiring.afterEntryGate, wiring.twins, ...(wiring.before ?? [])],
+        stepsDependOn: [...wiring.afterEntryGate, wiring.twins, ...(wiring.stepsAfter ?? [])],
         dependsOn: wiring.afterEntryGate,
     });
 }

@@ -25,6 +25,7 @@ import { declareDemoCluster, declareDemoPools } from "./demoParts";
 import { ExistingClusterFacts } from "./existingFacts";
 import { declareExistingCluster, declareExistingLegacy, declareExistingTwins } from "./existingParts";
 import { legacyStepDecisions } from "./legacyDecisions";
+import { AsgPoolsInput, declareAsgPools } from "./asgParts";
 import { preflightOptionsOf } from "./preflightConfig";
 import { KarpenterFacts } from "./karpenterFacts";
 import { declareKarpenter } from "./karpenterParts";
@@ -50,6 +51,8 @@ export interface ExistingClusterInput {
     adoptingNow: boolean;
     /** Its Karpenter NodePools (stacks/karpenterFacts.ts). */
     karpenter: KarpenterFacts;
+    /** Its self-managed node groups (`existingCluster.autoScalingGroups`), judged; none when the key is unset. */
+    asgs?: AsgPoolsInput;
 }
 
 export interface Migration {
@@ -98,6 +101,14 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     const afterEntryGate = entryGate ? [entryGate] : [];
     const steps = legacyStepDecisions(config, kubeconfig, gateCli, connectivity);
 
+    const legacyPools = {
+        nodeGroups: existing ? existing.facts.nodeGroups.map((g) => g.name) : [config.legacyNodeGroup.name],
+        ...(existing?.karpenter.legacy.length ? { nodePools: existing.karpenter.legacy.map((p) => p.name) } : {}),
+        ...(existing?.asgs ? {
+            asgs: existing.asgs.groups.map((g) => g.name),
+            asgCluster: { name: existing.facts.name, ...(existing.facts.region ? { region: existing.facts.region } : {}) },
+        } : {}),
+    };
     const awsNodeArgs = (dependsOn: pulumi.Resource[]) => ({
         route: existing && !existing.facts.addons.vpcCni ? "daemonset-patch" as const : "addon" as const,
         clusterName: cluster.eksClusterName,
@@ -112,10 +123,7 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         pinned: phases.awsNodePinned(phase),
         remove: phases.awsNodeRemoved(phase),
         // Phase 6's re-check refuses while a legacy node is in none of them.
-        legacyPools: {
-            nodeGroups: existing ? existing.facts.nodeGroups.map((g) => g.name) : [config.legacyNodeGroup.name],
-            ...(existing?.karpenter.legacy.length ? { nodePools: existing.karpenter.legacy.map((p) => p.name) } : {}),
-        },
+        legacyPools,
         kubeconfig, gateCli, tags,
         dependsOn,
     });
@@ -142,6 +150,11 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     }
 
     const twins = declareExistingTwins(config, existing.facts, { afterEntryGate, scaleUpAfter: present(cilium), tags });
+    // Self-managed node groups (stacks/asgParts.ts): their twins, and steps on the legacy groups through the AWS CLI.
+    const asgs = existing.asgs && declareAsgPools(config, existing.asgs, {
+        clusterName: existing.facts.name, ...(existing.facts.region ? { region: existing.facts.region } : {}), kubeconfig, gateCli, legacyPools,
+        appliedPhase: options.appliedPhase, afterEntryGate, scaleUpAfter: present(cilium), tags,
+    });
     // While aws-node is pinned, the legacy groups and their nodes get the legacy marker first (the pin no longer relies on
     // it — "Which CNI a node gets" — but the marker is what people read, and phases 8–9 count by it);
     // once aws-node is removed, the legacy groups scale to zero only after that. Never both in one phase.
@@ -149,11 +162,12 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     // Karpenter's NodePools (stacks/karpenterParts.ts): their legacy patches come before the shared cordon, which they carry
     // themselves when no managed legacy group does.
     const karpenter = declareKarpenter(config, existing.karpenter, { provider: cluster.provider, afterEntryGate, steps, appliedPhase: options.appliedPhase,
-        carrySteps: existing.facts.nodeGroups.length === 0 && !phases.legacyPoolDeleted(phase), pools: awsNodeArgs([]).legacyPools });
-    let legacy = legacyFirst ? declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [], before: present(karpenter) }) : undefined;
+        carrySteps: existing.facts.nodeGroups.length === 0 && !phases.legacyPoolDeleted(phase), pools: legacyPools });
+    const legacyWiring = { steps, afterEntryGate, twins, stepsAfter: [...(asgs?.beforeCordon ?? []), ...present(karpenter)] };
+    let legacy = legacyFirst ? declareExistingLegacy(config, existing.facts, existing.adoptingNow, { ...legacyWiring, scaleToZeroAfter: [] }) : undefined;
     const awsNode = new AwsNodeAffinity("aws-node", awsNodeArgs([...afterEntryGate, ...present(legacy?.labelStep)]));
-    if (!legacyFirst) legacy = declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [awsNode], before: present(karpenter) });
-    return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes: [twins, ...present(legacy, karpenter)], gateArgs, afterEntryGate });
+    if (!legacyFirst) legacy = declareExistingLegacy(config, existing.facts, existing.adoptingNow, { ...legacyWiring, scaleToZeroAfter: [awsNode] });
+    return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes: [twins, ...present(legacy, karpenter), ...(asgs?.resources ?? [])], gateArgs, afterEntryGate });
 }
 
 function finish(parts: Omit<Migration, "exitGate"> & {

@@ -87,7 +87,7 @@ export function selectNodeGroups(all: ManagedNodeGroupDescription[], rules: Sele
     }
     if (wanted.length === 0 && (rules.otherPools ?? []).length === 0) {
         problems.push(`cluster ${clusterName} has no Linux managed node group: nothing runs aws-node for this migration to move ` +
-            "(Fargate pods keep Fargate's networking; self-managed nodes are not supported yet).");
+            "(Fargate pods keep Fargate's networking; a cluster whose only such nodes are self-managed Auto Scaling groups is not supported yet).");
     }
     return { legacy, twinSources, liveTwins, problems, notes };
 }
@@ -99,9 +99,9 @@ function missingGroupProblem(name: string, all: ManagedNodeGroupDescription[], r
             "`existingCluster.nodeGroups` and from the stack's state (`pulumi state delete <its URN>`), then run the phase again.";
     }
     return `\`existingCluster.nodeGroups\` lists ${JSON.stringify(name)}, which is not a managed node group of ${clusterName} ` +
-        `(its managed node groups: ${all.map((g) => g.name).join(", ") || "none"}). Self-managed node groups (Auto Scaling groups you run ` +
-        "yourself) are not supported yet: move their workloads onto a managed node group, or migrate them by hand (label their nodes " +
-        `${labels.key}=${labels.legacyValue}, and replace them with nodes born with the ${labels.key}=${labels.ciliumValue} label and the Cilium startup taint).`;
+        `(its managed node groups: ${all.map((g) => g.name).join(", ") || "none"}). A self-managed node group (an Auto Scaling group whose ` +
+        "nodes join the cluster themselves) is named in `existingCluster.autoScalingGroups` instead (README, \"Self-managed node groups\"); its " +
+        `twin's nodes are born with ${labels.key}=${labels.ciliumValue} and the Cilium startup taint.`;
 }
 
 /**

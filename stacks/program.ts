@@ -12,7 +12,7 @@ import { MigrationConfig } from "./configTypes";
 import { RecordedProgress, existingClusterFacts } from "./existingFacts";
 import { Lookups, lookUpExistingCluster } from "./existingLookups";
 import { AsgLookups, lookUpAutoScalingGroups } from "./asgFacts";
-import { checkAutoScalingGroups } from "./asgParts";
+import { asgPoolsInput } from "./asgParts";
 import { assertTransitionAllowed } from "./guard";
 import { ExistingClusterInput, buildMigration, MigrationOptions } from "./migration";
 import { CNI_RULE } from "../migration/nodeRule";
@@ -26,6 +26,8 @@ export const LEGACY_SIZES_OUTPUT = "legacyNodeGroupSizes";
 export const ADOPTED_ADDONS_OUTPUT = "adoptedAddons";
 /** Which rule placed the agents when this stack was last applied ("Which CNI a node gets"); absent: the earlier rule. */
 export const CNI_RULE_OUTPUT = "cniRule";
+/** An existing cluster's self-managed groups' sizes before the migration scaled them (stacks/asgParts.ts). */
+export const LEGACY_ASG_SIZES_OUTPUT = "legacyAsgSizes";
 
 export interface ProgramOptions extends MigrationOptions {
     /** Where progress messages go. Default: the Pulumi log (shown by `pulumi up`). */
@@ -41,7 +43,7 @@ export interface ProgramOptions extends MigrationOptions {
 }
 
 /** This stack's own outputs of its last successful update (a StackReference to itself); none on a first deployment. */
-export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule?: unknown; legacyNodePools?: Record<string, NodePoolOriginals> } & RecordedProgress> {
+export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule?: unknown; legacyNodePools?: Record<string, NodePoolOriginals>; legacyAsgSizes?: unknown } & RecordedProgress> {
     const self = new pulumi.StackReference("applied-phase", {
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
     });
@@ -56,6 +58,7 @@ export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule
         ...(nodePools ? { legacyNodePools: nodePools as Record<string, NodePoolOriginals> } : {}),
         appliedPhase: await read(APPLIED_PHASE_OUTPUT),
         cniRule: await read(CNI_RULE_OUTPUT),
+        legacyAsgSizes: await read(LEGACY_ASG_SIZES_OUTPUT),
         ...(sizes ? { legacyNodeGroupSizes: sizes as RecordedProgress["legacyNodeGroupSizes"] } : {}),
         ...(addons ? { adoptedAddons: addons as RecordedProgress["adoptedAddons"] } : {}),
     };
@@ -79,9 +82,9 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     }
     found.otherPools = karpenter.legacy.map((p) => p.name);
     const facts = existingClusterFacts(found, config, own);
-    checkAutoScalingGroups(config, await lookUpAutoScalingGroups(config, options.asgLookups), facts.name);
+    const asgs = asgPoolsInput(config, await lookUpAutoScalingGroups(config, options.asgLookups), facts.name, own.legacyAsgSizes);
     for (const text of [...facts.notes, ...karpenter.notes]) note(text);
-    return { facts, karpenter, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null };
+    return { facts, karpenter, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null, ...(asgs.groups.length > 0 ? { asgs } : {}) };
 }
 
 /**
@@ -133,5 +136,6 @@ export async function migrationProgram(options: ProgramOptions = {}): Promise<Re
         ciliumOperatorRoleArn: migration.cilium?.operatorRole.arn,
         ...(existing ? { [LEGACY_SIZES_OUTPUT]: existing.facts.originalScaling, [ADOPTED_ADDONS_OUTPUT]: existing.facts.adoptedAddons } : {}),
         ...(existing?.karpenter.legacy.length ? { [LEGACY_NODEPOOLS_OUTPUT]: recordedOriginals(existing.karpenter) } : {}),
+        ...(existing?.asgs ? { [LEGACY_ASG_SIZES_OUTPUT]: existing.asgs.originalSizes } : {}),
     };
 }

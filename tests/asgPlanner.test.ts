@@ -76,9 +76,18 @@ describe("self-managed node groups: the planner refuses, naming what and why", f
         assert.strictEqual(r.code, 1);
         assert.match(r.stderr, /Auto Scaling group prod-mixed-batch-al2: Bottlerocket settings \(TOML, \[settings\.kubernetes\]\): this program reads AL2 and AL2023 user data only\./);
     });
-    it("readable groups: every check passes, then the stack stops (twins not declared by this version)", async () => {
+    it("instance types chosen by attributes, or overrides on another template: exit 1, the group named", async () => {
+        const byAttributes = await plan(variant((groups) => { groups[0].MixedInstancesPolicy.LaunchTemplate.Overrides = [{ InstanceRequirements: { VCpuCount: { Min: 4 }, MemoryMiB: { Min: 8192 } } }]; }));
+        assert.strictEqual(byAttributes.code, 1);
+        assert.match(byAttributes.stderr, /Auto Scaling group prod-mixed-batch-al2 chooses instance types by attributes \(InstanceRequirements\): this program copies instance types/);
+        const otherTemplate = await plan(variant((groups) => {
+            groups[0].MixedInstancesPolicy.LaunchTemplate.Overrides[1].LaunchTemplateSpecification = { LaunchTemplateId: "lt-0f00f00f00f00f00f", Version: "$Latest" };
+        }));
+        assert.strictEqual(otherTemplate.code, 1);
+        assert.match(otherTemplate.stderr, /Auto Scaling group prod-mixed-batch-al2 launches some instance types from another launch template \(lt-0f00f00f00f00f00f, in its mixed-instances overrides\)/);
+    });
+    it("readable groups: every check passes and the stack plans (exit 0)", async () => {
         const r = await plan(EXAMPLE);
-        assert.strictEqual(r.code, 1);
-        assert.match(r.stderr, /`existingCluster\.autoScalingGroups` names prod-mixed-batch-al2, prod-mixed-batch-al2023: each passed the checks/);
+        assert.strictEqual(r.code, 0, r.stderr);
     });
 });

@@ -36,9 +36,9 @@ describe("existing cluster: refused before anything is declared", function () {
     const cases: [string, () => string, Record<string, unknown>, RegExp][] = [
         ["a cluster the account does not have", () => EXAMPLE_SNAPSHOT, { existingCluster: { name: "prod-west" }, clusterName: undefined },
             /`existingCluster\.name` is "prod-west", but there is no EKS cluster of that name in us-east-2 \(`aws:region`\)/],
-        ["a listed node group the cluster does not have (self-managed: not supported yet, how to do it by hand)", () => EXAMPLE_SNAPSHOT,
+        ["a listed node group the cluster does not have (self-managed: named in existingCluster.autoScalingGroups)", () => EXAMPLE_SNAPSHOT,
             { existingCluster: { name: "prod-east", nodeGroups: ["ng-general", "ng-batch", "ng-legacy-asg"] } },
-            /lists "ng-legacy-asg", which is not a managed node group of prod-east \(its managed node groups: ng-batch, ng-general\)\. Self-managed node groups .* not supported yet.*label their nodes cni=aws-cni/],
+            /lists "ng-legacy-asg", which is not a managed node group of prod-east \(its managed node groups: ng-batch, ng-general\)\. A self-managed node group \(an Auto Scaling group whose nodes join the cluster themselves\) is named in `existingCluster\.autoScalingGroups` instead/],
         ["a Linux node group left out (its pods would lose networking)", () => EXAMPLE_SNAPSHOT, { existingCluster: { name: "prod-east", nodeGroups: ["ng-general"] } },
             /leaves out "ng-batch": its nodes run aws-node/],
         ["an IPv6 cluster", () => snapshotVariant((f) => { f["cluster.json"].cluster.kubernetesNetworkConfig.ipFamily = "ipv6"; }), {},

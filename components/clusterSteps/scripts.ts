@@ -195,7 +195,10 @@ export function labelFlags(labels: NodeLabels): string {
 /** The gate CLI's pool options (none when not told, or a kind has no pool). */
 export function poolFlags(pools: LegacyPools | undefined): string {
     const flag = (name: string, list: string[] | undefined) => list && list.length > 0 ? ` ${name} ${shellQuote(list.join(","))}` : "";
-    return pools ? flag("--legacy-nodegroups", pools.nodeGroups) + flag("--legacy-nodepools", pools.nodePools) + flag("--legacy-asgs", pools.asgs) : "";
+    // `--legacy-asgs` live: the gate reads the groups' instances with the AWS CLI, for the cluster named (gates/cli.ts).
+    const asgCluster = pools?.asgs?.length && pools.asgCluster
+        ? ` --cluster ${shellQuote(pools.asgCluster.name)}${pools.asgCluster.region ? ` --region ${shellQuote(pools.asgCluster.region)}` : ""}` : "";
+    return pools ? flag("--legacy-nodegroups", pools.nodeGroups) + flag("--legacy-nodepools", pools.nodePools) + flag("--legacy-asgs", pools.asgs) + asgCluster : "";
 }
 
 /** What the `preflight` check is told: the stack's choices (JSON) and the EKS cluster whose AWS files it reads. */
