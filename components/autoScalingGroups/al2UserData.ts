@@ -14,10 +14,25 @@ const EXTRA_ARGS = "--kubelet-extra-args";
 /** A script the program cannot read as the node will: why, for the message that names the group. */
 export class UnreadableScript extends Error {}
 
+/**
+ * The options bootstrap.sh's argument loop reads a value for (each `case` branch assigns `$2` and shifts twice); any
+ * other word is positional (the first one the cluster name). Of them only `--kubelet-extra-args` reaches kubelet's
+ * flags: the others' values may be built at boot (`--b64-cluster-ca $B64_CLUSTER_CA`, as terraform-aws-eks writes it).
+ */
+export const VALUE_OPTIONS = new Set(["--use-max-pods", "--b64-cluster-ca", "--apiserver-endpoint", EXTRA_ARGS, "--enable-docker-bridge",
+    "--aws-api-retry-attempts", "--docker-config-json", "--containerd-config-file", "--pause-container-account", "--pause-container-version",
+    "--dns-cluster-ip", "--container-runtime", "--ip-family", "--service-ipv4-cidr", "--service-ipv6-cidr", "--enable-local-outpost",
+    "--cluster-id", "--mount-bpf-fs", "--local-disks"]);
+
 interface BootstrapCall {
     words: ShellWord[];
     /** The word holding the last `--kubelet-extra-args` value, if any. */
     extraArgs?: ShellWord;
+    /**
+     * The first word built at boot in an option or positional slot: it may expand to `--kubelet-extra-args …` or to an
+     * option that takes the next word as its value, so no word after it can be placed. The walk stops there.
+     */
+    builtAtBoot?: ShellWord;
 }
 
 /** The one bootstrap.sh call of a script (at a command's start: after a newline, `;`, `&&` or `||`, or at the top). */
@@ -27,8 +42,12 @@ export function bootstrapCall(script: string): BootstrapCall {
     if (starts.length > 1) throw new UnreadableScript(`a shell script that calls ${BOOTSTRAP_SH} ${starts.length} times`);
     const words = commandWords(script, starts[0]);
     let extraArgs: ShellWord | undefined;
+    // bootstrap.sh's `while [[ $# -gt 0 ]]; case $key in` loop, word by word.
     for (let i = 1; i < words.length; i++) {
-        if (words[i].value === EXTRA_ARGS && words[i + 1]) extraArgs = words[++i];
+        if (words[i].dynamic) return { words, ...(extraArgs ? { extraArgs } : {}), builtAtBoot: words[i] };
+        if (!VALUE_OPTIONS.has(words[i].value) || !words[i + 1]) continue;
+        if (words[i].value === EXTRA_ARGS) extraArgs = words[i + 1];
+        i++;
     }
     return { words, ...(extraArgs ? { extraArgs } : {}) };
 }
@@ -41,6 +60,10 @@ export function readAl2(script: string): KubeletView {
     const call = bootstrapCall(script);
     if (call.extraArgs?.dynamic) {
         throw new UnreadableScript(`a ${BOOTSTRAP_SH} call whose ${EXTRA_ARGS} is built at boot (${script.slice(call.extraArgs.start, call.extraArgs.end)})`);
+    }
+    if (call.builtAtBoot) {
+        throw new UnreadableScript(`a ${BOOTSTRAP_SH} call with an argument built at boot (${script.slice(call.builtAtBoot.start, call.builtAtBoot.end)}), ` +
+            `which bootstrap.sh could read as ${EXTRA_ARGS} or as an option taking the next word`);
     }
     return kubeletView(splitArgs(call.extraArgs?.value ?? ""));
 }

@@ -14,13 +14,26 @@ export interface ShellWord {
 
 const SEPARATORS = new Set([";", "&", "|", "\n", "#", "(", ")", "<", ">"]);
 
-/** The words of the command starting at `from`, up to its end (a newline, `;`, `&`, `|`, or a comment). */
+/**
+ * An unquoted run of digits right before `<` or `>` is a redirection's file descriptor (`2>&1`), not a word (POSIX
+ * Shell Command Language 2.7 "Redirection": "[n]redir-op word"; 2.10.1 token IO_NUMBER).
+ */
+const startsRedirect = (script: string, at: number): boolean => {
+    const ioNumber = /[0-9]+[<>]/y;
+    ioNumber.lastIndex = at;
+    return ioNumber.test(script);
+};
+
+/**
+ * The words of the command starting at `from`, up to its end (a newline, `;`, `&`, `|`, a comment) or its first
+ * redirection (`>`, `<`, `2>&1`): a word after a redirection is not read.
+ */
 export function commandWords(script: string, from: number): ShellWord[] {
     const words: ShellWord[] = [];
     let i = from;
     for (;;) {
         while (i < script.length && (script[i] === " " || script[i] === "\t" || (script[i] === "\\" && script[i + 1] === "\n"))) i += script[i] === "\\" ? 2 : 1;
-        if (i >= script.length || SEPARATORS.has(script[i])) return words;
+        if (i >= script.length || SEPARATORS.has(script[i]) || startsRedirect(script, i)) return words;
         const word = readWord(script, i);
         words.push(word);
         i = word.end;

@@ -10,6 +10,7 @@ import { gunzipSync } from "zlib";
 import { UnreadableScript, editAl2, readAl2 } from "./al2UserData";
 import { CiliumBirth, KubeletView } from "./kubeletFlags";
 import { parseMime } from "./mime";
+import { ShellSyntaxError } from "./shellWords";
 import { NODECONFIG_CONTENT_TYPE, UnreadableNodeConfig, editNodeadm, readNodeadm } from "./nodeadmUserData";
 
 export type { CiliumBirth, KubeletView };
@@ -29,7 +30,13 @@ function decode(group: string, base64: string): string {
     if (base64.trim() === "") throw new UserDataError(`Auto Scaling group ${group}: its launch template version has no user data: nothing joins its nodes to the cluster that the program could read.`);
     const bytes = Buffer.from(base64, "base64");
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-        const text = gunzipSync(bytes).toString("utf8");
+        let text: string;
+        try {
+            text = gunzipSync(bytes).toString("utf8");
+        } catch (err) {
+            throw new UserDataError(`Auto Scaling group ${group}: its user data starts as gzip (1f 8b) but does not decompress (${(err as Error).message}); ` +
+                "cloud-init could not read it either.");
+        }
         if (text.includes("/etc/eksctl/kubelet.env")) {
             throw new UserDataError(`Auto Scaling group ${group} runs eksctl's AL2 user data (a gzipped cloud-config writing /etc/eksctl/kubelet.env, ` +
                 "labels and taints assembled at boot): this program does not edit it. The group is eksctl's: create its Cilium twin with eksctl " +
@@ -60,6 +67,9 @@ function dispatch<T>(group: string, base64: string, on: { script: (s: string) =>
         }
         return on.script(text);
     } catch (err) {
+        if (err instanceof ShellSyntaxError) {
+            throw new UserDataError(`Auto Scaling group ${group}: its user data is a shell script bash would refuse (${err.message}); the program cannot tell which labels and taints its nodes register with.`);
+        }
         if (err instanceof UnreadableScript || err instanceof UnreadableNodeConfig) {
             throw new UserDataError(`Auto Scaling group ${group}: its user data is ${err.message}; the program cannot tell which labels and taints its nodes register with.`);
         }
