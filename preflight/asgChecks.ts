@@ -35,8 +35,10 @@ export function asgInputProblem(options: PreflightOptions, input: PreflightInput
     const have = ((input.autoscalinggroups ?? []) as AutoScalingGroup[]).map((g) => g.AutoScalingGroupName);
     const unknown = asgs.filter((n) => !have.includes(n));
     if (unknown.length > 0) {
+        const cluster = typeof input.cluster?.name === "string" ? input.cluster.name : "<cluster>";
         return `${source}: \`existingCluster.autoScalingGroups\` names ${unknown.join(", ")}, which ${ASG_FILES.autoScalingGroups.file} does not have ` +
-            `(its Auto Scaling groups: ${have.join(", ") || "none"})`;
+            `(its Auto Scaling groups: ${have.join(", ") || "none"}). It holds only the groups tagged kubernetes.io/cluster/${cluster}, and the twin ` +
+            "and the gates need that tag too: check the name, and that the group carries the tag; tag it, then take a new snapshot";
     }
     return undefined;
 }
