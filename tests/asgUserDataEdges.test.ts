@@ -119,3 +119,25 @@ describe("self-managed user data: bad input is a UserDataError naming the group 
                 "({key, value, effect}); the program cannot tell which labels and taints its nodes register with."));
     });
 });
+
+describe("self-managed user data: other multipart subtypes, other ways to run bootstrap.sh", () => {
+    it("nodeadm reads any multipart subtype (HasPrefix \"multipart/\"): a multipart/alternative NodeConfig message is read", () => {
+        assert.match(real("amazon-eks-ami", "nodeadm-configprovider-mime.go.txt"), /if !strings\.HasPrefix\(mediaType, multipartContentTypePrefix\) \{/);
+        assert.match(real("amazon-eks-ami", "nodeadm-configprovider-userdata.go.txt"), /multipartContentTypePrefix = "multipart\/"/);
+        const legacy = al2023With("  kubelet:\n    flags:\n      - --register-with-taints=a=b:NoSchedule\n").replace("multipart/mixed", "multipart/alternative");
+        assert.deepStrictEqual(readUserData("ng", b64(legacy)), { form: "al2023-nodeadm", labels: {}, taints: ["a=b:NoSchedule"] });
+        assert.deepStrictEqual(readUserData("ng", ciliumUserData("ng", b64(legacy), BIRTH)).taints, ["a=b:NoSchedule", CILIUM]);
+    });
+    it("a bootstrap script in another multipart subtype is refused with that reason", () => {
+        const script = "Content-Type: multipart/alternative; boundary=\"B\"\nMIME-Version: 1.0\n\n--B\nContent-Type: text/x-shellscript\n\n#!/bin/bash\n" +
+            "/etc/eks/bootstrap.sh c\n--B--\n";
+        assert.throws(() => readUserData("ng", b64(script)), refused("Auto Scaling group ng: a multipart/alternative message without a NodeConfig part: " +
+            "nodeadm reads any multipart message, but this program reads a bootstrap script only in multipart/mixed (as terraform-aws-eks writes it)."));
+    });
+    it("sudo /etc/eks/bootstrap.sh: refused as a call it does not read, not as a script without one", () => {
+        assert.throws(() => readUserData("ng", b64("#!/bin/bash\nsudo /etc/eks/bootstrap.sh c --kubelet-extra-args '--node-labels=a=b'\n")),
+            refused("Auto Scaling group ng: its user data is a shell script that runs /etc/eks/bootstrap.sh other than as a command of its own " +
+                "(sudo /etc/eks/bootstrap.sh c --kubelet-extra-args '--node-labels=a=b'): this program reads a call at a command's start (or after exec) only; " +
+                "the program cannot tell which labels and taints its nodes register with."));
+    });
+});

@@ -38,7 +38,14 @@ interface BootstrapCall {
 /** The one bootstrap.sh call of a script (at a command's start: after a newline, `;`, `&&` or `||`, or at the top). */
 export function bootstrapCall(script: string): BootstrapCall {
     const starts = [...script.matchAll(/(^|[\n;&|])[ \t]*(?:exec[ \t]+)?(\/etc\/eks\/bootstrap\.sh)(?=[ \t\\\n]|$)/g)].map((m) => (m.index ?? 0) + m[0].length - BOOTSTRAP_SH.length);
-    if (starts.length === 0) throw new UnreadableScript(`a shell script without a call to ${BOOTSTRAP_SH}`);
+    if (starts.length === 0) {
+        const line = script.split("\n").find((l) => l.includes(BOOTSTRAP_SH));
+        if (line) {
+            throw new UnreadableScript(`a shell script that runs ${BOOTSTRAP_SH} other than as a command of its own (${line.trim().slice(0, 80)}): ` +
+                "this program reads a call at a command's start (or after exec) only");
+        }
+        throw new UnreadableScript(`a shell script without a call to ${BOOTSTRAP_SH}`);
+    }
     if (starts.length > 1) throw new UnreadableScript(`a shell script that calls ${BOOTSTRAP_SH} ${starts.length} times`);
     const words = commandWords(script, starts[0]);
     let extraArgs: ShellWord | undefined;

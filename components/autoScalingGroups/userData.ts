@@ -54,6 +54,10 @@ function dispatch<T>(group: string, base64: string, on: { script: (s: string) =>
         const message = parseMime(text);
         if (message) {
             if (message.parts.some((p) => p.contentType === NODECONFIG_CONTENT_TYPE)) return on.mime(text);
+            if (message.subtype !== "mixed") {
+                throw new UserDataError(`Auto Scaling group ${group}: a multipart/${message.subtype} message without a NodeConfig part: nodeadm reads any ` +
+                    "multipart message, but this program reads a bootstrap script only in multipart/mixed (as terraform-aws-eks writes it).");
+            }
             const scripts = message.parts.filter((p) => SHELL_TYPES.includes(p.contentType) && p.body.includes("/etc/eks/bootstrap.sh"));
             if (scripts.length === 1) return on.script(text);
             throw new UserDataError(`Auto Scaling group ${group}: a MIME message with parts ${message.parts.map((p) => p.contentType).join(", ") || "none"} ` +
