@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { UserDataError, ciliumUserData, readUserData } from "../components/autoScalingGroups/userData";
 import { VALUE_OPTIONS } from "../components/autoScalingGroups/al2UserData";
-import { commandWords } from "../components/autoScalingGroups/shellWords";
+import { commandWords, wordsAfterRedirections } from "../components/autoScalingGroups/shellWords";
 import { PROJECT_ROOT } from "./support/paths";
 
 const REAL = path.join(PROJECT_ROOT, "tests", "fixtures", "real");
@@ -139,5 +139,16 @@ describe("self-managed user data: other multipart subtypes, other ways to run bo
             refused("Auto Scaling group ng: its user data is a shell script that runs /etc/eks/bootstrap.sh other than as a command of its own " +
                 "(sudo /etc/eks/bootstrap.sh c --kubelet-extra-args '--node-labels=a=b'): this program reads a call at a command's start (or after exec) only; " +
                 "the program cannot tell which labels and taints its nodes register with."));
+    });
+});
+
+describe("self-managed user data, AL2: arguments after a redirection", () => {
+    it("are refused: bash passes them to bootstrap.sh, and a --kubelet-extra-args there would be the last one", () => {
+        assert.deepStrictEqual(wordsAfterRedirections("cmd a >log b 2>&1 c | tee x", 5).map((w) => w.value), ["b", "c"]);
+        assert.deepStrictEqual(wordsAfterRedirections("cmd a >>/var/log/x 2>&1\nnext", 5), []);
+        assert.throws(() => readUserData("ng", b64("/etc/eks/bootstrap.sh c >/var/log/b.log --kubelet-extra-args '--register-with-taints=a=b:NoSchedule'\n")),
+            refused("Auto Scaling group ng: its user data is a /etc/eks/bootstrap.sh call with arguments after a redirection (--kubelet-extra-args " +
+                "'--register-with-taints=a=b:NoSchedule'): bash passes them to bootstrap.sh, but this program adds its arguments before the first " +
+                "redirection; the program cannot tell which labels and taints its nodes register with."));
     });
 });

@@ -6,7 +6,7 @@
  * split on whitespace. The twin's script is the legacy one with that last value extended — or, with none, one added.
  */
 import { CiliumBirth, KubeletView, ciliumFlags, kubeletView } from "./kubeletFlags";
-import { ShellWord, commandWords, singleQuoted } from "./shellWords";
+import { ShellWord, commandWords, singleQuoted, wordsAfterRedirections } from "./shellWords";
 
 export const BOOTSTRAP_SH = "/etc/eks/bootstrap.sh";
 const EXTRA_ARGS = "--kubelet-extra-args";
@@ -48,6 +48,11 @@ export function bootstrapCall(script: string): BootstrapCall {
     }
     if (starts.length > 1) throw new UnreadableScript(`a shell script that calls ${BOOTSTRAP_SH} ${starts.length} times`);
     const words = commandWords(script, starts[0]);
+    const after = wordsAfterRedirections(script, words[words.length - 1].end);
+    if (after.length > 0) {
+        throw new UnreadableScript(`a ${BOOTSTRAP_SH} call with arguments after a redirection (${after.map((w) => script.slice(w.start, w.end)).join(" ").slice(0, 80)}): ` +
+            "bash passes them to bootstrap.sh, but this program adds its arguments before the first redirection");
+    }
     let extraArgs: ShellWord | undefined;
     // bootstrap.sh's `while [[ $# -gt 0 ]]; case $key in` loop, word by word.
     for (let i = 1; i < words.length; i++) {
