@@ -106,7 +106,8 @@ describe("self-managed user data: bad input is a UserDataError naming the group 
     });
     it("gzip magic bytes on data that does not decompress", () => {
         assert.throws(() => readUserData("ng", Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]).toString("base64")),
-            refused("Auto Scaling group ng: its user data starts as gzip (1f 8b) but does not decompress (unexpected end of file); cloud-init could not read it either."));
+            refused("Auto Scaling group ng: its user data starts as gzip (1f 8b) but does not decompress (unexpected end of file): " +
+                "the program cannot tell which labels and taints its nodes register with."));
     });
     it("spec.kubelet.flags items that are not strings", () => {
         assert.throws(() => readUserData("ng", b64(al2023With("  kubelet:\n    flags: [1]\n"))),

@@ -34,8 +34,8 @@ function decode(group: string, base64: string): string {
         try {
             text = gunzipSync(bytes).toString("utf8");
         } catch (err) {
-            throw new UserDataError(`Auto Scaling group ${group}: its user data starts as gzip (1f 8b) but does not decompress (${(err as Error).message}); ` +
-                "cloud-init could not read it either.");
+            throw new UserDataError(`Auto Scaling group ${group}: its user data starts as gzip (1f 8b) but does not decompress (${(err as Error).message}): ` +
+                "the program cannot tell which labels and taints its nodes register with.");
         }
         if (text.includes("/etc/eksctl/kubelet.env")) {
             throw new UserDataError(`Auto Scaling group ${group} runs eksctl's AL2 user data (a gzipped cloud-config writing /etc/eksctl/kubelet.env, ` +
