@@ -88,3 +88,52 @@ export function launchedInstanceTags(group: AutoScalingGroup, version: LaunchTem
     for (const t of group.Tags ?? []) if (t.PropagateAtLaunch) tags[t.Key] = t.Value ?? "";
     return tags;
 }
+
+type Shape = "string" | "number" | "object" | "list";
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const fits = (v: unknown, shape: Shape): boolean => (shape === "list" ? Array.isArray(v) : shape === "object" ? isObject(v) : typeof v === shape);
+
+/** The members every reader of the two files reads (clusterReader, preflight/asgChecks.ts, plan/asgSnapshot.ts): required, or a list of objects. */
+const ITEM_SHAPES = {
+    AutoScalingGroups: { required: { AutoScalingGroupName: "string" }, optional: { LaunchTemplate: "object", MixedInstancesPolicy: "object" },
+        lists: { Instances: { InstanceId: "string" }, Tags: { Key: "string" }, SuspendedProcesses: { ProcessName: "string" } } },
+    LaunchTemplateVersions: { required: { LaunchTemplateId: "string", VersionNumber: "number", LaunchTemplateData: "object" }, optional: {},
+        lists: {} },
+} as const satisfies Record<string, { required: Record<string, Shape>; optional: Record<string, Shape>; lists: Record<string, Record<string, Shape>> }>;
+
+/**
+ * Why a file's list is not what the AWS CLI prints, naming the item and the member (`AutoScalingGroups[2].Tags[0] has
+ * no \`Key\` string`), or undefined. Enough that no reader crashes on a member it reads, not a schema; in the form of
+ * the snapshot readers' own item checks (clusterReader/snapshot.ts `validatePart`). Each reader throws it as its error.
+ */
+export function asgItemsProblem(member: keyof typeof ITEM_SHAPES, items: unknown[]): string | undefined {
+    const shapes: { required: Record<string, Shape>; optional: Record<string, Shape>; lists: Record<string, Record<string, Shape>> } = ITEM_SHAPES[member];
+    const problemOf = (item: unknown, at: string, required: Record<string, Shape>, optional: Record<string, Shape> = {}): string | undefined => {
+        if (!isObject(item)) return `${at} is not an object`;
+        const bad = Object.entries(required).find(([k, s]) => !fits(item[k], s)) ?? Object.entries(optional).find(([k, s]) => item[k] !== undefined && !fits(item[k], s));
+        return bad ? `${at} has no \`${bad[0]}\` ${bad[1]}` : undefined;
+    };
+    for (const [i, item] of items.entries()) {
+        const at = `${member}[${i}]`;
+        const own = problemOf(item, at, shapes.required, shapes.optional);
+        if (own) return own;
+        for (const [list, required] of Object.entries(shapes.lists)) {
+            const value = (item as Record<string, unknown>)[list];
+            if (value === undefined) continue;
+            if (!Array.isArray(value)) return `${at} has no \`${list}\` list`;
+            const inner = value.map((x, j) => problemOf(x, `${at}.${list}[${j}]`, required)).find((p) => p !== undefined);
+            if (inner) return inner;
+        }
+        if (member === "LaunchTemplateVersions") {
+            const specs = ((item as LaunchTemplateVersion).LaunchTemplateData.TagSpecifications ?? []) as unknown;
+            if (!Array.isArray(specs)) return `${at}.LaunchTemplateData has no \`TagSpecifications\` list`;
+            for (const [j, spec] of specs.entries()) {
+                const tags = isObject(spec) ? (spec.Tags ?? []) : undefined;
+                if (!Array.isArray(tags)) return `${at}.LaunchTemplateData.TagSpecifications[${j}] has no \`Tags\` list`;
+                const bad = tags.map((t, k) => problemOf(t, `${at}.LaunchTemplateData.TagSpecifications[${j}].Tags[${k}]`, { Key: "string" })).find((p) => p !== undefined);
+                if (bad) return bad;
+            }
+        }
+    }
+    return undefined;
+}

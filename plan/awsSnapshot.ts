@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as aws from "@pulumi/aws";
 import { ASG_FILES, AWS_FILES, KUBECTL_FILES } from "../migration/snapshotFiles";
-import { AutoScalingGroup, LaunchTemplateVersion } from "../clusterReader/autoScalingGroups";
+import { AutoScalingGroup, LaunchTemplateVersion, asgItemsProblem } from "../clusterReader/autoScalingGroups";
 import { findGroup, groupResult, launchTemplateResult } from "./asgSnapshot";
 import { JsonFileError, readJsonObject } from "../clusterReader/jsonStream";
 import { addonResult, clusterResult, nodeGroupResult } from "../stacks/awsResults";
@@ -133,9 +133,11 @@ export class AwsSnapshot {
     }
 
     /** A file's top-level list (the AWS CLI's key), or an input error naming the file. */
-    private list(key: keyof typeof ASG_FILES, member: string): Json[] {
+    private list(key: keyof typeof ASG_FILES, member: "AutoScalingGroups" | "LaunchTemplateVersions"): Json[] {
         const list = this.file(key)[member];
         if (!Array.isArray(list)) throw invokeError(`cluster snapshot: ${path.join(this.dir, ASG_FILES[key].file)} has no "${member}" list (${ASG_FILES[key].writtenBy})`);
+        const problem = asgItemsProblem(member, list);
+        if (problem) throw invokeError(`cluster snapshot: ${path.join(this.dir, ASG_FILES[key].file)}: ${problem} (${ASG_FILES[key].writtenBy})`);
         return list;
     }
 }

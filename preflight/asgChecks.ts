@@ -3,8 +3,8 @@
  * - `asg-launch-configuration` (blocker, unwaivable): a legacy Auto Scaling group on a launch configuration — its twin
  *   is built from a launch template version, and there is none to copy;
  * - `asg-instance-tag` (warning): a legacy group whose instances would carry neither `eks:cluster-name` nor
- *   `eks:eks-cluster-name` — by a group tag with PropagateAtLaunch or the launch template version's instance tag
- *   specification. cilium-operator's IAM condition accepts either tag (components/cilium/iamPolicy.ts `INSTANCE_CLUSTER_TAGS`); the twin adds
+ *   `eks:eks-cluster-name` equal to the cluster's name — by a group tag with PropagateAtLaunch or the launch template
+ *   version's instance tag specification. cilium-operator's IAM condition accepts either tag (components/cilium/iamPolicy.ts `INSTANCE_CLUSTER_TAGS`); the twin adds
  *   `eks:cluster-name` itself.
  * Both read only the groups the stack names (`existingCluster.autoScalingGroups`); with none named they find nothing.
  */
@@ -35,8 +35,10 @@ export function asgInputProblem(options: PreflightOptions, input: PreflightInput
     const have = ((input.autoscalinggroups ?? []) as AutoScalingGroup[]).map((g) => g.AutoScalingGroupName);
     const unknown = asgs.filter((n) => !have.includes(n));
     if (unknown.length > 0) {
+        const cluster = typeof input.cluster?.name === "string" ? input.cluster.name : "<cluster>";
         return `${source}: \`existingCluster.autoScalingGroups\` names ${unknown.join(", ")}, which ${ASG_FILES.autoScalingGroups.file} does not have ` +
-            `(its Auto Scaling groups: ${have.join(", ") || "none"})`;
+            `(its Auto Scaling groups: ${have.join(", ") || "none"}). It holds only the groups tagged kubernetes.io/cluster/${cluster}, and the twin ` +
+            "and the gates need that tag too: check the name, and that the group carries the tag; tag it, then take a new snapshot";
     }
     return undefined;
 }
@@ -59,10 +61,15 @@ export const ASG_CHECKS: PreflightCheck[] = [
             if (!ref) return [];
             const version = resolveVersion(ref, (input.launchtemplateversions ?? []) as LaunchTemplateVersion[]);
             const tags = launchedInstanceTags(g, version);
-            if (CLUSTER_INSTANCE_TAGS.some((k) => tags[k] !== undefined)) return [];
+            // The IAM condition is StringEquals on the cluster's name; without cluster.json the value cannot be judged.
+            const cluster = typeof input.cluster?.name === "string" ? input.cluster.name : undefined;
+            if (CLUSTER_INSTANCE_TAGS.some((k) => tags[k] !== undefined && (cluster === undefined || tags[k] === cluster))) return [];
+            const other = CLUSTER_INSTANCE_TAGS.filter((k) => tags[k] !== undefined).map((k) => `${k}=${tags[k]}`);
             return [{
-                message: `the instances of Auto Scaling group ${g.AutoScalingGroupName} carry neither ${CLUSTER_INSTANCE_TAGS.join(" nor ")} ` +
-                    "(no group tag with PropagateAtLaunch, no instance tag in its launch template version): cilium-operator's IAM policy " +
+                message: `the instances of Auto Scaling group ${g.AutoScalingGroupName} carry ` + (other.length > 0
+                    ? `${other.join(" and ")}, not the cluster's name (${cluster}): cilium-operator's IAM policy (StringEquals) `
+                    : `neither ${CLUSTER_INSTANCE_TAGS.join(" nor ")} (no group tag with PropagateAtLaunch, no instance tag in its launch template ` +
+                        "version): cilium-operator's IAM policy ") +
                     "manages ENIs only on instances tagged with the cluster's name. Its twin tags its own instances with eks:cluster-name.",
                 objects: [g.AutoScalingGroupName],
                 remedy: "Nothing to do for the migration (the twin's instances carry the tag). If Cilium should ever manage these instances, " +

@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { asgItemsProblem } from "../clusterReader/autoScalingGroups";
 import { InputError } from "../clusterReader/inputError";
 import { readJsonObject } from "../clusterReader/jsonStream";
 import { slimmerFor } from "../clusterReader/slim";
@@ -57,6 +58,9 @@ export function checkShape(part: InputPart, value: unknown, source: string): unk
         const inner = value[key];
         const ok = part === "cluster" ? isObject(inner) : Array.isArray(inner);
         if (!ok) throw new InputError(`${source} has no \`${key}\` ${part === "cluster" ? "object" : "list"}: expected the output of ${how}`);
+        // Self-managed node groups: each item too (clusterReader/autoScalingGroups.ts).
+        const itemProblem = key === "AutoScalingGroups" || key === "LaunchTemplateVersions" ? asgItemsProblem(key, inner as unknown[]) : undefined;
+        if (itemProblem) throw new InputError(`${source}: ${itemProblem} (expected the output of ${how})`);
         return inner;
     }
     if (!Array.isArray(value.items)) throw new InputError(`${source} has no \`items\` list: expected the output of ${how}`);

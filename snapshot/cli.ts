@@ -26,7 +26,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     try {
         const { written } = await writeClusterSnapshot({
             cluster: values["--cluster"], outDir: path.resolve(values["--out"]), kubeconfig: values["--kubeconfig"], region: values["--region"],
-            tempDir: os.tmpdir(), log: out,
+            tempDir: os.tmpdir(), log: out, warn: err,
         }, run);
         out(`snapshot of ${values["--cluster"]}: ${written.length} files in ${values["--out"]}. pods.json, deployments.json and configmaps.json ` +
             "hold your workloads' specs (environment values included): review them before you share the directory.");

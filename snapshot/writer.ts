@@ -24,6 +24,8 @@ export interface SnapshotOptions {
     /** Where a private temporary kubeconfig may be written (and is removed from). */
     tempDir: string;
     log: (line: string) => void;
+    /** A file left out and why (stderr); default: log. */
+    warn?: (line: string) => void;
 }
 
 /** Bad input or a failed read: the CLI exits 2 with the message. */
@@ -44,9 +46,17 @@ export async function writeClusterSnapshot(o: SnapshotOptions, run: Runner): Pro
         throw e instanceof AwsReadError ? new SnapshotError(e.message) : e;
     });
     for (const key of Object.keys(AWS_FILES) as AwsFileKey[]) write(AWS_FILES[key].file, files[key]);
-    // Self-managed node groups (clusterReader/asgCli.ts).
-    const asgFiles = await readAsgFiles(o.cluster, o.region, run).catch((e) => { throw e instanceof AwsReadError ? new SnapshotError(e.message) : e; });
-    for (const key of Object.keys(ASG_FILES) as (keyof typeof ASG_FILES)[]) write(ASG_FILES[key].file, asgFiles[key]);
+    // Self-managed node groups (clusterReader/asgCli.ts). Only a stack naming groups needs these files (and stops,
+    // exit 2, naming the missing one), so a failed read — credentials without the Auto Scaling or EC2 reads — leaves
+    // both out, said on stderr, rather than failing every cluster's snapshot.
+    const asgFiles = await readAsgFiles(o.cluster, o.region, run).catch((e) => {
+        if (!(e instanceof AwsReadError)) throw e;
+        (o.warn ?? o.log)(`${ASG_FILES.autoScalingGroups.file} and ${ASG_FILES.launchTemplateVersions.file} not written: ${e.message}. ` +
+            "A stack that names `existingCluster.autoScalingGroups` needs them: give the snapshot autoscaling:DescribeAutoScalingGroups and " +
+            "ec2:DescribeLaunchTemplateVersions (README, step 1) and take it again.");
+        return undefined;
+    });
+    if (asgFiles) for (const key of Object.keys(ASG_FILES) as (keyof typeof ASG_FILES)[]) write(ASG_FILES[key].file, asgFiles[key]);
     const cluster = JSON.parse(files.cluster).cluster as Json;
 
     const kubeconfig = await kubeconfigFor(o, cluster, run);

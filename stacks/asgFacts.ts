@@ -79,8 +79,11 @@ export function autoScalingGroupFacts(found: AsgFound[], clusterName: string): A
     for (const f of found) {
         const g = f.group;
         if (!g) {
+            // The planner answers from the snapshot, which holds only the groups tagged for the cluster (clusterReader/asgCli.ts).
             problems.push(`\`existingCluster.autoScalingGroups\` names ${JSON.stringify(f.name)}, but there is no Auto Scaling group of that name ` +
-                `(for cluster ${clusterName}); check the name (aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names ${f.name}).`);
+                `(for cluster ${clusterName}). A snapshot holds only the groups tagged kubernetes.io/cluster/${clusterName}, and the twin and the gates ` +
+                "need that tag too: check the name, and that the group carries the tag (its Tags in aws autoscaling " +
+                `describe-auto-scaling-groups --auto-scaling-group-names ${f.name}); tag it, then take a new snapshot.`);
             continue;
         }
         const ref = templateRefOf(g);

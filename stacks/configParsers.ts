@@ -8,7 +8,7 @@ import {
 } from "./configTypes";
 import { DEFAULT_NODE_LABELS } from "../migration/names";
 import * as pins from "./pins";
-import { SUPPORTED_CHART_VERSION, supportedLinesText } from "../components/cilium/chartLines";
+import { SUPPORTED_CHART_VERSION, supportedLinesText, withdrawnLineMessage } from "../components/cilium/chartLines";
 import { parseAutoScalingGroups } from "./asgConfig";
 import { parseNodePoolNames } from "./karpenterConfig";
 import { DURATION, INVALID, Problems, bool, isPlainObject, matching, noUnknownKeys, oneOf, stringList, wholeNumber } from "./validate";
@@ -113,7 +113,9 @@ export function parseCilium(p: Problems, value: unknown): MigrationConfig["ciliu
     const v = objectOrDefault(p, "cilium", value);
     if (!v) return undefined as unknown as MigrationConfig["cilium"];
     noUnknownKeys(p, "cilium", v, ["chartVersion", "values", "timeout", "clusterName", "operatorIdentity", "policyDuringMigration", "portmapChaining"]);
-    const chartVersion = matching(p, "cilium.chartVersion", v.chartVersion ?? pins.CILIUM_CHART_VERSION, SUPPORTED_CHART_VERSION,
+    const withdrawn = withdrawnLineMessage(v.chartVersion);
+    if (withdrawn) p.add(withdrawn);
+    const chartVersion = withdrawn ? undefined as unknown as string : matching(p, "cilium.chartVersion", v.chartVersion ?? pins.CILIUM_CHART_VERSION, SUPPORTED_CHART_VERSION,
         `an exact version of a supported Cilium chart line, ${supportedLinesText()}, such as "${pins.CILIUM_CHART_VERSION}" (each line's chart is checked: values, per-node workloads)`) as string;
     const values = v.values ?? {};
     if (!isPlainObject(values)) p.add(`\`cilium.values\` is ${JSON.stringify(values)}; it must be an object of Helm values.`);

@@ -51,7 +51,11 @@ describe("self-managed node groups: the planner refuses, naming what and why", f
     it("a group the snapshot does not have: exit 1, named", async () => {
         const r = await plan(EXAMPLE, stackWith(["prod-mixed-batch-al2", "prod-mixed-gpu"]));
         assert.strictEqual(r.code, 1);
-        assert.match(r.stderr, /`existingCluster\.autoScalingGroups` names "prod-mixed-gpu", but there is no Auto Scaling group of that name \(for cluster prod-mixed\)/);
+        assert.ok(r.stderr.includes("`existingCluster.autoScalingGroups` names \"prod-mixed-gpu\", but there is no Auto Scaling group of that name " +
+            "(for cluster prod-mixed). A snapshot holds only the groups tagged kubernetes.io/cluster/prod-mixed, and the twin and the gates need that tag " +
+            "too: check the name, and that the group carries the tag (its Tags in aws autoscaling describe-auto-scaling-groups " +
+            "--auto-scaling-group-names prod-mixed-gpu); " +
+            "tag it, then take a new snapshot."), r.stderr);
     });
     for (const file of ["autoscaling-groups.json", "launch-template-versions.json"]) {
         it(`${file} missing: exit 2, named`, async () => {

@@ -40,7 +40,10 @@ describe("self-managed node groups: which pool an ASG node is in", () => {
             "snap: launch-template-versions.json is missing, and the stack names Auto Scaling groups (ng-self, ng-gone) in `existingCluster.autoScalingGroups` " +
             "({\"LaunchTemplateVersions\": [the versions of each aws ec2 describe-launch-template-versions --launch-template-id ID, one call per template the ASGs use]}, or npm run snapshot)");
         assert.strictEqual(asgInputProblem(o, INPUT, "snap"),
-            "snap: `existingCluster.autoScalingGroups` names ng-gone, which autoscaling-groups.json does not have (its Auto Scaling groups: ng-self)");
+            "snap: `existingCluster.autoScalingGroups` names ng-gone, which autoscaling-groups.json does not have (its Auto Scaling groups: ng-self). " +
+            "It holds only the groups tagged kubernetes.io/cluster/<cluster>, and the twin and the gates need that tag too: check the name, and that the " +
+            "group carries the tag; tag it, then take a new snapshot");
+        assert.match(asgInputProblem(o, { ...INPUT, cluster: { name: "prod-east" } }, "snap") ?? "", / It holds only the groups tagged kubernetes\.io\/cluster\/prod-east, /);
     });
     it("$Latest, $Default and a number resolve to the version the group launches", () => {
         const v = (n: number, d = false) => ({ LaunchTemplateId: "lt-1", VersionNumber: n, DefaultVersion: d, LaunchTemplateData: {} });

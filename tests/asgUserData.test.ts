@@ -123,6 +123,7 @@ describe("self-managed user data: refused, naming the group and what was seen", 
             { message: "Auto Scaling group g: its user data is a shell script without a call to /etc/eks/bootstrap.sh; the program cannot tell which labels and taints its nodes register with." });
         const eksctlAl2 = real("eksctl", "bootstrap.al2.sh.txt");
         assert.throws(() => readUserData("g", b64(eksctlAl2)),
-            { message: "Auto Scaling group g: its user data is a /etc/eks/bootstrap.sh call whose --kubelet-extra-args is built at boot (\"${KUBELET_EXTRA_ARGS}\"); the program cannot tell which labels and taints its nodes register with." });
+            { message: "Auto Scaling group g: its user data is a /etc/eks/bootstrap.sh call with an argument built at boot (\"${CLUSTER_NAME}\"), which bootstrap.sh " +
+                "could read as --kubelet-extra-args or as an option taking the next word; the program cannot tell which labels and taints its nodes register with." });
     });
 });

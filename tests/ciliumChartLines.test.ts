@@ -54,7 +54,7 @@ describe("Cilium chart lines", () => {
         for (const version of ["1.18.0", "1.19.6", "1.20.0", "1.20.7"]) {
             assert.strictEqual(parseConfig({ phase: "0", cilium: JSON.stringify({ chartVersion: version }) }).cilium.chartVersion, version);
         }
-        for (const version of ["1.17.3", "1.21.0", "1.20", "1.20.0-rc.1", "v1.20.0"]) {
+        for (const version of ["1.15.9", "1.21.0", "1.20", "1.20.0-rc.1", "v1.20.0", "1.17", "1.16.x"]) {
             assert.throws(() => parseConfig({ phase: "0", cilium: JSON.stringify({ chartVersion: version }) }),
                 { message: `\`cilium.chartVersion\` is ${JSON.stringify(version)}; it must be an exact version of a supported Cilium chart line, 1.18.x, 1.19.x or 1.20.x, such as "1.19.6" (each line's chart is checked: values, per-node workloads).` });
         }

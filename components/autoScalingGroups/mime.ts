@@ -14,6 +14,8 @@ export interface MimePart {
 }
 
 export interface MimeMessage {
+    /** The message's multipart subtype (`mixed`, `alternative`, …), lower case. */
+    subtype: string;
     boundary: string;
     parts: MimePart[];
     /** Where the closing delimiter (`--boundary--`) starts. */
@@ -33,11 +35,14 @@ function headerBlock(text: string): { headers: Record<string, string>; bodyAt: n
     return { headers, bodyAt: end ? end.index + end[0].length : text.length };
 }
 
-/** The message, or undefined when the text is not a multipart/mixed message. */
+/** The message, or undefined when the text is not a multipart message. */
 export function parseMime(text: string): MimeMessage | undefined {
     const { headers, bodyAt } = headerBlock(text);
     const type = headers["content-type"] ?? "";
-    if (!/^multipart\/mixed\b/i.test(type)) return undefined;
+    // Any multipart subtype: nodeadm reads every one (`configprovider` getMultipartReader: strings.HasPrefix(mediaType,
+    // "multipart/")); the caller decides what else it reads in which (userData.ts).
+    const subtype = /^multipart\/([a-z0-9.+-]+)/i.exec(type)?.[1]?.toLowerCase();
+    if (!subtype) return undefined;
     const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
     if (!boundary) return undefined;
     const eol = text.includes("\r\n") ? "\r\n" : "\n";
@@ -54,7 +59,7 @@ export function parseMime(text: string): MimeMessage | undefined {
         const body = raw.slice(part.bodyAt).replace(/\r?\n$/, "");
         parts.push({ headers: part.headers, contentType: (part.headers["content-type"] ?? "text/plain").split(";")[0].trim().toLowerCase(), body, start: d.at, end: next ? next.at : text.length });
     }
-    return { boundary, parts, closeAt, eol };
+    return { subtype, boundary, parts, closeAt, eol };
 }
 
 /** A new part's text, in the form the cloudinit provider writes (a delimiter line, headers, a blank line, the body). */

@@ -14,17 +14,54 @@ export interface ShellWord {
 
 const SEPARATORS = new Set([";", "&", "|", "\n", "#", "(", ")", "<", ">"]);
 
-/** The words of the command starting at `from`, up to its end (a newline, `;`, `&`, `|`, or a comment). */
+/**
+ * A redirection operator at `at` (`>`, `>>`, `<`, `2>&1`, `&>`, `<<`, …), its length; 0 when there is none. An unquoted
+ * run of digits right before `<` or `>` is the redirection's file descriptor, not a word (POSIX Shell Command
+ * Language 2.7 "Redirection": "[n]redir-op word"; 2.10.1 token IO_NUMBER).
+ */
+function redirectAt(script: string, at: number): number {
+    const op = /(?:[0-9]+|&)?(?:<<-?|<<<|>>|<>|>\||<&|>&|<|>)/y;
+    op.lastIndex = at;
+    return op.exec(script)?.[0].length ?? 0;
+}
+
+const skipBlanks = (script: string, from: number): number => {
+    let i = from;
+    while (i < script.length && (script[i] === " " || script[i] === "\t" || (script[i] === "\\" && script[i + 1] === "\n"))) i += script[i] === "\\" ? 2 : 1;
+    return i;
+};
+
+/**
+ * The words of the command starting at `from`, up to its end (a newline, `;`, `&`, `|`, a comment) or its first
+ * redirection (`>`, `<`, `2>&1`).
+ */
 export function commandWords(script: string, from: number): ShellWord[] {
     const words: ShellWord[] = [];
     let i = from;
     for (;;) {
-        while (i < script.length && (script[i] === " " || script[i] === "\t" || (script[i] === "\\" && script[i + 1] === "\n"))) i += script[i] === "\\" ? 2 : 1;
-        if (i >= script.length || SEPARATORS.has(script[i])) return words;
+        i = skipBlanks(script, i);
+        if (i >= script.length || SEPARATORS.has(script[i]) || redirectAt(script, i) > 0) return words;
         const word = readWord(script, i);
         words.push(word);
         i = word.end;
     }
+}
+
+/**
+ * The words the shell still passes to the command after its redirections (`cmd a >log b` runs `cmd a b`): each
+ * redirection and its target skipped, up to the command's end.
+ */
+export function wordsAfterRedirections(script: string, end: number): ShellWord[] {
+    const out: ShellWord[] = [];
+    let i = skipBlanks(script, end);
+    for (let op = redirectAt(script, i); op > 0; op = redirectAt(script, i)) {
+        i = skipBlanks(script, i + op);
+        if (i < script.length && !SEPARATORS.has(script[i])) i = readWord(script, i).end;
+        const more = commandWords(script, i);
+        out.push(...more);
+        i = skipBlanks(script, more.length > 0 ? more[more.length - 1].end : i);
+    }
+    return out;
 }
 
 function readWord(script: string, start: number): ShellWord {

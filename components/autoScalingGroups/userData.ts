@@ -10,6 +10,7 @@ import { gunzipSync } from "zlib";
 import { UnreadableScript, editAl2, readAl2 } from "./al2UserData";
 import { CiliumBirth, KubeletView } from "./kubeletFlags";
 import { parseMime } from "./mime";
+import { ShellSyntaxError } from "./shellWords";
 import { NODECONFIG_CONTENT_TYPE, UnreadableNodeConfig, editNodeadm, readNodeadm } from "./nodeadmUserData";
 
 export type { CiliumBirth, KubeletView };
@@ -29,7 +30,13 @@ function decode(group: string, base64: string): string {
     if (base64.trim() === "") throw new UserDataError(`Auto Scaling group ${group}: its launch template version has no user data: nothing joins its nodes to the cluster that the program could read.`);
     const bytes = Buffer.from(base64, "base64");
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-        const text = gunzipSync(bytes).toString("utf8");
+        let text: string;
+        try {
+            text = gunzipSync(bytes).toString("utf8");
+        } catch (err) {
+            throw new UserDataError(`Auto Scaling group ${group}: its user data starts as gzip (1f 8b) but does not decompress (${(err as Error).message}): ` +
+                "the program cannot tell which labels and taints its nodes register with.");
+        }
         if (text.includes("/etc/eksctl/kubelet.env")) {
             throw new UserDataError(`Auto Scaling group ${group} runs eksctl's AL2 user data (a gzipped cloud-config writing /etc/eksctl/kubelet.env, ` +
                 "labels and taints assembled at boot): this program does not edit it. The group is eksctl's: create its Cilium twin with eksctl " +
@@ -47,6 +54,10 @@ function dispatch<T>(group: string, base64: string, on: { script: (s: string) =>
         const message = parseMime(text);
         if (message) {
             if (message.parts.some((p) => p.contentType === NODECONFIG_CONTENT_TYPE)) return on.mime(text);
+            if (message.subtype !== "mixed") {
+                throw new UserDataError(`Auto Scaling group ${group}: a multipart/${message.subtype} message without a NodeConfig part: nodeadm reads any ` +
+                    "multipart message, but this program reads a bootstrap script only in multipart/mixed (as terraform-aws-eks writes it).");
+            }
             const scripts = message.parts.filter((p) => SHELL_TYPES.includes(p.contentType) && p.body.includes("/etc/eks/bootstrap.sh"));
             if (scripts.length === 1) return on.script(text);
             throw new UserDataError(`Auto Scaling group ${group}: a MIME message with parts ${message.parts.map((p) => p.contentType).join(", ") || "none"} ` +
@@ -60,6 +71,9 @@ function dispatch<T>(group: string, base64: string, on: { script: (s: string) =>
         }
         return on.script(text);
     } catch (err) {
+        if (err instanceof ShellSyntaxError) {
+            throw new UserDataError(`Auto Scaling group ${group}: its user data is a shell script bash would refuse (${err.message}); the program cannot tell which labels and taints its nodes register with.`);
+        }
         if (err instanceof UnreadableScript || err instanceof UnreadableNodeConfig) {
             throw new UserDataError(`Auto Scaling group ${group}: its user data is ${err.message}; the program cannot tell which labels and taints its nodes register with.`);
         }

@@ -50,3 +50,23 @@ export function upgradeCompatibilityFor(chartVersion: string): string | undefine
     const minor = chartMinor(chartVersion);
     return minor !== undefined && minor >= ADS_DEFAULT_SINCE_MINOR ? KEEP_SPLIT_XDS : undefined;
 }
+
+/** The lines earlier versions of this program accepted (from 1.16) and this one no longer checks. */
+export const WITHDRAWN_CHART_MINORS: readonly number[] = [16, 17];
+
+/**
+ * For a version of a withdrawn line, why it is refused and how to get off it; undefined otherwise. A stack in
+ * phases 3–7 must not change its chart (README, "Cilium chart versions": agents and Envoy restart while both pools
+ * run), and Cilium upgrades one minor at a time, so a 1.16 release cannot step through 1.17 with this version.
+ */
+export function withdrawnLineMessage(version: unknown): string | undefined {
+    const minor = typeof version === "string" ? chartMinor(version) : undefined;
+    if (minor === undefined || !WITHDRAWN_CHART_MINORS.includes(minor)) return undefined;
+    const first = SUPPORTED_CHART_MINORS[0];
+    const steps = minor === first - 1 ? `set a 1.${first}.x version here`
+        : `move it to 1.${minor + 1} with that program version (this one does not take 1.${minor + 1}), then set a 1.${first}.x version here`;
+    return `\`cilium.chartVersion\` is ${JSON.stringify(version)}: earlier versions of this program accepted the 1.${minor} line; this one checks ` +
+        `only ${supportedLinesText()}. A stack mid-migration (phases 3–7) must not change its chart: finish that migration with the program version ` +
+        `that installed it. Otherwise, outside phases 3–7, move the release one minor at a time (Cilium's upgrade guide): ${steps} ` +
+        "(README, \"Cilium chart versions\").";
+}
