@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "../stacks/pins";
 import { ProgramOptions, migrationProgram } from "../stacks/program";
+import { INVOKED_CALICO_LOOKUPS } from "../stacks/calicoFacts";
 import { StackConfig } from "../stacks/stackFile";
 import { AwsSnapshot } from "./awsSnapshot";
 import { RecordedResource, RecordingMocks, attachParents, recordDependencies, settled } from "./mockRuntime";
@@ -60,7 +61,8 @@ async function evaluateOnce(args: EvaluateArgs): Promise<Evaluation> {
     const dependencies = recordDependencies();
     pulumi.runtime.setAllConfig(config);
     const notes: string[] = [];
-    const exported = await migrationProgram({ log: () => undefined, note: (m) => notes.push(m), ...args.options });
+    // Calico's install is read from the cluster live; offline the mocks answer it (from the snapshot, if any).
+    const exported = await migrationProgram({ log: () => undefined, note: (m) => notes.push(m), calicoLookups: INVOKED_CALICO_LOOKUPS, ...args.options });
     const outputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(exported)) {
         outputs[key] = await resolve(value);

@@ -20,6 +20,7 @@ import { KubeProxyLifecycle } from "../components/kubeProxy/kubeProxyLifecycle";
 import { parseDuration } from "../gates/duration";
 import * as phases from "../migration/phases";
 import { assertCiliumOverridesAllowed, ciliumDecisions } from "./ciliumOverrides";
+import { CalicoInstall } from "./calicoFacts";
 import { MigrationConfig } from "./configTypes";
 import { declareDemoCluster, declareDemoPools } from "./demoParts";
 import { ExistingClusterFacts } from "./existingFacts";
@@ -46,6 +47,8 @@ export interface ExistingClusterInput {
     facts: ExistingClusterFacts;
     /** The stack's first update: adopted resources are declared exactly as described. */
     adoptingNow: boolean;
+    /** Calico's install, as the cluster answered (stacks/calicoFacts.ts). Default: none. */
+    calico?: CalicoInstall;
 }
 
 export interface Migration {

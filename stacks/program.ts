@@ -16,6 +16,8 @@ import { checkAutoScalingGroups } from "./asgParts";
 import { assertTransitionAllowed } from "./guard";
 import { ExistingClusterInput, buildMigration, MigrationOptions } from "./migration";
 import { CNI_RULE } from "../migration/nodeRule";
+import { CalicoLookups } from "./calicoFacts";
+import { learnCalico } from "./calicoParts";
 
 export const APPLIED_PHASE_OUTPUT = "appliedPhase";
 /** An existing cluster's legacy node group sizes before the migration scaled them (live they read zero from 7). */
@@ -34,6 +36,8 @@ export interface ProgramOptions extends MigrationOptions {
     lookups?: Lookups;
     /** How its self-managed node groups are looked up. Default: the AWS provider's data sources. */
     asgLookups?: AsgLookups;
+    /** How Calico's install is looked up. Default: the cluster's API, live (stacks/calicoLive.ts). */
+    calicoLookups?: CalicoLookups;
 }
 
 /** This stack's own outputs of its last successful update (a StackReference to itself); none on a first deployment. */
@@ -65,7 +69,7 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     const facts = existingClusterFacts(found, config, own);
     checkAutoScalingGroups(config, await lookUpAutoScalingGroups(config, options.asgLookups), facts.name);
     for (const text of facts.notes) note(text);
-    return { facts, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null };
+    return { facts, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null, calico: await learnCalico(facts, options.calicoLookups, note) };
 }
 
 /**
