@@ -21,6 +21,7 @@ import { parseDuration } from "../gates/duration";
 import * as phases from "../migration/phases";
 import { assertCiliumOverridesAllowed, ciliumDecisions } from "./ciliumOverrides";
 import { CalicoInstall } from "./calicoFacts";
+import { declareCalico } from "./calicoParts";
 import { MigrationConfig } from "./configTypes";
 import { declareDemoCluster, declareDemoPools } from "./demoParts";
 import { ExistingClusterFacts } from "./existingFacts";
@@ -145,7 +146,9 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     let legacy = legacyFirst ? declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [] }) : undefined;
     const awsNode = new AwsNodeAffinity("aws-node", awsNodeArgs([...afterEntryGate, ...present(legacy?.labelStep)]));
     if (!legacyFirst) legacy = declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [awsNode] });
-    return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes: [twins, ...present(legacy)], gateArgs, afterEntryGate });
+    // Calico's agents stay where aws-node runs (stacks/calicoParts.ts); the exit gate judges them with aws-node.
+    const calico = declareCalico(config, existing.calico, { provider: cluster.provider, dependsOn: afterEntryGate, appliedPhase: options.appliedPhase });
+    return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes: [twins, ...present(legacy), ...calico], gateArgs, afterEntryGate });
 }
 
 function finish(parts: Omit<Migration, "exitGate"> & {

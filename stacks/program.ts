@@ -69,7 +69,7 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     const facts = existingClusterFacts(found, config, own);
     checkAutoScalingGroups(config, await lookUpAutoScalingGroups(config, options.asgLookups), facts.name);
     for (const text of facts.notes) note(text);
-    return { facts, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null, calico: await learnCalico(facts, options.calicoLookups, note) };
+    return { facts, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null, calico: await learnCalico(facts, config.phase, options.calicoLookups, note) };
 }
 
 /**
