@@ -5,6 +5,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CalicoPin } from "../components/calico/calicoPin";
+import { CalicoRemoval } from "../components/calico/calicoRemoval";
+import { LegacyPools } from "../migration/nodeRule";
 import { existingClusterKubeconfig } from "../components/cluster/existingCluster";
 import * as phases from "../migration/phases";
 import { OPERATOR_OVERRIDES_SINCE } from "../preflight/calicoChecks";
@@ -13,6 +15,9 @@ import { liveCalicoLookups } from "./calicoLive";
 import { MigrationConfig } from "./configTypes";
 import { ExistingClusterFacts } from "./existingFacts";
 import { ConfigError } from "./validate";
+
+/** The re-check Calico's removal runs right before it acts: the legacy nodes (where calico-node runs) are drained. */
+export const CALICO_REMOVAL_PRECHECKS = ["legacy-drained"];
 
 /** Calico's install in the existing cluster: live from its API, or from the look-ups given (the planner's snapshot). */
 export async function learnCalico(facts: ExistingClusterFacts, phase: phases.Phase, lookups: CalicoLookups | undefined,
@@ -52,11 +57,28 @@ export function calicoPinProblem(install: CalicoInstall): string | undefined {
     return undefined;
 }
 
-/** The pin of Calico's agents for this phase, if Calico runs and the phase pins (or unpins) them. */
-export function declareCalico(config: MigrationConfig, install: CalicoInstall | undefined,
-    args: { provider: k8s.Provider; dependsOn: pulumi.Resource[]; appliedPhase?: number }): pulumi.Resource[] {
+export interface CalicoDeclarationArgs {
+    provider: k8s.Provider;
+    kubeconfig: pulumi.Input<string>;
+    gateCli: string;
+    /** The configured legacy pools: the removal's drained re-check refuses while a legacy node is in none of them. */
+    legacyPools: LegacyPools;
+    dependsOn: pulumi.Resource[];
+    appliedPhase?: number;
+}
+
+/** What this phase declares for Calico: its agents' pin (1–5, and the way back to 0), or its removal (6 on). */
+export function declareCalico(config: MigrationConfig, install: CalicoInstall | undefined, args: CalicoDeclarationArgs): pulumi.Resource[] {
+    if (!install || install.kind === "none") return [];
+    if (phases.awsNodeRemoved(config.phase)) {
+        return [new CalicoRemoval("calico", {
+            install: install.kind === "operator" ? { kind: "operator", operatorNamespace: install.operator?.split("/")[0] ?? "tigera-operator" } : { kind: "manifest" },
+            pre: { checks: CALICO_REMOVAL_PRECHECKS, gateCli: args.gateCli, labels: config.nodeLabels, pools: args.legacyPools },
+            kubeconfig: args.kubeconfig, dependsOn: args.dependsOn,
+        })];
+    }
     const state = calicoPinState(config.phase, args.appliedPhase);
-    if (!install || install.kind === "none" || !state) return [];
+    if (!state) return [];
     const problem = calicoPinProblem(install);
     if (problem) throw new ConfigError([problem]);
     if (install.kind === "operator" && (!install.installation || install.agents.length === 0)) return [];

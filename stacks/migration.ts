@@ -147,7 +147,8 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     const awsNode = new AwsNodeAffinity("aws-node", awsNodeArgs([...afterEntryGate, ...present(legacy?.labelStep)]));
     if (!legacyFirst) legacy = declareExistingLegacy(config, existing.facts, existing.adoptingNow, { steps, afterEntryGate, twins, scaleToZeroAfter: [awsNode] });
     // Calico's agents stay where aws-node runs (stacks/calicoParts.ts); the exit gate judges them with aws-node.
-    const calico = declareCalico(config, existing.calico, { provider: cluster.provider, dependsOn: afterEntryGate, appliedPhase: options.appliedPhase });
+    const calico = declareCalico(config, existing.calico, { provider: cluster.provider, kubeconfig, gateCli, dependsOn: afterEntryGate,
+        legacyPools: awsNodeArgs([]).legacyPools, appliedPhase: options.appliedPhase });
     return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes: [twins, ...present(legacy), ...calico], gateArgs, afterEntryGate });
 }
 
