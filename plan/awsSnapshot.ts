@@ -10,6 +10,8 @@ import type * as aws from "@pulumi/aws";
 import { ASG_FILES, AWS_FILES, KUBECTL_FILES } from "../migration/snapshotFiles";
 import { AutoScalingGroup, LaunchTemplateVersion, asgItemsProblem } from "../clusterReader/autoScalingGroups";
 import { findGroup, groupResult, launchTemplateResult } from "./asgSnapshot";
+import { calicoListResult } from "./calicoSnapshot";
+import { CALICO_LOOKUP_TOKEN, CalicoQuery } from "../stacks/calicoFacts";
 import { JsonFileError, readJsonObject } from "../clusterReader/jsonStream";
 import { addonResult, clusterResult, nodeGroupResult } from "../stacks/awsResults";
 import { KarpenterObjects, readKarpenterSnapshot } from "../clusterReader/karpenter";
@@ -60,6 +62,8 @@ export class AwsSnapshot {
             // Self-managed node groups (plan/asgSnapshot.ts).
             case "aws:autoscaling/getGroup:getGroup": return groupResult(findGroup(this.list("autoScalingGroups", "AutoScalingGroups") as AutoScalingGroup[], inputs.name));
             case "aws:ec2/getLaunchTemplate:getLaunchTemplate": return launchTemplateResult(this.list("launchTemplateVersions", "LaunchTemplateVersions") as LaunchTemplateVersion[], inputs);
+            // Calico's install, from the snapshot's Kubernetes files (plan/calicoSnapshot.ts).
+            case CALICO_LOOKUP_TOKEN: return calicoListResult(this.dir, inputs as CalicoQuery);
             default: throw invokeError(`cluster snapshot: the planner has no answer for ${token}`);
         }
     }

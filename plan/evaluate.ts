@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "../stacks/pins";
 import { ProgramOptions, migrationProgram } from "../stacks/program";
+import { INVOKED_CALICO_LOOKUPS } from "../stacks/calicoFacts";
 import { StackConfig } from "../stacks/stackFile";
 import { AwsSnapshot } from "./awsSnapshot";
 import { RecordedResource, RecordingMocks, attachParents, recordDependencies, settled } from "./mockRuntime";
@@ -64,6 +65,8 @@ async function evaluateOnce(args: EvaluateArgs): Promise<Evaluation> {
         log: () => undefined, note: (m) => notes.push(m),
         // An existing cluster's Karpenter objects come from the same snapshot as its AWS look-ups.
         ...(snapshot ? { karpenter: async (_cluster, named) => snapshot.karpenter(named) } : {}),
+        // Calico's install is read from the cluster live; offline the mocks answer it (from the snapshot, if any).
+        calicoLookups: INVOKED_CALICO_LOOKUPS,
         ...args.options,
     });
     const outputs: Record<string, unknown> = {};

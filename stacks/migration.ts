@@ -20,6 +20,8 @@ import { KubeProxyLifecycle } from "../components/kubeProxy/kubeProxyLifecycle";
 import { parseDuration } from "../gates/duration";
 import * as phases from "../migration/phases";
 import { assertCiliumOverridesAllowed, ciliumDecisions } from "./ciliumOverrides";
+import { CalicoInstall } from "./calicoFacts";
+import { declareCalico } from "./calicoParts";
 import { MigrationConfig } from "./configTypes";
 import { declareDemoCluster, declareDemoPools } from "./demoParts";
 import { ExistingClusterFacts } from "./existingFacts";
@@ -53,6 +55,8 @@ export interface ExistingClusterInput {
     karpenter: KarpenterFacts;
     /** Its self-managed node groups (`existingCluster.autoScalingGroups`), judged; none when the key is unset. */
     asgs?: AsgPoolsInput;
+    /** Calico's install, as the cluster answered (stacks/calicoFacts.ts). Default: none. */
+    calico?: CalicoInstall;
 }
 
 export interface Migration {
@@ -167,7 +171,11 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     let legacy = legacyFirst ? declareExistingLegacy(config, existing.facts, existing.adoptingNow, { ...legacyWiring, scaleToZeroAfter: [] }) : undefined;
     const awsNode = new AwsNodeAffinity("aws-node", awsNodeArgs([...afterEntryGate, ...present(legacy?.labelStep)]));
     if (!legacyFirst) legacy = declareExistingLegacy(config, existing.facts, existing.adoptingNow, { ...legacyWiring, scaleToZeroAfter: [awsNode] });
-    return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes: [twins, ...present(legacy, karpenter), ...(asgs?.resources ?? [])], gateArgs, afterEntryGate });
+    // Calico's agents stay where aws-node runs (stacks/calicoParts.ts); the exit gate judges them with aws-node.
+    const calico = declareCalico(config, existing.calico, { provider: cluster.provider, kubeconfig, gateCli, dependsOn: afterEntryGate,
+        legacyPools, appliedPhase: options.appliedPhase });
+    return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy,
+        nodes: [twins, ...present(legacy, karpenter), ...(asgs?.resources ?? []), ...calico], gateArgs, afterEntryGate });
 }
 
 function finish(parts: Omit<Migration, "exitGate"> & {

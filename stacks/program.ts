@@ -18,6 +18,8 @@ import { ExistingClusterInput, buildMigration, MigrationOptions } from "./migrat
 import { CNI_RULE } from "../migration/nodeRule";
 import { KarpenterLookup, LEGACY_NODEPOOLS_OUTPUT, lookUpKarpenter, recordedOriginals } from "./karpenterLookups";
 import { KarpenterFacts, NodePoolOriginals } from "./karpenterFacts";
+import { CalicoLookups } from "./calicoFacts";
+import { learnCalico } from "./calicoParts";
 
 export const APPLIED_PHASE_OUTPUT = "appliedPhase";
 /** An existing cluster's legacy node group sizes before the migration scaled them (live they read zero from 7). */
@@ -40,6 +42,8 @@ export interface ProgramOptions extends MigrationOptions {
     asgLookups?: AsgLookups;
     /** How an existing cluster's Karpenter objects are read. Default: the cluster's API server. */
     karpenter?: KarpenterLookup;
+    /** How Calico's install is looked up. Default: the cluster's API, live (stacks/calicoLive.ts). */
+    calicoLookups?: CalicoLookups;
 }
 
 /** This stack's own outputs of its last successful update (a StackReference to itself); none on a first deployment. */
@@ -84,7 +88,10 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     const facts = existingClusterFacts(found, config, own);
     const asgs = asgPoolsInput(config, await lookUpAutoScalingGroups(config, options.asgLookups), facts.name, own.legacyAsgSizes);
     for (const text of [...facts.notes, ...karpenter.notes]) note(text);
-    return { facts, karpenter, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null, ...(asgs.groups.length > 0 ? { asgs } : {}) };
+    return {
+        facts, karpenter, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null, ...(asgs.groups.length > 0 ? { asgs } : {}),
+        calico: await learnCalico(facts, config.phase, options.calicoLookups, note),
+    };
 }
 
 /**

@@ -66,7 +66,7 @@ export function awsNodeDaemonSetPatchSpec(labels: NodeLabels, vpcCniVersion?: st
     return { template: { spec: { affinity: awsNodeAffinity(true, labels, vpcCniVersion) } } };
 }
 
-type Term = { matchExpressions?: NodeSelectorRequirement[]; matchFields?: unknown[] };
+export type Term = { matchExpressions?: NodeSelectorRequirement[]; matchFields?: unknown[] };
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const requiredTermsOf = (affinity: unknown): Term[] | undefined => {
     const terms = (affinity as { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: unknown } } } | undefined)
@@ -116,5 +116,19 @@ export function mergedVpcCniConfiguration(existing: string | undefined, pinned: 
     const unpinned = base.length > 0 ? base : termsOf(awsNodeAffinity(false, labels, vpcCniVersion));
     return JSON.stringify({ ...parsed, affinity: withTerms(unpinned) });
 }
+
+/**
+ * An agent's own node selector terms with this program's requirement taken out (ours from any earlier version too)
+ * and, when pinned, `<key> NotIn [<ciliumValue>]` added to each; none of its own: the pin alone when pinned. Pure; the
+ * pin of every old-world agent (aws-node's add-on above, calico-node's in components/calico/) goes through it.
+ */
+export function pinTerms(terms: readonly Term[] | undefined, pinned: boolean, labels: NodeLabels): Term[] {
+    const own = (terms ?? []).map((t) => ({ ...t, matchExpressions: (t.matchExpressions ?? []).filter((e) => !isPin(labels)(e)) }));
+    if (!pinned) return own;
+    return own.length > 0 ? own.map((t) => ({ ...t, matchExpressions: [...t.matchExpressions, awsNodePin(labels)] })) : [{ matchExpressions: [awsNodePin(labels)] }];
+}
+
+/** The required node selector terms of an affinity (`spec.template.spec.affinity`), if it has any. */
+export const requiredTerms = (affinity: unknown): Term[] | undefined => requiredTermsOf(affinity);
 
 const termsOf = (affinity: ReturnType<typeof awsNodeAffinity>): Term[] => affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
