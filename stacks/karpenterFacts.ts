@@ -8,6 +8,7 @@ import type { KarpenterObjects } from "../clusterReader/karpenter";
 import { KARPENTER_NODEPOOL_LABEL } from "../migration/nodeRule";
 import { Budget, NodePoolObject, ORIGINALS_ANNOTATION, TWIN_OF_LABEL } from "../migration/karpenter";
 import * as phases from "../migration/phases";
+import { headroomSize } from "../components/karpenter/headroom";
 import { MigrationConfig } from "./configTypes";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -81,6 +82,27 @@ export function originalsOf(found: NodePoolObject | undefined, recorded: NodePoo
     };
 }
 
+/**
+ * Why the headroom cannot be held on the twin, if it cannot: its requests (all replicas) exceed the twin's limits (the
+ * legacy pool's own). Karpenter launches nothing past a NodePool's limits, so the rest would stay Pending and the twin
+ * would hold less than `karpenter.headroom` says. Refused rather than capped: the operator chose the share, and a
+ * quietly smaller headroom is what the drain would then find.
+ */
+export function headroomOverLimits(name: string, twin: string, allocatable: LegacyNodePool["allocatable"], share: number,
+    limits: Record<string, string> | undefined): string | undefined {
+    const size = headroomSize(allocatable, share);
+    if (!size || !limits) return undefined;
+    const over = [
+        { key: "cpu", asked: size.replicas * cpuMillis(size.cpu), limit: limits.cpu === undefined ? undefined : cpuMillis(limits.cpu), show: (n: number) => `${n}m` },
+        { key: "memory", asked: size.replicas * memoryBytes(size.memory), limit: limits.memory === undefined ? undefined : memoryBytes(limits.memory), show: (n: number) => `${Math.ceil(n / 2 ** 20)}Mi` },
+    ].filter((r) => r.limit !== undefined && r.asked > r.limit);
+    if (over.length === 0) return undefined;
+    const what = over.map((r) => `${r.key} ${r.show(r.asked)} > limit ${limits[r.key]}`).join(", ");
+    return `\`karpenter.headroom\` is ${share}: NodePool ${name}'s headroom (${size.replicas} pods of ${size.cpu} CPU, ${size.memory}) asks its twin ${twin} ` +
+        `for ${what} (the twin takes ${name}'s limits), and Karpenter launches nothing past a NodePool's limits; lower \`karpenter.headroom\` ` +
+        `or raise ${name}'s limits.`;
+}
+
 /** The NodePools to migrate: `existingCluster.nodePools`, or every NodePool but the twins (recorded ones kept once gone). */
 function selected(objects: KarpenterObjects, config: MigrationConfig, recorded: string[]): string[] {
     const listed = config.existingCluster?.nodePools;
@@ -136,15 +158,18 @@ export function karpenterFacts(objects: KarpenterObjects, config: MigrationConfi
             twinNodeClaims[name] = claims.filter((c) => poolOfClaim(c) === twinName).map((c) => String(c.metadata.name)).sort();
         }
         const own = claims.filter((c) => poolOfClaim(c) === name);
-        legacy.push({
-            name, ...(found ? { found } : {}), original: originalsOf(found, recorded[name]),
-            nodeClaims: own.map((c) => String(c.metadata.name)).sort(),
-            allocatable: {
-                cpuMillis: own.reduce((sum, c) => sum + cpuMillis(c.status?.allocatable?.cpu), 0),
-                memoryBytes: own.reduce((sum, c) => sum + memoryBytes(c.status?.allocatable?.memory), 0),
-                nodes: own.length,
-            },
-        });
+        const original = originalsOf(found, recorded[name]);
+        const allocatable = {
+            cpuMillis: own.reduce((sum, c) => sum + cpuMillis(c.status?.allocatable?.cpu), 0),
+            memoryBytes: own.reduce((sum, c) => sum + memoryBytes(c.status?.allocatable?.memory), 0),
+            nodes: own.length,
+        };
+        const overLimits = headroomOverLimits(name, twinName, allocatable, config.karpenter.headroom, original.limits);
+        if (overLimits) {
+            problems.push(overLimits);
+            continue;
+        }
+        legacy.push({ name, ...(found ? { found } : {}), original, nodeClaims: own.map((c) => String(c.metadata.name)).sort(), allocatable });
     }
     if (legacy.length > 0 && objects.nodeClaims === undefined) {
         notes.push("the cluster snapshot has no nodeclaims.json: the legacy NodePools' nodes are not known, so no headroom is sized and no NodeClaim is listed.");

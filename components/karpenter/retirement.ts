@@ -27,14 +27,15 @@ export function declareHeadroom(parent: pulumi.Resource, name: string, provider:
     const deployments = pools.map((p) => {
         const podLabels = { "app.kubernetes.io/name": "cilium-migration-headroom", "app.kubernetes.io/instance": p.twin };
         return new k8s.apps.v1.Deployment(`${name}-headroom-${p.twin}`, {
-            metadata: { name: `headroom-${p.twin}`, namespace: HEADROOM_NAMESPACE, labels: podLabels },
+            // Not awaited: pulumi-kubernetes waits for every replica to be available and fails the update on timeout
+            // (pulumi-kubernetes#714), while a Karpenter node with Cilium ready takes minutes; the phase's gate judges them.
+            metadata: { name: `headroom-${p.twin}`, namespace: HEADROOM_NAMESPACE, labels: podLabels, annotations: { "pulumi.com/skipAwait": "true" } },
             spec: {
                 replicas: p.size.replicas,
                 selector: { matchLabels: podLabels },
                 template: { metadata: { labels: podLabels }, spec: headroomPodSpec(p.twin, labels, p.taints, p.size) },
             },
-            // Pods stay Pending until Karpenter brings nodes up (minutes): the update does not wait for them.
-        }, { ...opts, dependsOn: [...dependsOn, priority, namespace], customTimeouts: { create: "1m", update: "1m" } });
+        }, { ...opts, dependsOn: [...dependsOn, priority, namespace] });
     });
     return [priority, namespace, ...deployments];
 }

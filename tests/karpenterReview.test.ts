@@ -1,0 +1,37 @@
+// Fixes to the Karpenter NodePools (issue 18) after a second reading against Karpenter's own code
+// (kubernetes-sigs/karpenter @ 2266468): the headroom not awaited and held within the twin's limits, consolidation kept
+// once the legacy pool is gone, `karpenter.sh/nodepool` in preflight, weights that keep the pools' order, the originals
+// written back, and the retirement scripts' races.
+import * as assert from "assert";
+import { karpenterFacts } from "../stacks/karpenterFacts";
+import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
+import { readKarpenterSnapshot } from "../clusterReader/karpenter";
+import { KARPENTER_SNAPSHOT, KARPENTER_STACK, runKarpenter } from "./support/karpenterCluster";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
+
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+
+describe("karpenter review 1: the headroom", () => {
+    it("is not awaited (pulumi-kubernetes#714 waits for every replica): annotated skipAwait", async () => {
+        const three = await runKarpenter({ phase: 3 });
+        const headroom = three.resources.filter((r) => r.type === DEPLOYMENT && /headroom/.test(r.name));
+        assert.strictEqual(headroom.length, 2);
+        for (const d of headroom) assert.deepStrictEqual((d.inputs as Obj).metadata.annotations, { "pulumi.com/skipAwait": "true" }, d.name);
+    });
+
+    it("asking the twin for more than its limits is refused before anything is declared, naming the pool, the key and the numbers", () => {
+        const config = migrationConfigOf(readStackFile(KARPENTER_STACK));
+        const objects = readKarpenterSnapshot(KARPENTER_SNAPSHOT);
+        const small = { ...objects, nodePools: (objects.nodePools ?? []).map((np) => np.metadata.name === "default" ? { ...np, spec: { ...np.spec, limits: { cpu: "20", memory: "1000Gi" } } } : np) };
+        // default: 4 NodeClaims of 3920m; × 2 = 31360m (16 pods of 1960m) against 20 CPUs.
+        const { facts, problems } = karpenterFacts(small, { ...config, karpenter: { headroom: 2 } }, "karpenter-east");
+        assert.deepStrictEqual(problems, ["`karpenter.headroom` is 2: NodePool default's headroom (16 pods of 1960m CPU, 7266Mi) asks its twin default-cilium " +
+            "for cpu 31360m > limit 20 (the twin takes default's limits), and Karpenter launches nothing past a NodePool's limits; lower `karpenter.headroom` " +
+            "or raise default's limits."]);
+        assert.deepStrictEqual(facts.legacy.map((p) => p.name), ["batch"]);
+        // Within the limits (× 1 = 15680m ≤ 20 CPUs): accepted.
+        assert.deepStrictEqual(karpenterFacts(small, { ...config, karpenter: { headroom: 1 } }, "karpenter-east").problems, []);
+    });
+});
