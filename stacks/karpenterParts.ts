@@ -30,7 +30,9 @@ export function karpenterArgsAt(config: MigrationConfig, facts: KarpenterFacts) 
     const legacyPatches = facts.legacy.filter((p) => p.found && !handedOver).map((p) => legacyPatch(p.name, p.original, at));
     const twins = facts.legacy.filter((p) => p.found || facts.liveTwins[p.name]).map((p) => twinNodePool({
         legacyName: p.name, nameSuffix: config.twins.nameSuffix, labels: config.nodeLabels, startupTaintEffect: config.twins.startupTaintEffect,
-        original: p.original, legacyTemplate: (p.found ?? facts.liveTwins[p.name]).spec.template, legacyDisruption: p.found?.spec.disruption,
+        original: p.original, legacyTemplate: (p.found ?? facts.liveTwins[p.name]).spec.template, // Once the legacy pool is gone (8 with deleteLegacyNodeGroups, 9), consolidation comes from the twin itself:
+        // declared without it, the update would remove it and the CRD default it (WhenEmptyOrUnderutilized, 0s).
+        legacyDisruption: p.found?.spec.disruption ?? facts.liveTwins[p.name]?.spec.disruption,
         ...(facts.liveTwins[p.name] ? { live: facts.liveTwins[p.name] } : {}),
     }, at));
     return { legacyPatches, twins };

@@ -6,7 +6,8 @@ import * as assert from "assert";
 import { karpenterFacts } from "../stacks/karpenterFacts";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { readKarpenterSnapshot } from "../clusterReader/karpenter";
-import { KARPENTER_SNAPSHOT, KARPENTER_STACK, runKarpenter } from "./support/karpenterCluster";
+import { TWIN_OF_LABEL } from "../migration/karpenter";
+import { KARPENTER_SNAPSHOT, KARPENTER_STACK, NODEPOOL, karpenterSnapshotVariant, ofType, removeKarpenterCopies, runKarpenter } from "./support/karpenterCluster";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
@@ -33,5 +34,33 @@ describe("karpenter review 1: the headroom", () => {
         assert.deepStrictEqual(facts.legacy.map((p) => p.name), ["batch"]);
         // Within the limits (× 1 = 15680m ≤ 20 CPUs): accepted.
         assert.deepStrictEqual(karpenterFacts(small, { ...config, karpenter: { headroom: 1 } }, "karpenter-east").problems, []);
+    });
+});
+
+describe("karpenter review 2: consolidation once the legacy pool is gone (8 with deleteLegacyNodeGroups, 9)", () => {
+    after(removeKarpenterCopies);
+    it("the twin keeps the legacy pool's WhenEmpty/1h, taken from the twin itself, instead of the CRD's defaults", async () => {
+        const whenEmpty = (f: Record<string, Obj>) => {
+            for (const p of f["nodepools.json"].items as Obj[]) p.spec.disruption = { ...p.spec.disruption, consolidationPolicy: "WhenEmpty", consolidateAfter: "1h" };
+        };
+        const original = await runKarpenter({ phase: 0, snapshotDir: karpenterSnapshotVariant(whenEmpty) });
+        const gone = karpenterSnapshotVariant((f) => {
+            whenEmpty(f);
+            f["nodepools.json"].items = (f["nodepools.json"].items as Obj[]).map((p) => {
+                const twin = structuredClone(p);
+                twin.metadata = { name: `${p.metadata.name}-cilium`, labels: { [TWIN_OF_LABEL]: p.metadata.name } };
+                return twin;
+            });
+            f["nodeclaims.json"].items = [];
+        });
+        const extra = { existingCluster: { name: "karpenter-east", nodeGroups: ["ng-system"], nodePools: ["default", "batch"], deleteLegacyNodeGroups: true } };
+        const ownOutputs = { legacyNodePools: original.outputs.legacyNodePools, legacyNodeGroupSizes: original.outputs.legacyNodeGroupSizes };
+        for (const phase of [8, 9]) {
+            const e = await runKarpenter({ phase, snapshotDir: gone, extra, ownOutputs });
+            for (const twin of ["karpenter-default-cilium", "karpenter-batch-cilium"]) {
+                const d = (ofType(e, NODEPOOL).find((r) => r.name === twin)?.inputs.spec as Obj).disruption;
+                assert.deepStrictEqual([d.consolidationPolicy, d.consolidateAfter], ["WhenEmpty", "1h"], `phase ${phase} ${twin}`);
+            }
+        }
     });
 });
