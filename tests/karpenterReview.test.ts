@@ -3,6 +3,12 @@
 // once the legacy pool is gone, `karpenter.sh/nodepool` in preflight, weights that keep the pools' order, the originals
 // written back, and the retirement scripts' races.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { readPreflightSnapshot } from "../preflight/read";
+import { runPreflight } from "../preflight/run";
+import { preflightOptionsOf } from "../stacks/preflightConfig";
+import { PROJECT_ROOT } from "./support/paths";
 import { karpenterFacts } from "../stacks/karpenterFacts";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { readKarpenterSnapshot } from "../clusterReader/karpenter";
@@ -12,6 +18,8 @@ import { KARPENTER_SNAPSHOT, KARPENTER_STACK, NODEPOOL, karpenterSnapshotVariant
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
+/** Karpenter's own code, vendored (tests/fixtures/real/karpenter/README.md). */
+const REAL_KARPENTER = path.join(PROJECT_ROOT, "tests", "fixtures", "real", "karpenter", "core");
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
 describe("karpenter review 1: the headroom", () => {
@@ -62,5 +70,21 @@ describe("karpenter review 2: consolidation once the legacy pool is gone (8 with
                 assert.deepStrictEqual([d.consolidationPolicy, d.consolidateAfter], ["WhenEmpty", "1h"], `phase ${phase} ${twin}`);
             }
         }
+    });
+});
+
+describe("karpenter review 3: preflight maps karpenter.sh/nodepool to the twin", () => {
+    it("Karpenter labels a node with its NodePool's name (its own code): a pod pinned to the legacy pool is flagged, one pinned to the twin fits", () => {
+        const template = fs.readFileSync(path.join(REAL_KARPENTER, "nodeclaimtemplate.go"), "utf8");
+        assert.ok(template.includes("v1.NodePoolLabelKey: nodePool.Name,"), "nodeclaimtemplate.go sets the label to the NodePool's name");
+        assert.ok(fs.readFileSync(path.join(REAL_KARPENTER, "labels.go"), "utf8").includes('NodePoolLabelKey            = apis.Group + "/nodepool"'));
+        const input = readPreflightSnapshot(KARPENTER_SNAPSHOT);
+        const options = preflightOptionsOf(migrationConfigOf(readStackFile(KARPENTER_STACK)));
+        const pods = input.pods?.items as Obj[];
+        pods.find((p) => p.metadata.name === "web-ca84d1343b-867e9")!.spec.nodeSelector = { "karpenter.sh/nodepool": "default" };
+        pods.find((p) => p.metadata.name === "api-a033a528b6-c5dfa")!.spec.nodeSelector = { "karpenter.sh/nodepool": "default-cilium" };
+        const found = runPreflight(input, options).findings.find((f) => f.id === "legacy-only-scheduling");
+        assert.deepStrictEqual(found?.objects, ["shop/web-ca84d1343b-867e9"]);
+        assert.ok(found?.remedy.includes("`karpenter.sh/nodepool`"), found?.remedy);
     });
 });
