@@ -9,6 +9,7 @@ import { KARPENTER_NODEPOOL_LABEL } from "../migration/nodeRule";
 import { Budget, NodePoolObject, ORIGINALS_ANNOTATION, TWIN_OF_LABEL } from "../migration/karpenter";
 import * as phases from "../migration/phases";
 import { headroomSize } from "../components/karpenter/headroom";
+import { weightRunProblem } from "../components/karpenter/nodePoolSpecs";
 import { MigrationConfig } from "./configTypes";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -171,6 +172,8 @@ export function karpenterFacts(objects: KarpenterObjects, config: MigrationConfi
         }
         legacy.push({ name, ...(found ? { found } : {}), original, nodeClaims: own.map((c) => String(c.metadata.name)).sort(), allocatable });
     }
+    const weights = weightRunProblem(legacy);
+    if (weights) problems.push(weights);
     if (legacy.length > 0 && objects.nodeClaims === undefined) {
         notes.push("the cluster snapshot has no nodeclaims.json: the legacy NodePools' nodes are not known, so no headroom is sized and no NodeClaim is listed.");
     }

@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { KarpenterNodePools } from "../components/karpenter/karpenterNodePools";
-import { PoolPhase, legacyPatch, twinNodePool } from "../components/karpenter/nodePoolSpecs";
+import { PoolPhase, legacyPatch, twinNodePool, weightFloor } from "../components/karpenter/nodePoolSpecs";
 import * as phases from "../migration/phases";
 import { MigrationConfig } from "./configTypes";
 import { KarpenterFacts } from "./karpenterFacts";
@@ -27,10 +27,12 @@ export function poolPhase(phase: phases.Phase): PoolPhase {
 export function karpenterArgsAt(config: MigrationConfig, facts: KarpenterFacts) {
     const at = poolPhase(config.phase);
     const handedOver = phases.legacyPoolDeleted(config.phase) && (config.existingCluster?.deleteLegacyNodeGroups ?? false);
-    const legacyPatches = facts.legacy.filter((p) => p.found && !handedOver).map((p) => legacyPatch(p.name, p.original, at));
+    // From every migrated pool's recorded originals: the same in every phase, whichever pools are still there.
+    const floor = weightFloor(facts.legacy.map((p) => p.original));
+    const legacyPatches = facts.legacy.filter((p) => p.found && !handedOver).map((p) => legacyPatch(p.name, p.original, at, floor));
     const twins = facts.legacy.filter((p) => p.found || facts.liveTwins[p.name]).map((p) => twinNodePool({
         legacyName: p.name, nameSuffix: config.twins.nameSuffix, labels: config.nodeLabels, startupTaintEffect: config.twins.startupTaintEffect,
-        original: p.original, legacyTemplate: (p.found ?? facts.liveTwins[p.name]).spec.template, // Once the legacy pool is gone (8 with deleteLegacyNodeGroups, 9), consolidation comes from the twin itself:
+        original: p.original, weightFloor: floor, legacyTemplate: (p.found ?? facts.liveTwins[p.name]).spec.template, // Once the legacy pool is gone (8 with deleteLegacyNodeGroups, 9), consolidation comes from the twin itself:
         // declared without it, the update would remove it and the CRD default it (WhenEmptyOrUnderutilized, 0s).
         legacyDisruption: p.found?.spec.disruption ?? facts.liveTwins[p.name]?.spec.disruption,
         ...(facts.liveTwins[p.name] ? { live: facts.liveTwins[p.name] } : {}),

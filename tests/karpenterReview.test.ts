@@ -13,7 +13,8 @@ import { karpenterFacts } from "../stacks/karpenterFacts";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { readKarpenterSnapshot } from "../clusterReader/karpenter";
 import { TWIN_OF_LABEL } from "../migration/karpenter";
-import { KARPENTER_SNAPSHOT, KARPENTER_STACK, NODEPOOL, karpenterSnapshotVariant, ofType, removeKarpenterCopies, runKarpenter } from "./support/karpenterCluster";
+import { legacyWeight, twinWeight, weightFloor, weightRunProblem } from "../components/karpenter/nodePoolSpecs";
+import { KARPENTER_SNAPSHOT, KARPENTER_STACK, NODEPOOL, NODEPOOL_PATCH, karpenterSnapshotVariant, ofType, removeKarpenterCopies, runKarpenter } from "./support/karpenterCluster";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
@@ -86,5 +87,50 @@ describe("karpenter review 3: preflight maps karpenter.sh/nodepool to the twin",
         const found = runPreflight(input, options).findings.find((f) => f.id === "legacy-only-scheduling");
         assert.deepStrictEqual(found?.objects, ["shop/web-ca84d1343b-867e9"]);
         assert.ok(found?.remedy.includes("`karpenter.sh/nodepool`"), found?.remedy);
+    });
+});
+
+describe("karpenter review 4: weights keep the migrated pools' order", () => {
+    it("Karpenter orders heavier first, equal weights by name (its own code, vendored)", () => {
+        const order = fs.readFileSync(path.join(REAL_KARPENTER, "utils-nodepool.go"), "utf8");
+        assert.ok(order.includes("return nps[a].Name > nps[b].Name"), "ties: later in the alphabet first");
+        assert.ok(order.includes("return weightA > weightB"), "heavier first");
+    });
+
+    it("every twin outweighs its legacy pool, and heavier pools stay strictly heavier among twins and among legacy pools", () => {
+        for (const weights of [[100, 99], [100, 99, 50, undefined], [100, 98], [11, 10], [100, 1], [99, 98]]) {
+            const originals = weights.map((w) => (w === undefined ? {} : { weight: w }));
+            const floor = weightFloor(originals);
+            const legacy = originals.map((o) => legacyWeight(o, floor) ?? o.weight ?? 0);
+            const twin = originals.map((o) => twinWeight(o, floor));
+            for (const [i, o] of originals.entries()) {
+                assert.ok(twin[i] > legacy[i] && twin[i] <= 100 && (legacyWeight(o, floor) ?? 1) >= 1, `${JSON.stringify(weights)}: pool ${i}`);
+                for (const j of originals.keys()) {
+                    if ((o.weight ?? 0) <= (originals[j].weight ?? 0)) continue;
+                    assert.ok(twin[i] > twin[j] && legacy[i] > legacy[j], `${JSON.stringify(weights)}: pool ${i} above pool ${j} (twins ${twin}, legacy ${legacy})`);
+                }
+            }
+        }
+        // Spot at 100, on-demand fallback at 99: legacy 99 and 98, twins 100 and 99.
+        const floor = weightFloor([{ weight: 100 }, { weight: 99 }]);
+        assert.deepStrictEqual([legacyWeight({ weight: 100 }, floor), legacyWeight({ weight: 99 }, floor), twinWeight({ weight: 100 }, floor), twinWeight({ weight: 99 }, floor)], [99, 98, 100, 99]);
+    });
+
+    it("weights that take every value from 100 down cannot be shifted: refused, naming them", () => {
+        const pools = Array.from({ length: 100 }, (_, i) => ({ name: `p${i + 1}`, original: { weight: i + 1 } }));
+        assert.match(weightRunProblem(pools) ?? "", /^the legacy NodePools' weights \(p1: 1, p2: 2, .*p100: 100\) take every value from 100 down to 1: no twin can outweigh its legacy pool while the pools keep their order \(`spec.weight` is 1–100\); leave a gap in the weights, or some pools out of `existingCluster.nodePools`.$/);
+        assert.strictEqual(weightRunProblem(pools.slice(1)), undefined);
+    });
+
+    it("the program, phase by phase: batch at 100 and default at 99 keep their order (legacy 99/98, twins 100/99)", async () => {
+        const dir = karpenterSnapshotVariant((f) => {
+            for (const p of f["nodepools.json"].items as Obj[]) if (p.metadata.name === "default") p.spec.weight = 99;
+        });
+        for (const phase of [0, 3, 4, 7, 8, 9]) {
+            const e = await runKarpenter({ phase, snapshotDir: dir });
+            const weight = (type: string, name: string) => (ofType(e, type).find((r) => r.name === name)?.inputs.spec as Obj | undefined)?.weight;
+            assert.deepStrictEqual([weight(NODEPOOL, "karpenter-batch-cilium"), weight(NODEPOOL, "karpenter-default-cilium")], [100, 99], `phase ${phase}`);
+            assert.deepStrictEqual([weight(NODEPOOL_PATCH, "karpenter-legacy-batch"), weight(NODEPOOL_PATCH, "karpenter-legacy-default")], [99, 98], `phase ${phase}`);
+        }
     });
 });
