@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { KarpenterNodePools } from "../components/karpenter/karpenterNodePools";
-import { PoolPhase, legacyPatch, twinNodePool, weightFloor } from "../components/karpenter/nodePoolSpecs";
+import { PoolPhase, handBackSpec, legacyPatch, twinNodePool, weightFloor } from "../components/karpenter/nodePoolSpecs";
 import * as phases from "../migration/phases";
 import { MigrationConfig } from "./configTypes";
 import { KarpenterFacts } from "./karpenterFacts";
@@ -37,7 +37,9 @@ export function karpenterArgsAt(config: MigrationConfig, facts: KarpenterFacts) 
         legacyDisruption: p.found?.spec.disruption ?? facts.liveTwins[p.name]?.spec.disruption,
         ...(facts.liveTwins[p.name] ? { live: facts.liveTwins[p.name] } : {}),
     }, at));
-    return { legacyPatches, twins };
+    // Every legacy pool still there (deleted ones have nothing to write back to); limits kept at 0 once aws-node is gone.
+    const handBacks = facts.legacy.filter((p) => p.found).map((p) => ({ pool: p.name, doc: handBackSpec(p.name, p.original, phases.awsNodeRemoved(config.phase)) }));
+    return { legacyPatches, twins, handBacks };
 }
 
 /**

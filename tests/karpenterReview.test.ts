@@ -3,7 +3,9 @@
 // once the legacy pool is gone, `karpenter.sh/nodepool` in preflight, weights that keep the pools' order, the originals
 // written back, and the retirement scripts' races.
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { readPreflightSnapshot } from "../preflight/read";
 import { runPreflight } from "../preflight/run";
@@ -13,7 +15,9 @@ import { karpenterFacts } from "../stacks/karpenterFacts";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { readKarpenterSnapshot } from "../clusterReader/karpenter";
 import { TWIN_OF_LABEL } from "../migration/karpenter";
-import { legacyWeight, twinWeight, weightFloor, weightRunProblem } from "../components/karpenter/nodePoolSpecs";
+import { FIELD_MANAGER, handBackSpec, legacyWeight, twinWeight, weightFloor, weightRunProblem } from "../components/karpenter/nodePoolSpecs";
+import { handBackScript } from "../components/karpenter/scripts";
+import { Evaluation } from "../plan/evaluate";
 import { KARPENTER_SNAPSHOT, KARPENTER_STACK, NODEPOOL, NODEPOOL_PATCH, karpenterSnapshotVariant, ofType, removeKarpenterCopies, runKarpenter } from "./support/karpenterCluster";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -132,5 +136,55 @@ describe("karpenter review 4: weights keep the migrated pools' order", () => {
             assert.deepStrictEqual([weight(NODEPOOL, "karpenter-batch-cilium"), weight(NODEPOOL, "karpenter-default-cilium")], [100, 99], `phase ${phase}`);
             assert.deepStrictEqual([weight(NODEPOOL_PATCH, "karpenter-legacy-batch"), weight(NODEPOOL_PATCH, "karpenter-legacy-default")], [99, 98], `phase ${phase}`);
         }
+    });
+});
+
+/** Runs a script with a stand-in `kubectl` (a bash body; `apply` keeps its stdin), returning its log, stdin seen and exit code. */
+function runWithKubectl(script: string, kubectl: string): { log: string[]; applied?: string; code: number } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecm-karpenter-handback-"));
+    const log = path.join(dir, "log");
+    fs.writeFileSync(path.join(dir, "kubectl"), `#!/bin/bash\necho "kubectl $*" >> ${log}\n[ "$1" = apply ] && cat > ${dir}/applied\n${kubectl}\n`, { mode: 0o755 });
+    let code = 0;
+    try {
+        execFileSync("/bin/bash", ["-c", script], { env: { PATH: `${dir}:${process.env.PATH}`, KUBECONFIG_DATA: "x", TMPDIR: dir }, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (err) {
+        code = (err as { status: number }).status;
+    }
+    const applied = fs.existsSync(path.join(dir, "applied")) ? fs.readFileSync(path.join(dir, "applied"), "utf8") : undefined;
+    const lines = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { log: lines, code, ...(applied !== undefined ? { applied } : {}) };
+}
+
+describe("karpenter review 5: the originals written back when a pool leaves the migration (or on destroy)", () => {
+    const COMMAND = "command:local:Command";
+    const step = (e: Evaluation, pool: string) => e.resources.find((r) => r.type === COMMAND && r.name === `karpenter-hand-back-${pool}`);
+
+    it("a step per legacy pool, not retained, whose delete applies the originals (limits kept at 0 once aws-node is gone)", async () => {
+        for (const phase of [0, 2, 5, 6, 7]) {
+            const e = await runKarpenter({ phase });
+            for (const pool of ["default", "batch"]) assert.strictEqual(step(e, pool)?.retainOnDelete, false, `phase ${phase} ${pool}`);
+            const doc = (pool: string) => JSON.parse(String(step(e, pool)?.inputs.delete).split("<<'ORIGINALS'\n")[1].split("\n")[0]);
+            const limits = phase >= 6 ? { cpu: "0", memory: "0" } : { cpu: "1000", memory: "1000Gi" };
+            assert.deepStrictEqual(doc("default"), { apiVersion: "karpenter.sh/v1", kind: "NodePool", metadata: { name: "default" }, spec: { limits, disruption: { budgets: [{ nodes: "10%" }] } } }, `phase ${phase}`);
+            assert.deepStrictEqual(doc("batch").spec, { ...(phase >= 6 ? { limits: { cpu: "0" } } : {}), disruption: { budgets: [{ nodes: "10%" }] }, weight: 100 }, `phase ${phase}`);
+        }
+    });
+
+    it("the delete re-checks the pool is there, then server-side-applies with the patch's field manager and --force-conflicts", () => {
+        const doc = handBackSpec("batch", { budgets: [{ nodes: "10%" }], weight: 100 }, false);
+        const script = handBackScript("batch", doc, FIELD_MANAGER);
+        const applied = runWithKubectl(script, '[ "$1" = get ] && echo nodepool.karpenter.sh/batch; exit 0');
+        assert.deepStrictEqual([applied.code, applied.log], [0, [
+            "kubectl get nodepools.karpenter.sh batch -o name --ignore-not-found",
+            "kubectl apply --server-side --field-manager=eks-cilium-migration --force-conflicts -f -",
+        ]]);
+        assert.deepStrictEqual(JSON.parse(applied.applied ?? ""), doc);
+        // Gone: nothing applied (an apply would try to create it).
+        const gone = runWithKubectl(script, "exit 0");
+        assert.deepStrictEqual([gone.code, gone.log, gone.applied], [0, ["kubectl get nodepools.karpenter.sh batch -o name --ignore-not-found"], undefined]);
+        // Unreadable: fails, nothing applied.
+        const forbidden = runWithKubectl(script, "echo 'Error from server (Forbidden)' >&2; exit 1");
+        assert.deepStrictEqual([forbidden.code, forbidden.applied], [1, undefined]);
     });
 });

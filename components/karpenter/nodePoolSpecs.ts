@@ -157,3 +157,22 @@ export function twinNodePool(args: TwinArgs, phase: PoolPhase): { metadata: { na
         },
     };
 }
+
+/**
+ * What is written back when a legacy pool leaves the migration (it leaves \`existingCluster.nodePools\`, or \`pulumi
+ * destroy\`): its recorded originals, applied with the patch's own field manager, so that a field it had unset is
+ * released (and removed) rather than left at the migration's value. Limits stay 0 once aws-node is gone (\`keepStopped\`,
+ * phase 6 on): nodes launched there would be legacy by the label rule with no CNI to run (design.md, "A legacy
+ * NodePool kept after phase 8 stays at limits 0").
+ */
+export function handBackSpec(name: string, original: Originals, keepStopped: boolean) {
+    const limits = keepStopped ? zeroLimits(original.limits) : original.limits;
+    return {
+        apiVersion: "karpenter.sh/v1", kind: "NodePool", metadata: { name },
+        spec: {
+            ...(limits ? { limits } : {}),
+            ...(original.budgets ? { disruption: { budgets: original.budgets } } : {}),
+            ...(original.weight !== undefined ? { weight: original.weight } : {}),
+        },
+    };
+}

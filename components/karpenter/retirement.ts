@@ -10,7 +10,8 @@ import { NodeLabels } from "../../migration/names";
 import { clusterStep } from "../clusterSteps/clusterStep";
 import { PreChecks } from "../clusterSteps/scripts";
 import { HEADROOM_NAMESPACE, HEADROOM_PRIORITY, HEADROOM_PRIORITY_CLASS, HeadroomSize, headroomPodSpec } from "./headroom";
-import { deleteNodeClaimsScript, deleteNodePoolScript } from "./scripts";
+import { FIELD_MANAGER } from "./nodePoolSpecs";
+import { deleteNodeClaimsScript, deleteNodePoolScript, handBackScript } from "./scripts";
 
 export interface HeadroomArgs { twin: string; taints: Taint[]; size: HeadroomSize }
 
@@ -63,4 +64,24 @@ export function declareRetirement(parent: pulumi.Resource, name: string, kubecon
             { parent, dependsOn: [...args.dependsOn, ...claimsDone] }));
     }
     return steps;
+}
+
+export interface HandBack {
+    pool: string;
+    /** What is applied (nodePoolSpecs.ts `handBackSpec`). */
+    doc: object;
+}
+
+/**
+ * A step per patched legacy NodePool whose delete writes its originals back: the patch itself is `retainOnDelete`
+ * (deleting it would hand the fields over, not restore them), so without this a pool that leaves the migration, or a
+ * `pulumi destroy`, left it at budgets 0, limits 0 and a lowered weight for good. Not retained: its delete is the point.
+ */
+export function declareHandBacks(parent: pulumi.Resource, name: string, kubeconfig: pulumi.Input<string>, handBacks: HandBack[],
+    dependsOn: pulumi.Input<pulumi.Resource>[]): pulumi.Resource[] {
+    return handBacks.map((h) => clusterStep(`${name}-hand-back-${h.pool}`, {
+        kubeconfig,
+        create: `echo "NodePool ${h.pool}: its originals are written back when it leaves the migration"`,
+        delete: handBackScript(h.pool, h.doc, FIELD_MANAGER),
+    }, { parent, dependsOn }));
 }

@@ -52,3 +52,18 @@ else
   echo "NodePool ${pool} is already gone"
 fi`);
 }
+
+/**
+ * Writes a legacy NodePool's originals back (the delete of its hand-back step): server-side apply with the patch's
+ * field manager, \`--force-conflicts\` as the patch itself (\`pulumi.com/patchForce\`). A NodePool already gone is left
+ * gone: an apply would try to create it.
+ */
+export function handBackScript(pool: string, doc: object, fieldManager: string): string {
+    return withKubeconfig(`
+found="$(kubectl get nodepools.karpenter.sh ${shellQuote(pool)} -o name --ignore-not-found)"
+if [ -z "$found" ]; then echo "NodePool ${pool} is gone: nothing to write back"; exit 0; fi
+kubectl apply --server-side --field-manager=${shellQuote(fieldManager)} --force-conflicts -f - <<'ORIGINALS'
+${JSON.stringify(doc)}
+ORIGINALS
+echo "NodePool ${pool}: its originals written back (the migration's patch handed back)"`);
+}
