@@ -66,6 +66,8 @@ export function memoryBytes(q: string | number | undefined): number {
 
 /** The longest label value Kubernetes accepts (the twin carries the legacy pool's name in one). */
 const LABEL_VALUE_MAX = 63;
+/** A NodePool's name (a DNS-1123 subdomain) that is also a label value: lowercase, no '_'. */
+const TWIN_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 const poolOfClaim = (c: Obj): string | undefined => c.metadata?.labels?.[KARPENTER_NODEPOOL_LABEL];
 const isTwin = (np: Obj): boolean => np.metadata?.labels?.[TWIN_OF_LABEL] !== undefined;
@@ -148,6 +150,12 @@ export function karpenterFacts(objects: KarpenterObjects, config: MigrationConfi
             continue;
         }
         const twinName = `${name}${suffix}`;
+        if (twinName.length > LABEL_VALUE_MAX || !TWIN_NAME.test(twinName)) {
+            problems.push(`the twin of NodePool ${name} would be named ${twinName} (\`ciliumNodeGroup.nameSuffix\` ${JSON.stringify(suffix)}): Karpenter labels ` +
+                `its nodes ${KARPENTER_NODEPOOL_LABEL}=<twin>, so it must be a lowercase name of at most ${LABEL_VALUE_MAX} characters (a-z, 0-9, '-' and '.', ` +
+                "starting and ending with a letter or digit); use a shorter or lowercase suffix, or rename the NodePool.");
+            continue;
+        }
         const twin = pools.get(twinName);
         if (twin && twin.metadata.labels?.[TWIN_OF_LABEL] !== name) {
             problems.push(`the twin of NodePool ${name} would be named ${twinName}, but cluster ${clusterName} has a NodePool of that name that is not ` +

@@ -188,3 +188,19 @@ describe("karpenter review 5: the originals written back when a pool leaves the 
         assert.deepStrictEqual([forbidden.code, forbidden.applied], [1, undefined]);
     });
 });
+
+describe("karpenter review, lesser: the twin's own name", () => {
+    it("must be a lowercase label value of at most 63 characters: refused, naming the pool, the twin and the suffix", () => {
+        const config = migrationConfigOf(readStackFile(KARPENTER_STACK));
+        const objects = readKarpenterSnapshot(KARPENTER_SNAPSHOT);
+        const upper = karpenterFacts(objects, { ...config, twins: { ...config.twins, nameSuffix: "-Cilium" } }, "karpenter-east");
+        assert.deepStrictEqual(upper.problems[0], "the twin of NodePool default would be named default-Cilium (`ciliumNodeGroup.nameSuffix` \"-Cilium\"): Karpenter labels " +
+            "its nodes karpenter.sh/nodepool=<twin>, so it must be a lowercase name of at most 63 characters (a-z, 0-9, '-' and '.', starting and ending " +
+            "with a letter or digit); use a shorter or lowercase suffix, or rename the NodePool.");
+        assert.strictEqual(upper.problems.length, 2);
+        const long = "a".repeat(60);
+        const withLong = { ...objects, nodePools: [...(objects.nodePools ?? []), { ...structuredClone((objects.nodePools ?? [])[0]), metadata: { name: long } }] };
+        const tooLong = karpenterFacts(withLong, { ...config, existingCluster: { ...config.existingCluster!, nodePools: [long] } }, "karpenter-east");
+        assert.match(tooLong.problems[0], new RegExp(`^the twin of NodePool ${long} would be named ${long}-cilium \\(`));
+    });
+});
