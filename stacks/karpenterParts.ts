@@ -74,6 +74,8 @@ export function declareKarpenter(config: MigrationConfig, facts: KarpenterFacts,
     carrySteps: boolean;
     appliedPhase?: number;
     pools: LegacyPools;
+    /** What the retirement steps also wait for (aws-node's removal, from phase 6). Default: none. */
+    stepsAfter?: pulumi.Resource[];
 }): KarpenterNodePools | undefined {
     if (facts.legacy.length === 0) return undefined;
     return new KarpenterNodePools("karpenter", {
@@ -84,5 +86,6 @@ export function declareKarpenter(config: MigrationConfig, facts: KarpenterFacts,
         ...karpenterStepsAt(config, facts, wiring.steps, wiring.appliedPhase, wiring.pools),
         ...(wiring.carrySteps ? { legacySteps: { ...wiring.steps, stepsDependOn: wiring.afterEntryGate } } : {}),
         dependsOn: wiring.afterEntryGate,
+        stepsAfter: wiring.stepsAfter ?? [],
     });
 }

@@ -204,3 +204,15 @@ describe("karpenter review, lesser: the twin's own name", () => {
         assert.match(tooLong.problems[0], new RegExp(`^the twin of NodePool ${long} would be named ${long}-cilium \\(`));
     });
 });
+
+describe("karpenter review, lesser: the NodeClaim deletions wait for aws-node's removal", () => {
+    it("phase 7 (also skipped to from 5): each legacy pool's NodeClaim deletion depends on aws-node-remove, as the managed groups' scale to zero", async () => {
+        for (const appliedPhase of [6, 5]) {
+            const e = await runKarpenter({ phase: 7, appliedPhase, extra: appliedPhase === 5 ? { allowPhaseSkip: true } : {} });
+            for (const pool of ["default", "batch"]) {
+                const deps = e.resources.find((r) => r.name === `karpenter-delete-nodeclaims-${pool}`)?.dependencies ?? [];
+                assert.ok(deps.includes("command:local:Command::aws-node-remove"), `${pool} from ${appliedPhase}: ${deps.join(", ")}`);
+            }
+        }
+    });
+});
