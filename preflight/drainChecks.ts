@@ -69,7 +69,7 @@ export const DRAIN_CHECKS: PreflightCheck[] = [
     podCheck("zonal-volume", "warning", ["nodes", "pods", "persistentvolumeclaims", "persistentvolumes", "nodegroups", "subnets"],
         "their volumes cannot follow them to the Cilium pool", "Give the Cilium pool a subnet in that zone before phase 5, or move the volume (snapshot and restore)."),
     podCheck("legacy-only-scheduling", "warning", ["nodes", "pods"], "no Cilium node will fit them",
-        "Select nodes by labels the twins carry too (the group's own labels), not by `cni=aws-cni`, `eks.amazonaws.com/nodegroup` or node names."),
+        "Select nodes by labels the twins carry too (the group's own labels), not by `cni=aws-cni`, `eks.amazonaws.com/nodegroup`, `karpenter.sh/nodepool` or node names."),
     {
         id: "single-replica", severity: "info", phase: 5, needs: ["nodes", "pods", "deployments", "statefulsets"],
         run: (ctx) => {

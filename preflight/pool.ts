@@ -4,6 +4,7 @@
  * snapshot's node groups and subnets.
  */
 import { EKS_NODEGROUP_LABEL } from "../migration/names";
+import { KARPENTER_NODEPOOL_LABEL } from "../migration/nodeRule";
 import { configuredPoolOf, itemsOf, labelsOf, nameOf } from "./objects";
 import { Obj, PreflightContext } from "./types";
 
@@ -37,6 +38,12 @@ export function replacementLabels(ctx: PreflightContext, node: Obj): Record<stri
     const { key, ciliumValue } = ctx.options.labels;
     labels[key] = ciliumValue;
     if (labels[EKS_NODEGROUP_LABEL]) labels[EKS_NODEGROUP_LABEL] = ciliumGroupName(ctx, labels[EKS_NODEGROUP_LABEL]);
+    // Karpenter labels each node with its NodePool's name (nodeclaimtemplate.go: NodePoolLabelKey = nodePool.Name;
+    // tests/fixtures/real/karpenter/core): the twin's nodes carry the twin's name. The demo's Cilium group is no NodePool.
+    if (labels[KARPENTER_NODEPOOL_LABEL]) {
+        if (ctx.options.cilium.kind === "twins") labels[KARPENTER_NODEPOOL_LABEL] = ciliumGroupName(ctx, labels[KARPENTER_NODEPOOL_LABEL]);
+        else delete labels[KARPENTER_NODEPOOL_LABEL];
+    }
     delete labels["kubernetes.io/hostname"];
     return labels;
 }

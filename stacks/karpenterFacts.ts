@@ -8,6 +8,8 @@ import type { KarpenterObjects } from "../clusterReader/karpenter";
 import { KARPENTER_NODEPOOL_LABEL } from "../migration/nodeRule";
 import { Budget, NodePoolObject, ORIGINALS_ANNOTATION, TWIN_OF_LABEL } from "../migration/karpenter";
 import * as phases from "../migration/phases";
+import { headroomSize } from "../components/karpenter/headroom";
+import { weightRunProblem } from "../components/karpenter/nodePoolSpecs";
 import { MigrationConfig } from "./configTypes";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -64,6 +66,8 @@ export function memoryBytes(q: string | number | undefined): number {
 
 /** The longest label value Kubernetes accepts (the twin carries the legacy pool's name in one). */
 const LABEL_VALUE_MAX = 63;
+/** A NodePool's name (a DNS-1123 subdomain) that is also a label value: lowercase, no '_'. */
+const TWIN_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 const poolOfClaim = (c: Obj): string | undefined => c.metadata?.labels?.[KARPENTER_NODEPOOL_LABEL];
 const isTwin = (np: Obj): boolean => np.metadata?.labels?.[TWIN_OF_LABEL] !== undefined;
@@ -79,6 +83,27 @@ export function originalsOf(found: NodePoolObject | undefined, recorded: NodePoo
         ...(spec?.disruption?.budgets ? { budgets: spec.disruption.budgets } : {}),
         ...(spec?.weight !== undefined ? { weight: spec.weight } : {}),
     };
+}
+
+/**
+ * Why the headroom cannot be held on the twin, if it cannot: its requests (all replicas) exceed the twin's limits (the
+ * legacy pool's own). Karpenter launches nothing past a NodePool's limits, so the rest would stay Pending and the twin
+ * would hold less than `karpenter.headroom` says. Refused rather than capped: the operator chose the share, and a
+ * quietly smaller headroom is what the drain would then find.
+ */
+export function headroomOverLimits(name: string, twin: string, allocatable: LegacyNodePool["allocatable"], share: number,
+    limits: Record<string, string> | undefined): string | undefined {
+    const size = headroomSize(allocatable, share);
+    if (!size || !limits) return undefined;
+    const over = [
+        { key: "cpu", asked: size.replicas * cpuMillis(size.cpu), limit: limits.cpu === undefined ? undefined : cpuMillis(limits.cpu), show: (n: number) => `${n}m` },
+        { key: "memory", asked: size.replicas * memoryBytes(size.memory), limit: limits.memory === undefined ? undefined : memoryBytes(limits.memory), show: (n: number) => `${Math.ceil(n / 2 ** 20)}Mi` },
+    ].filter((r) => r.limit !== undefined && r.asked > r.limit);
+    if (over.length === 0) return undefined;
+    const what = over.map((r) => `${r.key} ${r.show(r.asked)} > limit ${limits[r.key]}`).join(", ");
+    return `\`karpenter.headroom\` is ${share}: NodePool ${name}'s headroom (${size.replicas} pods of ${size.cpu} CPU, ${size.memory}) asks its twin ${twin} ` +
+        `for ${what} (the twin takes ${name}'s limits), and Karpenter launches nothing past a NodePool's limits; lower \`karpenter.headroom\` ` +
+        `or raise ${name}'s limits.`;
 }
 
 /** The NodePools to migrate: `existingCluster.nodePools`, or every NodePool but the twins (recorded ones kept once gone). */
@@ -125,6 +150,12 @@ export function karpenterFacts(objects: KarpenterObjects, config: MigrationConfi
             continue;
         }
         const twinName = `${name}${suffix}`;
+        if (twinName.length > LABEL_VALUE_MAX || !TWIN_NAME.test(twinName)) {
+            problems.push(`the twin of NodePool ${name} would be named ${twinName} (\`ciliumNodeGroup.nameSuffix\` ${JSON.stringify(suffix)}): Karpenter labels ` +
+                `its nodes ${KARPENTER_NODEPOOL_LABEL}=<twin>, so it must be a lowercase name of at most ${LABEL_VALUE_MAX} characters (a-z, 0-9, '-' and '.', ` +
+                "starting and ending with a letter or digit); use a shorter or lowercase suffix, or rename the NodePool.");
+            continue;
+        }
         const twin = pools.get(twinName);
         if (twin && twin.metadata.labels?.[TWIN_OF_LABEL] !== name) {
             problems.push(`the twin of NodePool ${name} would be named ${twinName}, but cluster ${clusterName} has a NodePool of that name that is not ` +
@@ -136,16 +167,21 @@ export function karpenterFacts(objects: KarpenterObjects, config: MigrationConfi
             twinNodeClaims[name] = claims.filter((c) => poolOfClaim(c) === twinName).map((c) => String(c.metadata.name)).sort();
         }
         const own = claims.filter((c) => poolOfClaim(c) === name);
-        legacy.push({
-            name, ...(found ? { found } : {}), original: originalsOf(found, recorded[name]),
-            nodeClaims: own.map((c) => String(c.metadata.name)).sort(),
-            allocatable: {
-                cpuMillis: own.reduce((sum, c) => sum + cpuMillis(c.status?.allocatable?.cpu), 0),
-                memoryBytes: own.reduce((sum, c) => sum + memoryBytes(c.status?.allocatable?.memory), 0),
-                nodes: own.length,
-            },
-        });
+        const original = originalsOf(found, recorded[name]);
+        const allocatable = {
+            cpuMillis: own.reduce((sum, c) => sum + cpuMillis(c.status?.allocatable?.cpu), 0),
+            memoryBytes: own.reduce((sum, c) => sum + memoryBytes(c.status?.allocatable?.memory), 0),
+            nodes: own.length,
+        };
+        const overLimits = headroomOverLimits(name, twinName, allocatable, config.karpenter.headroom, original.limits);
+        if (overLimits) {
+            problems.push(overLimits);
+            continue;
+        }
+        legacy.push({ name, ...(found ? { found } : {}), original, nodeClaims: own.map((c) => String(c.metadata.name)).sort(), allocatable });
     }
+    const weights = weightRunProblem(legacy);
+    if (weights) problems.push(weights);
     if (legacy.length > 0 && objects.nodeClaims === undefined) {
         notes.push("the cluster snapshot has no nodeclaims.json: the legacy NodePools' nodes are not known, so no headroom is sized and no NodeClaim is listed.");
     }

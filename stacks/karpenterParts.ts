@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { KarpenterNodePools } from "../components/karpenter/karpenterNodePools";
-import { PoolPhase, legacyPatch, twinNodePool } from "../components/karpenter/nodePoolSpecs";
+import { PoolPhase, handBackSpec, legacyPatch, twinNodePool, weightFloor } from "../components/karpenter/nodePoolSpecs";
 import * as phases from "../migration/phases";
 import { MigrationConfig } from "./configTypes";
 import { KarpenterFacts } from "./karpenterFacts";
@@ -27,13 +27,19 @@ export function poolPhase(phase: phases.Phase): PoolPhase {
 export function karpenterArgsAt(config: MigrationConfig, facts: KarpenterFacts) {
     const at = poolPhase(config.phase);
     const handedOver = phases.legacyPoolDeleted(config.phase) && (config.existingCluster?.deleteLegacyNodeGroups ?? false);
-    const legacyPatches = facts.legacy.filter((p) => p.found && !handedOver).map((p) => legacyPatch(p.name, p.original, at));
+    // From every migrated pool's recorded originals: the same in every phase, whichever pools are still there.
+    const floor = weightFloor(facts.legacy.map((p) => p.original));
+    const legacyPatches = facts.legacy.filter((p) => p.found && !handedOver).map((p) => legacyPatch(p.name, p.original, at, floor));
     const twins = facts.legacy.filter((p) => p.found || facts.liveTwins[p.name]).map((p) => twinNodePool({
         legacyName: p.name, nameSuffix: config.twins.nameSuffix, labels: config.nodeLabels, startupTaintEffect: config.twins.startupTaintEffect,
-        original: p.original, legacyTemplate: (p.found ?? facts.liveTwins[p.name]).spec.template, legacyDisruption: p.found?.spec.disruption,
+        original: p.original, weightFloor: floor, legacyTemplate: (p.found ?? facts.liveTwins[p.name]).spec.template, // Once the legacy pool is gone (8 with deleteLegacyNodeGroups, 9), consolidation comes from the twin itself:
+        // declared without it, the update would remove it and the CRD default it (WhenEmptyOrUnderutilized, 0s).
+        legacyDisruption: p.found?.spec.disruption ?? facts.liveTwins[p.name]?.spec.disruption,
         ...(facts.liveTwins[p.name] ? { live: facts.liveTwins[p.name] } : {}),
     }, at));
-    return { legacyPatches, twins };
+    // Every legacy pool still there (deleted ones have nothing to write back to); limits kept at 0 once aws-node is gone.
+    const handBacks = facts.legacy.filter((p) => p.found).map((p) => ({ pool: p.name, doc: handBackSpec(p.name, p.original, phases.awsNodeRemoved(config.phase)) }));
+    return { legacyPatches, twins, handBacks };
 }
 
 /**
@@ -68,6 +74,8 @@ export function declareKarpenter(config: MigrationConfig, facts: KarpenterFacts,
     carrySteps: boolean;
     appliedPhase?: number;
     pools: LegacyPools;
+    /** What the retirement steps also wait for (aws-node's removal, from phase 6). Default: none. */
+    stepsAfter?: pulumi.Resource[];
 }): KarpenterNodePools | undefined {
     if (facts.legacy.length === 0) return undefined;
     return new KarpenterNodePools("karpenter", {
@@ -78,5 +86,6 @@ export function declareKarpenter(config: MigrationConfig, facts: KarpenterFacts,
         ...karpenterStepsAt(config, facts, wiring.steps, wiring.appliedPhase, wiring.pools),
         ...(wiring.carrySteps ? { legacySteps: { ...wiring.steps, stepsDependOn: wiring.afterEntryGate } } : {}),
         dependsOn: wiring.afterEntryGate,
+        stepsAfter: wiring.stepsAfter ?? [],
     });
 }

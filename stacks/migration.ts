@@ -165,12 +165,17 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     const legacyFirst = !phases.awsNodeRemoved(phase);
     // Karpenter's NodePools (stacks/karpenterParts.ts): their legacy patches come before the shared cordon, which they carry
     // themselves when no managed legacy group does.
-    const karpenter = declareKarpenter(config, existing.karpenter, { provider: cluster.provider, afterEntryGate, steps, appliedPhase: options.appliedPhase,
-        carrySteps: existing.facts.nodeGroups.length === 0 && !phases.legacyPoolDeleted(phase), pools: legacyPools });
-    const legacyWiring = { steps, afterEntryGate, twins, stepsAfter: [...(asgs?.beforeCordon ?? []), ...present(karpenter)] };
-    let legacy = legacyFirst ? declareExistingLegacy(config, existing.facts, existing.adoptingNow, { ...legacyWiring, scaleToZeroAfter: [] }) : undefined;
+    // Once aws-node is removed, their NodeClaim deletions (7) come after that too, as the managed groups' scale to zero.
+    const karpenterAfter = (stepsAfter: pulumi.Resource[]) => declareKarpenter(config, existing.karpenter, { provider: cluster.provider, afterEntryGate, steps,
+        appliedPhase: options.appliedPhase, carrySteps: existing.facts.nodeGroups.length === 0 && !phases.legacyPoolDeleted(phase), pools: legacyPools, stepsAfter });
+    const legacyWiring = (karpenter: pulumi.Resource | undefined) => ({ steps, afterEntryGate, twins, stepsAfter: [...(asgs?.beforeCordon ?? []), ...present(karpenter)] });
+    let karpenter = legacyFirst ? karpenterAfter([]) : undefined;
+    let legacy = legacyFirst ? declareExistingLegacy(config, existing.facts, existing.adoptingNow, { ...legacyWiring(karpenter), scaleToZeroAfter: [] }) : undefined;
     const awsNode = new AwsNodeAffinity("aws-node", awsNodeArgs([...afterEntryGate, ...present(legacy?.labelStep)]));
-    if (!legacyFirst) legacy = declareExistingLegacy(config, existing.facts, existing.adoptingNow, { ...legacyWiring, scaleToZeroAfter: [awsNode] });
+    if (!legacyFirst) {
+        karpenter = karpenterAfter([awsNode]);
+        legacy = declareExistingLegacy(config, existing.facts, existing.adoptingNow, { ...legacyWiring(karpenter), scaleToZeroAfter: [awsNode] });
+    }
     // Calico's agents stay where aws-node runs (stacks/calicoParts.ts); the exit gate judges them with aws-node.
     const calico = declareCalico(config, existing.calico, { provider: cluster.provider, kubeconfig, gateCli, dependsOn: afterEntryGate,
         legacyPools, appliedPhase: options.appliedPhase });

@@ -25,13 +25,15 @@ describe("karpenter: the example cluster, end to end", () => {
         const karpenter = (p: { changes: { op: string; type: string; name: string }[] }) =>
             p.changes.filter((c) => c.name.startsWith("karpenter")).map((c) => `${c.op} ${c.name}`);
         assert.deepStrictEqual(phases.map(karpenter), [
-            ["create karpenter", "create karpenter-legacy-batch", "create karpenter-legacy-default", "create karpenter-default-cilium", "create karpenter-batch-cilium"],
+            ["create karpenter", "create karpenter-legacy-batch", "create karpenter-legacy-default", "create karpenter-default-cilium", "create karpenter-batch-cilium",
+                "create karpenter-hand-back-default", "create karpenter-hand-back-batch"],
             [], [],
             ["update karpenter-default-cilium", "update karpenter-batch-cilium", "create karpenter-headroom-namespace", "create karpenter-headroom-priority",
                 "create karpenter-headroom-default-cilium", "create karpenter-headroom-batch-cilium"],
             ["update karpenter-legacy-default", "update karpenter-legacy-batch"],
             [],
-            ["delete karpenter-headroom-namespace", "delete karpenter-headroom-priority", "delete karpenter-headroom-default-cilium", "delete karpenter-headroom-batch-cilium"],
+            // 6: the hand-back keeps limits 0 from now on (aws-node gone).
+            ["update karpenter-hand-back-default", "update karpenter-hand-back-batch", "delete karpenter-headroom-namespace", "delete karpenter-headroom-priority", "delete karpenter-headroom-default-cilium", "delete karpenter-headroom-batch-cilium"],
             ["update karpenter-default-cilium", "update karpenter-batch-cilium", "create karpenter-delete-nodeclaims-default", "create karpenter-delete-nodeclaims-batch"],
             [], [],
         ]);

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Evaluation } from "../plan/evaluate";
-import { FIELD_MANAGER, canonicalJson, legacyPatch, legacyWeight, twinNodePool, twinWeight, zeroLimits } from "../components/karpenter/nodePoolSpecs";
+import { FIELD_MANAGER, canonicalJson, legacyPatch, legacyWeight, twinNodePool, twinWeight, weightFloor, zeroLimits } from "../components/karpenter/nodePoolSpecs";
 import { ORIGINALS_ANNOTATION, TWIN_OF_LABEL } from "../migration/karpenter";
 import { poolPhase } from "../stacks/karpenterParts";
 import { KARPENTER_FIXTURES, exampleOf, validateNodePool } from "./support/karpenterObjects";
@@ -42,31 +42,32 @@ describe("karpenter: the patch and the twin, decided (components/karpenter/nodeP
 
     it("a patch sets only limits, budgets and weight — never the template — in every phase, and is valid once applied", () => {
         for (const phase of PHASES) {
-            const p = legacyPatch("default", originals, poolPhase(phase as never));
+            const p = legacyPatch("default", originals, poolPhase(phase as never), weightFloor([originals]));
             assert.deepStrictEqual(Object.keys(p.spec).sort().filter((k) => !["disruption", "limits", "weight"].includes(k)), [], `phase ${phase}`);
             assert.deepStrictEqual(Object.keys(p.spec.disruption), ["budgets"]);
             const after = applied(defaultPool, { metadata: p.metadata, spec: p.spec });
             assert.deepStrictEqual(after.spec.template, defaultPool.spec.template, `phase ${phase}: the template is untouched`);
             assert.deepStrictEqual(validateNodePool(after), [], `phase ${phase}`);
         }
-        assert.deepStrictEqual(legacyPatch("default", originals, poolPhase(3)).spec, { disruption: { budgets: [{ nodes: "0" }] }, limits: originals.limits });
-        assert.deepStrictEqual(legacyPatch("default", originals, poolPhase(4)).spec, { disruption: { budgets: [{ nodes: "0" }] }, limits: { cpu: "0", memory: "0" } });
-        assert.deepStrictEqual(legacyPatch("default", originals, poolPhase(4)).metadata.annotations, {
+        assert.deepStrictEqual(legacyPatch("default", originals, poolPhase(3), weightFloor([originals])).spec, { disruption: { budgets: [{ nodes: "0" }] }, limits: originals.limits });
+        assert.deepStrictEqual(legacyPatch("default", originals, poolPhase(4), weightFloor([originals])).spec, { disruption: { budgets: [{ nodes: "0" }] }, limits: { cpu: "0", memory: "0" } });
+        assert.deepStrictEqual(legacyPatch("default", originals, poolPhase(4), weightFloor([originals])).metadata.annotations, {
             "pulumi.com/patchFieldManager": FIELD_MANAGER, "pulumi.com/patchForce": "true", [ORIGINALS_ANNOTATION]: canonicalJson(originals),
         });
     });
 
     it("weights: the twin one above the legacy pool, at most 100; a legacy pool at 100 goes to 99", () => {
-        assert.deepStrictEqual([legacyWeight({ weight: 100 }), twinWeight({ weight: 100 })], [99, 100]);
-        assert.deepStrictEqual([legacyWeight({ weight: 10 }), twinWeight({ weight: 10 })], [undefined, 11]);
-        assert.deepStrictEqual([legacyWeight({}), twinWeight({})], [undefined, 1]);
+        const alone = (o: { weight?: number }) => [legacyWeight(o, weightFloor([o])), twinWeight(o, weightFloor([o]))];
+        assert.deepStrictEqual(alone({ weight: 100 }), [99, 100]);
+        assert.deepStrictEqual(alone({ weight: 10 }), [undefined, 11]);
+        assert.deepStrictEqual(alone({}), [undefined, 1]);
         assert.deepStrictEqual(zeroLimits(undefined), { cpu: "0" });
         assert.deepStrictEqual(zeroLimits({ memory: "10Gi", "nvidia.com/gpu": "4" }), { cpu: "0", memory: "0", "nvidia.com/gpu": "0" });
     });
 
     it("the twin: the legacy template plus cni=cilium and the startup taint, valid for the CRD in every phase", () => {
         for (const phase of PHASES) {
-            const twin = twinNodePool({ legacyName: "batch", nameSuffix: "-cilium", labels: LABELS, startupTaintEffect: "NoExecute", original: { budgets: [{ nodes: "10%" }], weight: 100 },
+            const twin = twinNodePool({ legacyName: "batch", nameSuffix: "-cilium", labels: LABELS, startupTaintEffect: "NoExecute", original: { budgets: [{ nodes: "10%" }], weight: 100 }, weightFloor: 100,
                 legacyTemplate: batchPool.spec.template, legacyDisruption: batchPool.spec.disruption }, poolPhase(phase as never));
             assert.deepStrictEqual(validateNodePool({ apiVersion: "karpenter.sh/v1", kind: "NodePool", ...twin }), [], `phase ${phase}`);
             assert.strictEqual(twin.metadata.name, "batch-cilium");
@@ -83,7 +84,7 @@ describe("karpenter: the patch and the twin, decided (components/karpenter/nodeP
         // Karpenter's own example with a startup taint of its own keeps it, next to Cilium's.
         const np = exampleOf("general-purpose.yaml", "NodePool");
         np.spec.template.spec.startupTaints = [{ key: "example.com/another-taint", effect: "NoSchedule" }];
-        const twin = twinNodePool({ legacyName: "general-purpose", nameSuffix: "-cilium", labels: LABELS, startupTaintEffect: "NoSchedule", original: {}, legacyTemplate: np.spec.template }, poolPhase(0));
+        const twin = twinNodePool({ legacyName: "general-purpose", nameSuffix: "-cilium", labels: LABELS, startupTaintEffect: "NoSchedule", original: {}, weightFloor: 101, legacyTemplate: np.spec.template }, poolPhase(0));
         assert.deepStrictEqual(twin.spec.template.spec.startupTaints, [{ key: "example.com/another-taint", effect: "NoSchedule" }, { key: "node.cilium.io/agent-not-ready", value: "true", effect: "NoSchedule" }]);
     });
 });

@@ -54,8 +54,8 @@ describe("karpenter: the steps' scripts (bash, stand-in commands)", () => {
         assert.deepStrictEqual(r.log, [
             "gate legacy-drained",
             "kubectl get nodeclaims.karpenter.sh -l karpenter.sh/nodepool=batch -o name",
-            "kubectl delete nodeclaim.karpenter.sh/batch-7e648 --wait=true --timeout=30m",
-            "kubectl delete nodeclaim.karpenter.sh/batch-8568d --wait=true --timeout=30m",
+            "kubectl delete nodeclaim.karpenter.sh/batch-7e648 --ignore-not-found --wait=true --timeout=30m",
+            "kubectl delete nodeclaim.karpenter.sh/batch-8568d --ignore-not-found --wait=true --timeout=30m",
         ]);
         assert.ok(deleteNodeClaimsScript("batch", PRE).split("\n").includes("gate legacy-drained --kubeconfig \"$kubeconfig_file\" --legacy-label 'cni=aws-cni' " +
             "--cilium-label 'cni=cilium' --legacy-nodegroups 'ng-system' --legacy-nodepools 'default,batch'"));
@@ -68,15 +68,30 @@ describe("karpenter: the steps' scripts (bash, stand-in commands)", () => {
         assert.deepStrictEqual([unreadable.code, unreadable.log], [1, ["gate legacy-drained", "kubectl get nodeclaims.karpenter.sh -l karpenter.sh/nodepool=batch -o name"]]);
     });
 
+    it("NodeClaims: one Karpenter removed meanwhile (spot interruption, expiry) is done, not a failure (--ignore-not-found)", () => {
+        // The stand-in answers as kubectl does: NotFound exits 1, unless --ignore-not-found.
+        const gone = runScript(deleteNodeClaimsScript("batch", PRE), '[ "$1" = get ] && { echo nodeclaim.karpenter.sh/batch-7e648; exit 0; }; ' +
+            '[[ " $* " == *" --ignore-not-found "* ]] && exit 0; echo \'Error from server (NotFound): nodeclaims.karpenter.sh "batch-7e648" not found\' >&2; exit 1');
+        assert.deepStrictEqual([gone.code, gone.log.at(-1)], [0, "kubectl delete nodeclaim.karpenter.sh/batch-7e648 --ignore-not-found --wait=true --timeout=30m"], gone.stderr);
+    });
+
+    it("a NodePool is 'already gone' only when not found: any other error fails the step and deletes nothing", () => {
+        const forbidden = runScript(deleteNodePoolScript("batch"), '[ "$2" = nodepools.karpenter.sh ] && { echo \'Error from server (Forbidden): nodepools.karpenter.sh "batch" is forbidden\' >&2; exit 1; }; exit 0');
+        assert.deepStrictEqual([forbidden.code, forbidden.log.at(-1)], [1, "kubectl get nodepools.karpenter.sh batch -o name --ignore-not-found"]);
+        assert.match(forbidden.stderr, /Forbidden/);
+        const gone = runScript(deleteNodePoolScript("batch"), "exit 0");
+        assert.deepStrictEqual([gone.code, gone.log.at(-1)], [0, "kubectl get nodepools.karpenter.sh batch -o name --ignore-not-found"]);
+    });
+
     it("a NodePool is never deleted while it owns a NodeClaim (counted right before); deleted when it owns none", () => {
         const owns = runScript(deleteNodePoolScript("batch"), 'printf "nodeclaim.karpenter.sh/batch-7e648\\n"');
         assert.strictEqual(owns.code, 1);
         assert.deepStrictEqual(owns.log, ["kubectl get nodeclaims.karpenter.sh -l karpenter.sh/nodepool=batch -o name"]);
         assert.match(owns.stderr, /NodePool batch still owns 1 NodeClaim\(s\) \(nodeclaim.karpenter.sh\/batch-7e648\): deleting it would drain them all at once, budgets ignored; not deleted/);
-        const empty = runScript(deleteNodePoolScript("batch"), "exit 0");
+        const empty = runScript(deleteNodePoolScript("batch"), '[ "$2" = nodepools.karpenter.sh ] && [ "$1" = get ] && echo nodepool.karpenter.sh/batch; exit 0');
         assert.deepStrictEqual([empty.code, empty.log], [0, [
             "kubectl get nodeclaims.karpenter.sh -l karpenter.sh/nodepool=batch -o name",
-            "kubectl get nodepools.karpenter.sh batch",
+            "kubectl get nodepools.karpenter.sh batch -o name --ignore-not-found",
             "kubectl delete nodepools.karpenter.sh batch --wait=true",
         ]]);
     });

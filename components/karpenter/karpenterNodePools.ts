@@ -14,7 +14,7 @@ import { KARPENTER_API_VERSION, NODEPOOL_KIND, NodePoolObject } from "../../migr
 import { LegacyStepsArgs, legacySteps } from "../nodePools/legacySteps";
 import { NodePoolPatchSpec } from "./nodePoolSpecs";
 import { NodeLabels } from "../../migration/names";
-import { HeadroomArgs, NodeClaimDeletion, declareHeadroom, declareRetirement } from "./retirement";
+import { HandBack, HeadroomArgs, NodeClaimDeletion, declareHandBacks, declareHeadroom, declareRetirement } from "./retirement";
 
 export interface KarpenterNodePoolsArgs {
     /** Kubernetes provider for the NodePools and patches. */
@@ -34,6 +34,8 @@ export interface KarpenterNodePoolsArgs {
     deleteNodeClaims?: NodeClaimDeletion[];
     /** Legacy NodePools deleted, each only once it owns no NodeClaim (8, with deleteLegacyNodeGroups). Default: none. */
     deleteNodePools?: string[];
+    /** Each patched legacy NodePool's originals, written back when it leaves the program (retirement.ts). Default: none. */
+    handBacks?: HandBack[];
     /** Resources the steps wait for besides the NodePools (e.g. aws-node's removal). Default: none. */
     stepsAfter?: pulumi.Input<pulumi.Resource>[];
     /** Resources the patches and twins wait for (the previous phase's gate). Default: none. */
@@ -47,6 +49,7 @@ export class KarpenterNodePools extends pulumi.ComponentResource {
     public readonly drainStep?: pulumi.Resource;
     public readonly headroom: pulumi.Resource[];
     public readonly retirementSteps: pulumi.Resource[];
+    public readonly handBackSteps: pulumi.Resource[];
 
     constructor(name: string, args: KarpenterNodePoolsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-cilium-migration:index:KarpenterNodePools", name, {}, opts);
@@ -73,6 +76,7 @@ export class KarpenterNodePools extends pulumi.ComponentResource {
             deleteNodeClaims: args.deleteNodeClaims ?? [], deleteNodePools: args.deleteNodePools ?? [],
             dependsOn: [...(args.dependsOn ?? []), ...nodePools, ...(args.stepsAfter ?? [])],
         });
+        this.handBackSteps = declareHandBacks(this, name, args.kubeconfig, args.handBacks ?? [], [...(args.dependsOn ?? []), ...this.legacyPatches]);
         this.registerOutputs({});
     }
 }

@@ -41,16 +41,43 @@ export function zeroLimits(original: Record<string, string> | undefined): Record
 }
 
 /**
- * The legacy pool's weight during the migration: its own, but 99 where it was 100 (the CRD's maximum), so that its
- * twin can weigh more. Undefined: the patch does not set weight.
+ * The lowest original weight that is shifted down one: the run of consecutive weights among the migrated pools from 100
+ * (the CRD's maximum) downwards, e.g. 100 and 99 of [100, 99, 50]; above 100 when no pool is at 100. Each pool in that
+ * run is patched one lower and its twin takes the pool's own weight; every other twin is one above its legacy pool. So
+ * every twin outweighs its legacy pool, and the migrated pools keep their order among the twins and among the legacy
+ * pools alike (Karpenter orders by weight; equal weights by name, later in the alphabet first: `OrderByWeight`,
+ * tests/fixtures/real/karpenter/core/utils-nodepool.go) — without relying on the names. A run that reaches 1 cannot
+ * be shifted (the CRD's minimum is 1): `weightRunProblem`.
  */
-export function legacyWeight(original: Originals): number | undefined {
-    return original.weight === MAX_WEIGHT ? MAX_WEIGHT - 1 : undefined;
+export function weightFloor(originals: Originals[]): number {
+    const taken = new Set(originals.map((o) => o.weight ?? 0));
+    let floor = MAX_WEIGHT + 1;
+    while (floor > 0 && taken.has(floor - 1)) floor--;
+    return floor;
 }
 
-/** The twin's weight: one above the legacy pool's (as patched), at most 100. */
-export function twinWeight(original: Originals): number {
-    return Math.min(MAX_WEIGHT, (legacyWeight(original) ?? original.weight ?? 0) + 1);
+/** Why the weights cannot be shifted, if they cannot: the run from 100 reaches 1 (or unset). */
+export function weightRunProblem(pools: { name: string; original: Originals }[]): string | undefined {
+    const floor = weightFloor(pools.map((p) => p.original));
+    if (floor > 1) return undefined;
+    return `the legacy NodePools' weights (${pools.map((p) => `${p.name}: ${p.original.weight ?? "unset"}`).join(", ")}) take every value from 100 down to ` +
+        `${floor === 0 ? "unset" : 1}: no twin can outweigh its legacy pool while the pools keep their order (\`spec.weight\` is 1–100); ` +
+        "leave a gap in the weights, or some pools out of `existingCluster.nodePools`.";
+}
+
+/**
+ * The legacy pool's weight during the migration: one lower when its weight is in the run from 100 (`weightFloor`).
+ * Undefined: the patch does not set weight.
+ */
+export function legacyWeight(original: Originals, floor: number): number | undefined {
+    const weight = original.weight ?? 0;
+    return weight >= floor ? weight - 1 : undefined;
+}
+
+/** The twin's weight: its legacy pool's own when that pool is shifted down, one above it otherwise. */
+export function twinWeight(original: Originals, floor: number): number {
+    const weight = original.weight ?? 0;
+    return weight >= floor ? weight : weight + 1;
 }
 
 /**
@@ -58,8 +85,8 @@ export function twinWeight(original: Originals): number {
  * only `limits`, `disruption.budgets` and `weight`. Limits are written back explicitly while the pool runs (0–3): a
  * patch that stops setting a field hands it back, it does not restore the value.
  */
-export function legacyPatch(name: string, original: Originals, phase: PoolPhase): NodePoolPatchSpec {
-    const weight = legacyWeight(original);
+export function legacyPatch(name: string, original: Originals, phase: PoolPhase, floor: number): NodePoolPatchSpec {
+    const weight = legacyWeight(original, floor);
     const limits = phase.legacyStopped ? zeroLimits(original.limits) : original.limits;
     return {
         metadata: {
@@ -98,6 +125,8 @@ export interface TwinArgs {
     legacyDisruption?: NodePoolObject["spec"]["disruption"];
     /** The twin as it exists: its template is kept exactly (never re-templated). */
     live?: NodePoolObject;
+    /** `weightFloor` of all the migrated pools. */
+    weightFloor: number;
 }
 
 /** The twin's template: the legacy template plus the Cilium label and the Cilium agent's startup taint. */
@@ -124,7 +153,26 @@ export function twinNodePool(args: TwinArgs, phase: PoolPhase): { metadata: { na
             template: args.live?.spec.template ?? twinTemplate(args.legacyTemplate, args.labels, args.startupTaintEffect),
             ...(limits ? { limits } : {}),
             disruption: { ...consolidation, ...(budgets ? { budgets } : {}) },
-            weight: twinWeight(original),
+            weight: twinWeight(original, args.weightFloor),
+        },
+    };
+}
+
+/**
+ * What is written back when a legacy pool leaves the migration (it leaves \`existingCluster.nodePools\`, or \`pulumi
+ * destroy\`): its recorded originals, applied with the patch's own field manager, so that a field it had unset is
+ * released (and removed) rather than left at the migration's value. Limits stay 0 once aws-node is gone (\`keepStopped\`,
+ * phase 6 on): nodes launched there would be legacy by the label rule with no CNI to run (design.md, "A legacy
+ * NodePool kept after phase 8 stays at limits 0").
+ */
+export function handBackSpec(name: string, original: Originals, keepStopped: boolean) {
+    const limits = keepStopped ? zeroLimits(original.limits) : original.limits;
+    return {
+        apiVersion: "karpenter.sh/v1", kind: "NodePool", metadata: { name },
+        spec: {
+            ...(limits ? { limits } : {}),
+            ...(original.budgets ? { disruption: { budgets: original.budgets } } : {}),
+            ...(original.weight !== undefined ? { weight: original.weight } : {}),
         },
     };
 }

@@ -10,7 +10,8 @@ import { NodeLabels } from "../../migration/names";
 import { clusterStep } from "../clusterSteps/clusterStep";
 import { PreChecks } from "../clusterSteps/scripts";
 import { HEADROOM_NAMESPACE, HEADROOM_PRIORITY, HEADROOM_PRIORITY_CLASS, HeadroomSize, headroomPodSpec } from "./headroom";
-import { deleteNodeClaimsScript, deleteNodePoolScript } from "./scripts";
+import { FIELD_MANAGER } from "./nodePoolSpecs";
+import { deleteNodeClaimsScript, deleteNodePoolScript, handBackScript } from "./scripts";
 
 export interface HeadroomArgs { twin: string; taints: Taint[]; size: HeadroomSize }
 
@@ -27,14 +28,15 @@ export function declareHeadroom(parent: pulumi.Resource, name: string, provider:
     const deployments = pools.map((p) => {
         const podLabels = { "app.kubernetes.io/name": "cilium-migration-headroom", "app.kubernetes.io/instance": p.twin };
         return new k8s.apps.v1.Deployment(`${name}-headroom-${p.twin}`, {
-            metadata: { name: `headroom-${p.twin}`, namespace: HEADROOM_NAMESPACE, labels: podLabels },
+            // Not awaited: pulumi-kubernetes waits for every replica to be available and fails the update on timeout
+            // (pulumi-kubernetes#714), while a Karpenter node with Cilium ready takes minutes; the phase's gate judges them.
+            metadata: { name: `headroom-${p.twin}`, namespace: HEADROOM_NAMESPACE, labels: podLabels, annotations: { "pulumi.com/skipAwait": "true" } },
             spec: {
                 replicas: p.size.replicas,
                 selector: { matchLabels: podLabels },
                 template: { metadata: { labels: podLabels }, spec: headroomPodSpec(p.twin, labels, p.taints, p.size) },
             },
-            // Pods stay Pending until Karpenter brings nodes up (minutes): the update does not wait for them.
-        }, { ...opts, dependsOn: [...dependsOn, priority, namespace], customTimeouts: { create: "1m", update: "1m" } });
+        }, { ...opts, dependsOn: [...dependsOn, priority, namespace] });
     });
     return [priority, namespace, ...deployments];
 }
@@ -62,4 +64,24 @@ export function declareRetirement(parent: pulumi.Resource, name: string, kubecon
             { parent, dependsOn: [...args.dependsOn, ...claimsDone] }));
     }
     return steps;
+}
+
+export interface HandBack {
+    pool: string;
+    /** What is applied (nodePoolSpecs.ts `handBackSpec`). */
+    doc: object;
+}
+
+/**
+ * A step per patched legacy NodePool whose delete writes its originals back: the patch itself is `retainOnDelete`
+ * (deleting it would hand the fields over, not restore them), so without this a pool that leaves the migration, or a
+ * `pulumi destroy`, left it at budgets 0, limits 0 and a lowered weight for good. Not retained: its delete is the point.
+ */
+export function declareHandBacks(parent: pulumi.Resource, name: string, kubeconfig: pulumi.Input<string>, handBacks: HandBack[],
+    dependsOn: pulumi.Input<pulumi.Resource>[]): pulumi.Resource[] {
+    return handBacks.map((h) => clusterStep(`${name}-hand-back-${h.pool}`, {
+        kubeconfig,
+        create: `echo "NodePool ${h.pool}: its originals are written back when it leaves the migration"`,
+        delete: handBackScript(h.pool, h.doc, FIELD_MANAGER),
+    }, { parent, dependsOn }));
 }

@@ -29,7 +29,8 @@ ${listClaims(pool)}
 echo "NodePool ${pool}: \${#claims[@]} NodeClaim(s) to delete, one at a time"
 for claim in "\${claims[@]}"; do
   echo "deleting $claim (Karpenter drains its node and terminates the instance)"
-  kubectl delete "$claim" --wait=true --timeout=${NODECLAIM_TIMEOUT}
+  # Karpenter may have removed it meanwhile (spot interruption, expiry): gone is done.
+  kubectl delete "$claim" --ignore-not-found --wait=true --timeout=${NODECLAIM_TIMEOUT}
 done
 echo "NodePool ${pool}: no NodeClaim left"`);
 }
@@ -42,10 +43,27 @@ if [ "\${#claims[@]}" -gt 0 ]; then
   echo "NodePool ${pool} still owns \${#claims[@]} NodeClaim(s) (\${claims[*]}): deleting it would drain them all at once, budgets ignored; not deleted" >&2
   exit 1
 fi
-if kubectl get nodepools.karpenter.sh ${shellQuote(pool)} >/dev/null 2>&1; then
+# Only "not found" means gone: any other error (403, a timeout) fails the step, which the next update runs again.
+found="$(kubectl get nodepools.karpenter.sh ${shellQuote(pool)} -o name --ignore-not-found)"
+if [ -n "$found" ]; then
   kubectl delete nodepools.karpenter.sh ${shellQuote(pool)} --wait=true
   echo "NodePool ${pool} deleted (it owned no NodeClaim)"
 else
   echo "NodePool ${pool} is already gone"
 fi`);
+}
+
+/**
+ * Writes a legacy NodePool's originals back (the delete of its hand-back step): server-side apply with the patch's
+ * field manager, \`--force-conflicts\` as the patch itself (\`pulumi.com/patchForce\`). A NodePool already gone is left
+ * gone: an apply would try to create it.
+ */
+export function handBackScript(pool: string, doc: object, fieldManager: string): string {
+    return withKubeconfig(`
+found="$(kubectl get nodepools.karpenter.sh ${shellQuote(pool)} -o name --ignore-not-found)"
+if [ -z "$found" ]; then echo "NodePool ${pool} is gone: nothing to write back"; exit 0; fi
+kubectl apply --server-side --field-manager=${shellQuote(fieldManager)} --force-conflicts -f - <<'ORIGINALS'
+${JSON.stringify(doc)}
+ORIGINALS
+echo "NodePool ${pool}: its originals written back (the migration's patch handed back)"`);
 }
