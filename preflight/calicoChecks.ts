@@ -70,9 +70,11 @@ export const CALICO_CHECKS: PreflightCheck[] = [
                     (old ? ` tigera-operator ${old.text} is older than v${OPERATOR_OVERRIDES_SINCE.major}.${OPERATOR_OVERRIDES_SINCE.minor}: its Installation has no ` +
                         "`calicoNodeDaemonSet` override, so calico-node cannot be kept off Cilium nodes through it." : ""),
                 objects: [...installations.map((i) => `Installation/${nameOf(i)}`), ...operator, ...nodes],
-                remedy: (old ? `Upgrade tigera-operator to v${OPERATOR_OVERRIDES_SINCE.major}.${OPERATOR_OVERRIDES_SINCE.minor} or later first. ` : "") + "Keep calico-node where aws-node runs (its current node affinity with `cni NotIn [cilium]` added: the Installation's " +
-                    "`calicoNodeDaemonSet` override, or the DaemonSet's affinity for a manifest install) before phase 3, and remove Calico after the drain " +
-                    "(the Installation while the operator runs, then the operator, then the Calico CRDs and the `v3.projectcalico.org` APIService).",
+                remedy: (old ? `Upgrade tigera-operator to v${OPERATOR_OVERRIDES_SINCE.major}.${OPERATOR_OVERRIDES_SINCE.minor} or later first: the program refuses an older one. ` : "") +
+                    "The program keeps calico-node (and csi-node-driver) where aws-node runs from phase 1 — its current node affinity with " +
+                    "`cni NotIn [cilium]` added, through the Installation's `calicoNodeDaemonSet`/`csiNodeDriverDaemonSet` override or a DaemonSet " +
+                    "patch for a manifest install — and removes Calico at phase 6 after the drained re-check (the Installation while the operator " +
+                    "runs, then the operator, the Calico CRDs and the `v3.projectcalico.org` APIService). Its policies: see calico-policies.",
             }];
         },
     },
