@@ -7,17 +7,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ASG_FILES } from "../migration/snapshotFiles";
-import { AwsReadError, Runner, parseJson } from "./awsCli";
+import { AwsReadError, Runner, awsCli, parseJson } from "./awsCli";
 import { AutoScalingGroup, LaunchTemplateVersion, asgByInstance, asgItemsProblem, launchTemplateOf } from "./autoScalingGroups";
 
 type Aws = (args: string[], what: string) => Promise<string>;
-
-/** The AWS CLI, read-only, with the region and JSON output; a failed call is an AwsReadError naming it. */
-const awsCli = (region: string | undefined, run: Runner): Aws => async (args, what) => {
-    const r = await run("aws", [...args, ...(region ? ["--region", region] : []), "--output", "json"]);
-    if (r.code !== 0) throw new AwsReadError(`${what} failed (aws ${args.join(" ")}): ${r.stderr.trim() || `exit ${r.code}`}`);
-    return r.stdout;
-};
 
 /** describe-auto-scaling-groups of the groups tagged for the cluster, as printed. */
 const describeGroups = (aws: Aws, cluster: string): Promise<string> =>

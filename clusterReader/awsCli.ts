@@ -47,14 +47,17 @@ export function parseJson(text: string, what: string): Json {
 
 export type AwsFileKey = keyof typeof AWS_FILES;
 
+/** The AWS CLI, read-only, with the region and JSON output; a failed call is an AwsReadError naming it. */
+export const awsCli = (region: string | undefined, run: Runner) => async (args: string[], what: string): Promise<string> => {
+    const r = await run("aws", [...args, ...(region ? ["--region", region] : []), "--output", "json"]);
+    if (r.code !== 0) throw new AwsReadError(`${what} failed (aws ${args.join(" ")}): ${r.stderr.trim() || `exit ${r.code}`}`);
+    return r.stdout;
+};
+
 /** Each AWS file's text, in the order of the table; `log` hears of each as it is read. */
 export async function readAwsFiles(cluster: string, region: string | undefined, run: Runner, log: (line: string) => void = () => undefined):
     Promise<Record<AwsFileKey, string>> {
-    const aws = async (args: string[], what: string): Promise<string> => {
-        const r = await run("aws", [...args, ...(region ? ["--region", region] : []), "--output", "json"]);
-        if (r.code !== 0) throw new AwsReadError(`${what} failed (aws ${args.join(" ")}): ${r.stderr.trim() || `exit ${r.code}`}`);
-        return r.stdout;
-    };
+    const aws = awsCli(region, run);
     const clusterText = await aws(["eks", "describe-cluster", "--name", cluster], `describing cluster ${cluster}${region ? ` in ${region}` : ""}`);
     const described = parseJson(clusterText, "aws eks describe-cluster").cluster as Json;
     log(`read cluster ${cluster}`);

@@ -37,3 +37,6 @@ export const GOLDPINGER_POD_LABEL = ["app.kubernetes.io/name", "goldpinger"] as 
 export const CILIUM_CONFIG = { configMap: "cilium-config", kubeProxyReplacementKey: "kube-proxy-replacement" };
 /** Set on the agent pod template by `rollOutCiliumPods: true`: a ConfigMap change rolls the agents. */
 export const CILIUM_CONFIG_CHECKSUM = "cilium.io/cilium-configmap-checksum";
+
+/** calico-node in both installs (manifests: kube-system; tigera-operator: calico-system), and the operator's CSI driver. */
+export const CALICO_AGENT_DAEMONSETS = ["calico-node", "csi-node-driver"] as const;

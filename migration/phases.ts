@@ -97,3 +97,7 @@ export const legacyScaledToZero = (phase: Phase): boolean => phase >= 7;
 export const legacyPoolDeleted = (phase: Phase): boolean => phase >= 8;
 /** Cilium replaces kube-proxy; kube-proxy is removed. */
 export const kubeProxyReplaced = (phase: Phase): boolean => phase >= 9;
+
+/** Going back from a phase where the Cilium pool was sized (3 on) to one where it is not: its nodes are drained first. */
+export const rollingBackScaleUp = (phase: Phase, appliedPhase?: number): boolean =>
+    !ciliumNodesScaledUp(phase) && isPhase(appliedPhase) && ciliumNodesScaledUp(appliedPhase);

@@ -47,7 +47,8 @@ export function operatorVersion(d: Obj): { text: string; major: number; minor: n
     return m ? { text: `v${m[1]}.${m[2]}${m[3] ?? ""}`, major: Number(m[1]), minor: Number(m[2]) } : undefined;
 }
 
-const tooOld = (v: { major: number; minor: number }) => v.major < OPERATOR_OVERRIDES_SINCE.major ||
+/** A tigera-operator version without the `calicoNodeDaemonSet` override (before v1.28). */
+export const tooOld = (v: { major: number; minor: number }): boolean => v.major < OPERATOR_OVERRIDES_SINCE.major ||
     (v.major === OPERATOR_OVERRIDES_SINCE.major && v.minor < OPERATOR_OVERRIDES_SINCE.minor);
 
 export const CALICO_CHECKS: PreflightCheck[] = [

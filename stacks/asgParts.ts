@@ -17,7 +17,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CiliumTwinAsgs, LegacyAsgSteps, TwinAsg } from "../components/autoScalingGroups/asgPools";
 import { AsgSizes, originalAsgSizes, twinSizes, uncopiable } from "../components/autoScalingGroups/twinAsg";
-import { UserDataError, ciliumUserData, readUserData } from "../components/autoScalingGroups/userData";
+import { UserDataError, ciliumUserData } from "../components/autoScalingGroups/userData";
 import { CILIUM_STARTUP_TAINT } from "../migration/names";
 import { LegacyPools } from "../migration/nodeRule";
 import * as phases from "../migration/phases";
@@ -46,7 +46,6 @@ export function judgeAutoScalingGroups(config: MigrationConfig, found: AsgFound[
             continue;
         }
         try {
-            readUserData(g.name, g.template.userData);
             out.push({ ...g, twinUserData: ciliumUserData(g.name, g.template.userData, birth) });
         } catch (err) {
             if (!(err instanceof UserDataError)) throw err;
@@ -127,6 +126,5 @@ export function declareAsgPools(config: MigrationConfig, input: AsgPoolsInput, w
     return { twins, legacy, resources: [twins, legacy], beforeCordon: legacy.suspendSteps };
 }
 
-/** Rollback from a phase where the twins were sized (≥3) to one where they are not: their nodes are drained first. */
-export const rollingBackScaleUp = (phase: phases.Phase, appliedPhase?: number): boolean =>
-    !phases.ciliumNodesScaledUp(phase) && phases.isPhase(appliedPhase) && phases.ciliumNodesScaledUp(appliedPhase);
+/** Rollback from a phase where the twins were sized (≥3) to one where they are not (migration/phases.ts). */
+export const rollingBackScaleUp = phases.rollingBackScaleUp;

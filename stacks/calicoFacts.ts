@@ -7,8 +7,9 @@
  * planner and the tests, a provider call the mock runtime answers from the cluster snapshot (plan/calicoSnapshot.ts).
  * A look-up that fails stops the program: "no Calico" is only ever an answer, never a guess. The judging is pure.
  */
+import { CALICO_AGENT_DAEMONSETS } from "../migration/names";
 import * as pulumi from "@pulumi/pulumi";
-import { OPERATOR_OVERRIDES_SINCE, operatorVersion } from "../preflight/calicoChecks";
+import { operatorVersion, tooOld } from "../preflight/calicoChecks";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>;
@@ -29,8 +30,8 @@ export const INVOKED_CALICO_LOOKUPS: CalicoLookups = {
     list: async (query) => ((await pulumi.runtime.invoke(CALICO_LOOKUP_TOKEN, query)) as { items?: Obj[] }).items ?? [],
 };
 
-/** calico-node in both installs (manifests: kube-system; tigera-operator: calico-system), and the operator's CSI driver. */
-export const CALICO_AGENTS = ["calico-node", "csi-node-driver"] as const;
+/** calico-node in both installs, and the operator's CSI driver (migration/names.ts). */
+export const CALICO_AGENTS = CALICO_AGENT_DAEMONSETS;
 export type CalicoAgentName = typeof CALICO_AGENTS[number];
 
 /** One of Calico's per-node agents as it runs: where, and its current pod affinity (none: no affinity of its own). */
@@ -87,9 +88,7 @@ export async function lookUpCalico(lookups: CalicoLookups): Promise<CalicoInstal
 /** An operator too old for the Installation's component overrides (before v1.28): nothing to pin calico-node with. */
 export function operatorTooOld(install: CalicoInstall): string | undefined {
     if (install.kind !== "operator" || !install.operatorVersion) return undefined;
-    const { major, minor, text } = install.operatorVersion;
-    const old = major < OPERATOR_OVERRIDES_SINCE.major || (major === OPERATOR_OVERRIDES_SINCE.major && minor < OPERATOR_OVERRIDES_SINCE.minor);
-    return old ? text : undefined;
+    return tooOld(install.operatorVersion) ? install.operatorVersion.text : undefined;
 }
 
 /** One line for `pulumi up` and the planner: what the program found. */

@@ -6,10 +6,10 @@
  */
 import type { KarpenterObjects } from "../clusterReader/karpenter";
 import { KARPENTER_NODEPOOL_LABEL } from "../migration/nodeRule";
-import { Budget, NodePoolObject, ORIGINALS_ANNOTATION, TWIN_OF_LABEL } from "../migration/karpenter";
+import { NodePoolObject, ORIGINALS_ANNOTATION, TWIN_OF_LABEL } from "../migration/karpenter";
 import * as phases from "../migration/phases";
 import { headroomSize } from "../components/karpenter/headroom";
-import { weightRunProblem } from "../components/karpenter/nodePoolSpecs";
+import { Originals, weightRunProblem } from "../components/karpenter/nodePoolSpecs";
 import { MigrationConfig } from "./configTypes";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -17,11 +17,7 @@ type Obj = Record<string, any>;
 
 
 /** A legacy NodePool's behavioural fields before the migration changed them (restored on the way back). */
-export interface NodePoolOriginals {
-    limits?: Record<string, string>;
-    budgets?: Budget[];
-    weight?: number;
-}
+export type NodePoolOriginals = Originals;
 
 export interface LegacyNodePool {
     name: string;

@@ -5,6 +5,7 @@
  * cluster snapshot (plan/awsSnapshot.ts `karpenter`). A failed live read stops the program with a message naming
  * what was asked: "no NodePools" is never a default for "could not look".
  */
+import { existingClusterKubeconfig } from "../components/cluster/existingCluster";
 import { KarpenterObjects, readKarpenterLive } from "../clusterReader/karpenter";
 import { ClusterAccessError, RetryOptions } from "../clusterReader/retry";
 import { MigrationConfig } from "./configTypes";
@@ -27,16 +28,8 @@ export interface ClusterAccess {
  */
 export type KarpenterLookup = (cluster: ClusterAccess, nodePoolsNamed: boolean) => Promise<KarpenterObjects>;
 
-/** A kubeconfig for the cluster, authenticated by `aws eks get-token` as the gates' is. */
-export function kubeconfigFor(cluster: ClusterAccess): string {
-    const args = ["eks", "get-token", "--cluster-name", cluster.name, ...(cluster.region ? ["--region", cluster.region] : [])];
-    return JSON.stringify({
-        apiVersion: "v1", kind: "Config", "current-context": "cluster",
-        clusters: [{ name: "cluster", cluster: { server: cluster.endpoint, "certificate-authority-data": cluster.certificateAuthority } }],
-        contexts: [{ name: "cluster", context: { cluster: "cluster", user: "aws" } }],
-        users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args } } }],
-    });
-}
+/** A kubeconfig for the cluster, authenticated by `aws eks get-token` as the gates' is (the one the components use). */
+export const kubeconfigFor = (cluster: ClusterAccess): string => existingClusterKubeconfig(cluster);
 
 /** The live look-up with a given way to reach the cluster (tests reach a stand-in API server). */
 export const liveKarpenter = (kubeconfig: (cluster: ClusterAccess) => string, retry?: RetryOptions): KarpenterLookup => async (cluster) => {

@@ -58,7 +58,7 @@ export function karpenterStepsAt(config: MigrationConfig, facts: KarpenterFacts,
         }) : [];
     const pre = { checks: ["legacy-drained"], gateCli: steps.gateCli, labels: config.nodeLabels, pools };
     const retiring = phases.legacyScaledToZero(phase) ? facts.legacy.filter((p) => p.found).map((p) => ({ pool: p.name, pre })) : [];
-    const backFromScaleUp = !phases.ciliumNodesScaledUp(phase) && appliedPhase !== undefined && appliedPhase >= 3;
+    const backFromScaleUp = phases.rollingBackScaleUp(phase, appliedPhase);
     const twinClaims = backFromScaleUp ? facts.legacy.map((p) => ({ pool: `${p.name}${suffix}`, pre: { ...pre, checks: [] } })) : [];
     const deleteNodePools = phases.legacyPoolDeleted(phase) && (config.existingCluster?.deleteLegacyNodeGroups ?? false)
         ? facts.legacy.filter((p) => p.found).map((p) => p.name) : [];

@@ -6,7 +6,8 @@
  * split on whitespace. The twin's script is the legacy one with that last value extended — or, with none, one added.
  */
 import { CiliumBirth, KubeletView, ciliumFlags, kubeletView } from "./kubeletFlags";
-import { ShellWord, commandWords, singleQuoted, wordsAfterRedirections } from "./shellWords";
+import { shellQuote } from "../clusterSteps/scripts";
+import { ShellWord, commandWords, wordsAfterRedirections } from "./shellWords";
 
 export const BOOTSTRAP_SH = "/etc/eks/bootstrap.sh";
 const EXTRA_ARGS = "--kubelet-extra-args";
@@ -87,8 +88,8 @@ export function editAl2(script: string, birth: CiliumBirth): string {
     const added = ciliumFlags(legacy.taints ?? [], birth).join(" ");
     if (call.extraArgs) {
         const value = `${call.extraArgs.value.trim()} ${added}`.trim();
-        return script.slice(0, call.extraArgs.start) + singleQuoted(value) + script.slice(call.extraArgs.end);
+        return script.slice(0, call.extraArgs.start) + shellQuote(value) + script.slice(call.extraArgs.end);
     }
     const end = call.words[call.words.length - 1].end;
-    return `${script.slice(0, end)} ${EXTRA_ARGS} ${singleQuoted(added)}${script.slice(end)}`;
+    return `${script.slice(0, end)} ${EXTRA_ARGS} ${shellQuote(added)}${script.slice(end)}`;
 }

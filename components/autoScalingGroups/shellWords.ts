@@ -104,8 +104,3 @@ function readWord(script: string, start: number): ShellWord {
 
 /** A script the shell itself would refuse. */
 export class ShellSyntaxError extends Error {}
-
-/** A value as one single-quoted shell word (a `'` inside closed, escaped and reopened: `'\''`). */
-export function singleQuoted(value: string): string {
-    return `'${value.replace(/'/g, "'\\''")}'`;
-}

@@ -4,14 +4,15 @@
  * by effect as aws-node's is (awsNode.ts `pinProblems`: every legacy node admitted, no Cilium node), and none of their
  * pods may run on a Cilium node. A cluster without those DaemonSets has nothing here to judge.
  */
+import { CALICO_AGENT_DAEMONSETS } from "../../migration/names";
 import { ClusterSnapshot } from "../../clusterReader/k8sTypes";
 import { nameOf } from "../../clusterReader/objects";
 import { GateContext, matches } from "../../clusterReader/selectors";
 import { Verdict } from "../verdict";
 import { pinProblems } from "./awsNode";
 
-/** calico-node in both installs (manifests: kube-system; tigera-operator: calico-system), and the operator's CSI driver. */
-export const CALICO_NODE_DAEMONSETS = ["calico-node", "csi-node-driver"] as const;
+/** calico-node in both installs, and the operator's CSI driver (migration/names.ts). */
+export const CALICO_NODE_DAEMONSETS = CALICO_AGENT_DAEMONSETS;
 
 const REMEDY = "keep it where aws-node runs: with tigera-operator, the Installation's `spec.calicoNodeDaemonSet.spec.template.spec.affinity` " +
     "(and `csiNodeDriverDaemonSet`'s) — the operator's default terms with cni NotIn [cilium] added, since the override replaces them; " +
