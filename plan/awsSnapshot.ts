@@ -36,7 +36,11 @@ export class AwsSnapshot {
     }
 
     private file(key: keyof typeof AWS_FILES | keyof typeof ASG_FILES): Json {
-        const { file: name, writtenBy: how } = { ...AWS_FILES, ...ASG_FILES }[key];
+        return this.snapshotFile({ ...AWS_FILES, ...ASG_FILES }[key]);
+    }
+
+    /** One file of the snapshot, read once; missing or unreadable: an input error naming it. */
+    private snapshotFile({ file: name, writtenBy: how }: { file: string; writtenBy: string }): Json {
         if (!this.cache.has(name)) {
             const file = path.join(this.dir, name);
             if (!fs.existsSync(file)) throw invokeError(`cluster snapshot: ${file} is missing; this look-up needs it (${how}, or npm run snapshot)`);
@@ -63,7 +67,7 @@ export class AwsSnapshot {
             case "aws:autoscaling/getGroup:getGroup": return groupResult(findGroup(this.list("autoScalingGroups", "AutoScalingGroups") as AutoScalingGroup[], inputs.name));
             case "aws:ec2/getLaunchTemplate:getLaunchTemplate": return launchTemplateResult(this.list("launchTemplateVersions", "LaunchTemplateVersions") as LaunchTemplateVersion[], inputs);
             // Calico's install, from the snapshot's Kubernetes files (plan/calicoSnapshot.ts).
-            case CALICO_LOOKUP_TOKEN: return calicoListResult(this.dir, inputs as CalicoQuery);
+            case CALICO_LOOKUP_TOKEN: return calicoListResult((f) => this.snapshotFile(f), inputs as CalicoQuery);
             default: throw invokeError(`cluster snapshot: the planner has no answer for ${token}`);
         }
     }
