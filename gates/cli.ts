@@ -4,7 +4,8 @@
  * (a missing or broken file, an unreachable cluster) is `ERROR <check>: <why>`, exit 2 — never a verdict on the cluster.
  * Exit 0 pass, 1 fail, 2 input or usage error (including a cluster that cannot be read).
  */
-import { parseDuration, formatDuration } from "./duration";
+import { parseDuration } from "../migration/duration";
+import { formatDuration } from "./duration";
 import { ClusterSnapshot, SnapshotPart } from "../clusterReader/k8sTypes";
 import { CheckName } from "../migration/phases";
 import { VALID_CHECKS, partsNeeded, resolveCheck, runChecks } from "./registry";

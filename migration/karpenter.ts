@@ -1,7 +1,8 @@
 /**
  * Karpenter's own vocabulary (karpenter.sh/v1, karpenter.k8s.aws/v1), shared by the program, the gates and preflight
- * (design.md, "Karpenter NodePools"; facts in docs/field-notes.md, "Karpenter"). Imports nothing of ours.
+ * (design.md, "Karpenter NodePools"; facts in docs/field-notes.md, "Karpenter"). Imports only the ground's own helpers.
  */
+import { parseDuration } from "./duration";
 
 export const KARPENTER_API_VERSION = "karpenter.sh/v1";
 export const NODEPOOL_KIND = "NodePool";
@@ -14,15 +15,10 @@ export const EC2NODECLASS_API_VERSION = "karpenter.k8s.aws/v1";
  */
 export const DEFAULT_EXPIRE_AFTER = "720h";
 const EXPIRE_AFTER = /^(([0-9]+(s|m|h))+|Never)$/;
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
-
 /** An `expireAfter` value in milliseconds; `Never` is Infinity; undefined for a value the schema refuses. */
 export function expireAfterMs(value: string): number | undefined {
     if (!EXPIRE_AFTER.test(value)) return undefined;
-    if (value === "Never") return Infinity;
-    let total = 0;
-    for (const [, n, unit] of value.matchAll(/([0-9]+)(s|m|h)/g)) total += Number(n) * UNIT_MS[unit];
-    return total;
+    return value === "Never" ? Infinity : parseDuration(value);
 }
 
 /** The label the program puts on a twin NodePool's own metadata (never its template): the legacy pool it twins. */

@@ -20,6 +20,11 @@ export const KUBE_SYSTEM = "kube-system";
 /** EKS labels every node of a managed node group with the group's name. */
 export const EKS_NODEGROUP_LABEL = "eks.amazonaws.com/nodegroup";
 /** EKS's node compute type; Fargate, hybrid and Auto Mode nodes bring their own networking (neither CNI runs there). */
+/**
+ * The instance tags that name an EKS cluster (managed node groups set both, Karpenter `eks:eks-cluster-name`):
+ * cilium-operator's IAM condition accepts either, and preflight checks a self-managed group's instances carry one.
+ */
+export const INSTANCE_CLUSTER_TAGS = ["eks:cluster-name", "eks:eks-cluster-name"] as const;
 export const EKS_COMPUTE_TYPE_LABEL = "eks.amazonaws.com/compute-type";
 export const OWN_NETWORK_COMPUTE_TYPES = ["fargate", "hybrid", "auto"] as const;
 export const AWS_NODE = { daemonSet: "aws-node", podLabel: ["k8s-app", "aws-node"] as const };

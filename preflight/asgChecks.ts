@@ -4,17 +4,16 @@
  *   is built from a launch template version, and there is none to copy;
  * - `asg-instance-tag` (warning): a legacy group whose instances would carry neither `eks:cluster-name` nor
  *   `eks:eks-cluster-name` equal to the cluster's name — by a group tag with PropagateAtLaunch or the launch template
- *   version's instance tag specification. cilium-operator's IAM condition accepts either tag (components/cilium/iamPolicy.ts `INSTANCE_CLUSTER_TAGS`); the twin adds
+ *   version's instance tag specification. cilium-operator's IAM condition accepts either tag (migration/names.ts `INSTANCE_CLUSTER_TAGS`); the twin adds
  *   `eks:cluster-name` itself.
  * Both read only the groups the stack names (`existingCluster.autoScalingGroups`); with none named they find nothing.
  */
+import { INSTANCE_CLUSTER_TAGS } from "../migration/names";
 import { ASG_FILES } from "../migration/snapshotFiles";
 import { AutoScalingGroup, LaunchTemplateVersion, launchTemplateOf, launchedInstanceTags, resolveVersion } from "../clusterReader/autoScalingGroups";
 import { PreflightCheck } from "./check";
 import { PreflightInput, PreflightOptions } from "./types";
 
-/** The tags cilium-operator's IAM condition accepts on an instance (either one). */
-export const CLUSTER_INSTANCE_TAGS = ["eks:cluster-name", "eks:eks-cluster-name"] as const;
 
 const named = (input: PreflightInput, options: PreflightOptions): AutoScalingGroup[] =>
     ((input.autoscalinggroups ?? []) as AutoScalingGroup[]).filter((g) => (options.asgs ?? []).includes(g.AutoScalingGroupName));
@@ -63,12 +62,12 @@ export const ASG_CHECKS: PreflightCheck[] = [
             const tags = launchedInstanceTags(g, version);
             // The IAM condition is StringEquals on the cluster's name; without cluster.json the value cannot be judged.
             const cluster = typeof input.cluster?.name === "string" ? input.cluster.name : undefined;
-            if (CLUSTER_INSTANCE_TAGS.some((k) => tags[k] !== undefined && (cluster === undefined || tags[k] === cluster))) return [];
-            const other = CLUSTER_INSTANCE_TAGS.filter((k) => tags[k] !== undefined).map((k) => `${k}=${tags[k]}`);
+            if (INSTANCE_CLUSTER_TAGS.some((k) => tags[k] !== undefined && (cluster === undefined || tags[k] === cluster))) return [];
+            const other = INSTANCE_CLUSTER_TAGS.filter((k) => tags[k] !== undefined).map((k) => `${k}=${tags[k]}`);
             return [{
                 message: `the instances of Auto Scaling group ${g.AutoScalingGroupName} carry ` + (other.length > 0
                     ? `${other.join(" and ")}, not the cluster's name (${cluster}): cilium-operator's IAM policy (StringEquals) `
-                    : `neither ${CLUSTER_INSTANCE_TAGS.join(" nor ")} (no group tag with PropagateAtLaunch, no instance tag in its launch template ` +
+                    : `neither ${INSTANCE_CLUSTER_TAGS.join(" nor ")} (no group tag with PropagateAtLaunch, no instance tag in its launch template ` +
                         "version): cilium-operator's IAM policy ") +
                     "manages ENIs only on instances tagged with the cluster's name. Its twin tags its own instances with eks:cluster-name.",
                 objects: [g.AutoScalingGroupName],

@@ -17,7 +17,7 @@ import { MigrationCluster } from "../components/cluster/migrationCluster";
 import { ConnectivityCheck } from "../components/connectivity/connectivityCheck";
 import { Gate } from "../components/gate/gate";
 import { KubeProxyLifecycle } from "../components/kubeProxy/kubeProxyLifecycle";
-import { parseDuration } from "../gates/duration";
+import { parseDuration } from "../migration/duration";
 import * as phases from "../migration/phases";
 import { assertCiliumOverridesAllowed, ciliumDecisions } from "./ciliumOverrides";
 import { CalicoInstall } from "./calicoFacts";

@@ -5,7 +5,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ALWAYS_REQUIRED, CONDITIONALLY_REQUIRED, INSTANCE_CLUSTER_TAGS, ciliumOperatorPolicy, operatorActions, policyActions } from "../components/cilium/iamPolicy";
+import { INSTANCE_CLUSTER_TAGS } from "../migration/names";
+import { ALWAYS_REQUIRED, CONDITIONALLY_REQUIRED, ciliumOperatorPolicy, operatorActions, policyActions } from "../components/cilium/iamPolicy";
 import { PHASES } from "../migration/phases";
 import { runPhase } from "./mocks";
 import { PolicyDocument, policyProblems, requiredResourceTypes, unauthorized } from "./support/iamReference";

@@ -12,6 +12,7 @@
  * (`eks:cluster-name`) or the one Karpenter sets (`eks:eks-cluster-name`): one statement each, as IAM ORs
  * statements, not condition keys.
  */
+import { INSTANCE_CLUSTER_TAGS } from "../../migration/names";
 
 /** Needed in every ENI-mode install (the documentation's unconditional list). */
 export const ALWAYS_REQUIRED = [
@@ -45,8 +46,6 @@ export interface PolicyDocument {
     Statement: PolicyStatement[];
 }
 
-/** The tag keys that name an instance's cluster: EKS managed node groups, and Karpenter. */
-export const INSTANCE_CLUSTER_TAGS = ["eks:cluster-name", "eks:eks-cluster-name"] as const;
 
 const arn = (type: string) => `arn:*:ec2:*:*:${type}/*`;
 const READ_ONLY = /^ec2:(Describe|Get)/;
