@@ -20,6 +20,8 @@ import { KarpenterLookup, LEGACY_NODEPOOLS_OUTPUT, lookUpKarpenter, recordedOrig
 import { KarpenterFacts, NodePoolOriginals } from "./karpenterFacts";
 import { CalicoLookups } from "./calicoFacts";
 import { learnCalico } from "./calicoParts";
+import { chartChangeProblem, recordedChartVersion } from "./chartGuard";
+import { ConfigError } from "./validate";
 
 export const APPLIED_PHASE_OUTPUT = "appliedPhase";
 /** An existing cluster's legacy node group sizes before the migration scaled them (live they read zero from 7). */
@@ -30,6 +32,8 @@ export const ADOPTED_ADDONS_OUTPUT = "adoptedAddons";
 export const CNI_RULE_OUTPUT = "cniRule";
 /** An existing cluster's self-managed groups' sizes before the migration scaled them (stacks/asgParts.ts). */
 export const LEGACY_ASG_SIZES_OUTPUT = "legacyAsgSizes";
+/** The Cilium chart version this stack's release runs (from phase 2), for the chart guard (stacks/chartGuard.ts). */
+export const CILIUM_CHART_OUTPUT = "ciliumChartVersion";
 
 export interface ProgramOptions extends MigrationOptions {
     /** Where progress messages go. Default: the Pulumi log (shown by `pulumi up`). */
@@ -47,7 +51,7 @@ export interface ProgramOptions extends MigrationOptions {
 }
 
 /** This stack's own outputs of its last successful update (a StackReference to itself); none on a first deployment. */
-export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule?: unknown; legacyNodePools?: Record<string, NodePoolOriginals>; legacyAsgSizes?: unknown } & RecordedProgress> {
+export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule?: unknown; legacyNodePools?: Record<string, NodePoolOriginals>; legacyAsgSizes?: unknown; ciliumChartVersion?: unknown } & RecordedProgress> {
     const self = new pulumi.StackReference("applied-phase", {
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
     });
@@ -63,6 +67,7 @@ export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule
         appliedPhase: await read(APPLIED_PHASE_OUTPUT),
         cniRule: await read(CNI_RULE_OUTPUT),
         legacyAsgSizes: await read(LEGACY_ASG_SIZES_OUTPUT),
+        ciliumChartVersion: await read(CILIUM_CHART_OUTPUT),
         ...(sizes ? { legacyNodeGroupSizes: sizes as RecordedProgress["legacyNodeGroupSizes"] } : {}),
         ...(addons ? { adoptedAddons: addons as RecordedProgress["adoptedAddons"] } : {}),
     };
@@ -118,6 +123,9 @@ export async function migrationProgram(options: ProgramOptions = {}): Promise<Re
         allowPhaseSkip: config.allowPhaseSkip,
         allowUnsafeRollback: config.allowUnsafeRollback,
     });
+    const chartProblem = chartChangeProblem({ requested: config.phase, ...(typeof applied === "number" ? { applied } : {}),
+        ...(typeof own.ciliumChartVersion === "string" ? { installed: own.ciliumChartVersion } : {}), configured: config.cilium.chartVersion });
+    if (chartProblem) throw new ConfigError([chartProblem]);
     const log = options.log ?? ((message: string) => pulumi.log.info(message));
     log(`eks-cilium-migration: ${decision.kind}, last applied phase ${applied ?? "none"} → phase ${config.phase} (${phaseName(config.phase)})`);
     const note = options.note ?? ((message: string) => { void pulumi.log.warn(message); });
@@ -134,6 +142,8 @@ export async function migrationProgram(options: ProgramOptions = {}): Promise<Re
         [APPLIED_PHASE_OUTPUT]: migration.exitGate.check.id.apply(() => config.phase),
         // Recorded with the phase: an update that failed before its gate leaves the stack on the rule it had.
         [CNI_RULE_OUTPUT]: migration.exitGate.check.id.apply(() => CNI_RULE),
+        // Recorded with the phase too: a bump whose gate failed is judged against the version last proven.
+        [CILIUM_CHART_OUTPUT]: migration.exitGate.check.id.apply(() => recordedChartVersion(config.phase, config.cilium.chartVersion)),
         phaseName: phaseName(config.phase),
         gate: migration.exitGate.checks,
         clusterName: migration.cluster.eksClusterName,
