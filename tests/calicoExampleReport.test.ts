@@ -6,7 +6,10 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { main as convert } from "../calico/cli";
+import { clusterRow } from "../fleet/report";
 import { main as preflight } from "../preflight/cli";
+import { readPreflightSnapshot } from "../preflight/read";
+import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { CALICO_EXAMPLE } from "./fixtures/writeCalicoExample";
 import { assertValid } from "./support/calicoSchemas";
 import { PROJECT_ROOT } from "./support/paths";
@@ -18,6 +21,8 @@ const STACK = path.join(PROJECT_ROOT, "Pulumi.calico.yaml");
 const LOG = "ingress[0]: action Log: Cilium policies do not log (Hubble observes flows instead)";
 const HTTP = "ingress[0]: an HTTP match: Calico enforces it only with application layer policy (a per-pod proxy), otherwise only the rule's ports; " +
     "Cilium would always enforce it at L7";
+
+const ACCEPTED = "the four converted policies applied, postgres-allow-api and web-http-get rewritten by hand (PLAT-977)";
 
 function convertExample(argv: string[]) {
     let stdout = "";
@@ -53,6 +58,20 @@ describe("calico: preflight on the example cluster names what happens to each po
             "NetworkPolicy/shop/web-http-get", "GlobalNetworkPolicy/default-deny", "GlobalNetworkPolicy/allow-dns", "GlobalNetworkPolicy/report-builder-to-partners"]]]);
         assert.strictEqual(code, 1);
         assert.match(text, /\nFAIL preflight: 1 blocker\(s\) not accepted in preflight\.accept: calico-policies\n$/);
+    });
+
+    it("with calico-policies accepted (the converted policies applied, the withheld ones rewritten), no blocker is left", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-stack-"));
+        const accepted = path.join(dir, "Pulumi.calico.yaml");
+        const stack = fs.readFileSync(STACK, "utf8");
+        assert.ok(stack.includes("    accept: []\n"));
+        fs.writeFileSync(accepted, stack.replace("    accept: []\n", `    accept:\n      - id: calico-policies\n        reason: ${ACCEPTED}\n`));
+        let out = "";
+        const exit = await preflight(["--snapshot", CALICO_EXAMPLE, "--config-file", accepted], (s) => { out += `${s}\n`; }, () => undefined);
+        fs.rmSync(dir, { recursive: true, force: true });
+        assert.strictEqual(exit, 0);
+        assert.ok(out.includes(`BLOCKER (accepted: ${ACCEPTED}) calico-policies (phase 3): 6 Calico polic(ies)`), out);
+        assert.match(out, /\nPASS preflight: no blocker left \(1 blocker\(s\), 6 warning\(s\), 2 info\)\n$/);
     });
 
     it("calico-unconvertible: one warning per withheld policy, with its reason", () => {
@@ -114,5 +133,13 @@ describe("calico: npm run convert-policies on the example cluster", () => {
             "CiliumClusterwideNetworkPolicy-calico-default-deny.yaml", "CiliumClusterwideNetworkPolicy-calico-report-builder-to-partners.yaml",
             "CiliumNetworkPolicy-shop-calico-api-allow-web.yaml", "report.json"]);
         for (const f of fs.readdirSync(out).filter((x) => x.endsWith(".yaml"))) assertValid(YAML.parse(fs.readFileSync(path.join(out, f), "utf8")), "cilium");
+    });
+});
+
+describe("calico: the fleet report on the example cluster", () => {
+    it("calico-east: 2 managed groups, blocked by calico-policies until it is accepted, named", () => {
+        const row = clusterRow(CALICO_EXAMPLE, readPreflightSnapshot(CALICO_EXAMPLE), migrationConfigOf(readStackFile(STACK)), STACK);
+        assert.deepStrictEqual([row.pools, row.verdict, row.reason], [{ managedNodeGroups: ["ng-batch", "ng-general"], nodePools: [], asgs: [] }, "blocked",
+            "blocker(s) not accepted in preflight.accept: calico-policies"]);
     });
 });
