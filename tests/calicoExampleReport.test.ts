@@ -8,7 +8,10 @@ import * as YAML from "yaml";
 import { main as convert } from "../calico/cli";
 import { clusterRow } from "../fleet/report";
 import { main as preflight } from "../preflight/cli";
-import { readPreflightSnapshot } from "../preflight/read";
+import { convertSnapshotPolicies } from "../preflight/calicoChecks";
+import { readPreflightSnapshot, readPreflightSnapshotForChecks } from "../preflight/read";
+import { preflightContext } from "../preflight/run";
+import { DEFAULT_OPTIONS } from "../preflight/types";
 import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
 import { CALICO_EXAMPLE } from "./fixtures/writeCalicoExample";
 import { assertValid } from "./support/calicoSchemas";
@@ -120,6 +123,21 @@ describe("calico: npm run convert-policies on the example cluster", () => {
         assert.deepStrictEqual(byName.get("calico-gns-partners")?.spec, { externalCIDRs: ["198.51.100.0/24", "203.0.113.16/28"] });
         assert.deepStrictEqual(byName.get("calico-report-builder-to-partners")?.spec.egress[1], { toCIDRSet: [{ cidrGroupRef: "calico-gns-partners" }], toPorts: [{ ports: [{ port: "443", protocol: "TCP" }] }] });
         assert.deepStrictEqual(byName.get("calico-api-allow-web")?.spec.ingress, [{ fromEndpoints: [{ matchLabels: { app: "web" } }], toPorts: [{ ports: [{ port: "9090", protocol: "TCP" }] }] }]);
+    });
+
+    it("allow-dns's `order` changes no outcome: without it (evaluated last) the conversion is the same", () => {
+        const conversion = (edit: (input: ReturnType<typeof readPreflightSnapshotForChecks>) => void) => {
+            const input = readPreflightSnapshotForChecks(CALICO_EXAMPLE);
+            edit(input);
+            return convertSnapshotPolicies(preflightContext(input, DEFAULT_OPTIONS));
+        };
+        const ordered = conversion(() => undefined);
+        const unordered = conversion((input) => {
+            const dns = (input.calicoglobalnetworkpolicies?.items as Obj[]).find((o) => o.metadata.name === "default.allow-dns") as Obj;
+            assert.strictEqual(dns.spec.order, 100);
+            delete dns.spec.order;
+        });
+        assert.deepStrictEqual(unordered, ordered);
     });
 
     it("--out writes one YAML file per object and report.json, and names each withheld policy with its reason", () => {
