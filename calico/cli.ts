@@ -46,6 +46,9 @@ export function convertSnapshot(dir: string): Conversion {
     return convertSnapshotPolicies(preflightContext(input, DEFAULT_OPTIONS));
 }
 
+/** YAML for a reviewer: a rule object shared by two rules is written out twice, not as an anchor (`&a1` … `*a1`). */
+const yamlOf = (o: Obj) => YAML.stringify(o, { aliasDuplicateObjects: false });
+
 export const fileNameOf = (o: Obj) => `${[o.kind, o.metadata?.namespace, o.metadata?.name].filter(Boolean).join("-")}.yaml`;
 
 export function writeConversion(c: Conversion, out: string): string[] {
@@ -53,7 +56,7 @@ export function writeConversion(c: Conversion, out: string): string[] {
         throw new UsageError(`--out ${out} is not a new or empty directory`);
     }
     fs.mkdirSync(out, { recursive: true });
-    const files = c.objects.map((o) => { fs.writeFileSync(path.join(out, fileNameOf(o)), YAML.stringify(o)); return fileNameOf(o); });
+    const files = c.objects.map((o) => { fs.writeFileSync(path.join(out, fileNameOf(o)), yamlOf(o)); return fileNameOf(o); });
     fs.writeFileSync(path.join(out, "report.json"), `${JSON.stringify(c.report, null, 2)}\n`);
     return [...files, "report.json"];
 }
@@ -68,7 +71,7 @@ export function main(argv: string[], cwd: string, stdout: (s: string) => void, s
             stdout(`${summary}; wrote ${files.length} file(s) to ${args.out}`);
             for (const w of c.report.withheld) stdout(`withheld ${w.calico}: ${w.reasons.join("; ")}`);
         } else {
-            stdout(c.objects.map((o) => YAML.stringify(o)).join("---\n"));
+            stdout(c.objects.map(yamlOf).join("---\n"));
             stderr(JSON.stringify(c.report, null, 2));
             stderr(summary);
         }
