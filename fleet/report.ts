@@ -75,7 +75,9 @@ export function lookedUpFrom(input: PreflightInput): LookedUp {
         const found = (input.addons ?? []).find((a) => a.addonName === name);
         if (found) addons[key] = addonResult(found, cluster.name);
     }
-    return { cluster, nodeGroups: (input.nodegroups ?? []).map(nodeGroupResult), addons, principalsWithEntry: [] };
+    // Node auto repair is not in getNodeGroup's answer: describe-nodegroup's own, as the program reads it (stacks/existingLookups.ts).
+    const nodeRepairConfigs = Object.fromEntries((input.nodegroups ?? []).filter((g) => g.nodeRepairConfig !== undefined && g.nodeRepairConfig !== null).map((g) => [g.nodegroupName, g.nodeRepairConfig]));
+    return { cluster, nodeGroups: (input.nodegroups ?? []).map(nodeGroupResult), nodeRepairConfigs, addons, principalsWithEntry: [] };
 }
 
 /** Why the planner refuses this cluster as configured, or undefined when it does not (its Karpenter NodePools included). */

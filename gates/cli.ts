@@ -59,6 +59,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = {}): GateArgs
         if (!FLAGS.includes(a)) throw new UsageError(`unknown option ${JSON.stringify(a)}`);
         const value = argv[++i];
         if (value === undefined) throw new UsageError(`${a} needs a value`);
+        // Never a silent pick of one of two values (e.g. two clusters for preflight and the ASGs).
+        if (values[a] !== undefined) throw new UsageError(`${a} is given twice (${JSON.stringify(values[a])} and ${JSON.stringify(value)}); give it once`);
         values[a] = value;
     }
     if (positional.length !== 1) throw new UsageError(positional.length === 0 ? "no CHECK given" : `one CHECK at a time, got ${positional.join(" ")}`);

@@ -12,6 +12,7 @@ import { AutoScalingGroup, LaunchTemplateVersion, asgItemsProblem } from "../clu
 import { findGroup, groupResult, launchTemplateResult } from "./asgSnapshot";
 import { calicoListResult } from "./calicoSnapshot";
 import { CALICO_LOOKUP_TOKEN, CalicoQuery } from "../stacks/calicoFacts";
+import { NODE_REPAIR_TOKEN } from "../stacks/existingLookups";
 import { JsonFileError, readJsonObject } from "../clusterReader/jsonStream";
 import { addonResult, clusterResult, nodeGroupResult } from "../stacks/awsResults";
 import { KarpenterObjects, readKarpenterSnapshot } from "../clusterReader/karpenter";
@@ -60,6 +61,8 @@ export class AwsSnapshot {
             case "aws:eks/getCluster:getCluster": return this.cluster(inputs.name);
             case "aws:eks/getNodeGroups:getNodeGroups": return { clusterName: inputs.clusterName, id: inputs.clusterName, names: this.nodeGroups(inputs.clusterName).map((g) => g.nodegroupName) };
             case "aws:eks/getNodeGroup:getNodeGroup": return nodeGroupResult(this.nodeGroup(inputs.clusterName, inputs.nodeGroupName));
+            // Node auto repair, which getNodeGroup does not return: describe-nodegroup's own object (stacks/existingLookups.ts).
+            case NODE_REPAIR_TOKEN: return { nodeRepairConfig: this.nodeGroup(inputs.clusterName, inputs.nodeGroupName).nodeRepairConfig };
             case "aws:eks/getAddon:getAddon": return this.addon(inputs.clusterName, inputs.addonName);
             case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": return this.oidcProvider(inputs.url);
             case "aws:eks/getAccessEntry:getAccessEntry": return this.accessEntry(inputs.clusterName, inputs.principalArn);

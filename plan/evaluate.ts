@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "../stacks/pins";
 import { ProgramOptions, migrationProgram } from "../stacks/program";
 import { INVOKED_CALICO_LOOKUPS } from "../stacks/calicoFacts";
+import { INVOKED_LOOKUPS } from "../stacks/existingLookups";
 import { StackConfig } from "../stacks/stackFile";
 import { AwsSnapshot } from "./awsSnapshot";
 import { RecordedResource, RecordingMocks, attachParents, recordDependencies, settled } from "./mockRuntime";
@@ -67,6 +68,8 @@ async function evaluateOnce(args: EvaluateArgs): Promise<Evaluation> {
         ...(snapshot ? { karpenter: async (_cluster, named) => snapshot.karpenter(named) } : {}),
         // Calico's install is read from the cluster live; offline the mocks answer it (from the snapshot, if any).
         calicoLookups: INVOKED_CALICO_LOOKUPS,
+        // Node auto repair is read with the AWS CLI live; offline the mocks answer it from the snapshot too.
+        lookups: INVOKED_LOOKUPS,
         ...args.options,
     });
     const outputs: Record<string, unknown> = {};

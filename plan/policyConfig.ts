@@ -7,6 +7,8 @@ import * as aws from "@pulumi/aws";
 import { nodeGroupInputs } from "../components/nodePools/nodeGroupDescription";
 import { MigrationConfig } from "../stacks/configTypes";
 import { describeNodeGroup } from "../stacks/existingFacts";
+import { NODE_REPAIR_TOKEN } from "../stacks/existingLookups";
+import { nodeRepairsOf } from "../stacks/nodeRepairFacts";
 import { AwsSnapshot } from "./awsSnapshot";
 import { PolicyConfig } from "./policyRun";
 
@@ -25,6 +27,8 @@ function descriptionsOf(snapshot: AwsSnapshot, clusterName: string): Record<stri
     const { names } = snapshot.answer("aws:eks/getNodeGroups:getNodeGroups", { clusterName }) as { names: string[] };
     return Object.fromEntries(names.map((nodeGroupName) => {
         const found = snapshot.answer("aws:eks/getNodeGroup:getNodeGroup", { clusterName, nodeGroupName }) as aws.eks.GetNodeGroupResult;
-        return [nodeGroupName, nodeGroupInputs(describeNodeGroup(found)) as Record<string, unknown>];
+        const { nodeRepairConfig } = snapshot.answer(NODE_REPAIR_TOKEN, { clusterName, nodeGroupName }) as { nodeRepairConfig?: unknown };
+        const repair = nodeRepairsOf({ [nodeGroupName]: nodeRepairConfig }).configs[nodeGroupName];
+        return [nodeGroupName, nodeGroupInputs(describeNodeGroup(found, {}, repair)) as Record<string, unknown>];
     }));
 }

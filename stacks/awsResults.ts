@@ -30,7 +30,10 @@ export function clusterResult(c: Json): aws.eks.GetClusterResult {
     } as aws.eks.GetClusterResult;
 }
 
-/** describe-nodegroup's `nodegroup` → the provider's getNodeGroup result. */
+/**
+ * describe-nodegroup's `nodegroup` → the provider's getNodeGroup result, which has no `nodeRepairConfig` (7.48): the
+ * program asks for it separately (stacks/existingLookups.ts `describeNodeRepair`), live and from a snapshot alike.
+ */
 export function nodeGroupResult(g: Json): aws.eks.GetNodeGroupResult {
     const lt = g.launchTemplate;
     return {
@@ -49,8 +52,6 @@ export function nodeGroupResult(g: Json): aws.eks.GetNodeGroupResult {
             maxGroupPreparedCapacity: g.warmPoolConfig.maxGroupPreparedCapacity ?? 0, minSize: g.warmPoolConfig.minSize ?? 0,
             poolState: g.warmPoolConfig.poolState ?? "", reuseOnScaleIn: g.warmPoolConfig.reuseOnScaleIn ?? false,
         }] : [],
-        // Not in the provider's getNodeGroup (7.48): describe-nodegroup's own object, for describeNodeGroup to carry.
-        ...(g.nodeRepairConfig ? { nodeRepairConfigs: [g.nodeRepairConfig] } : {}),
     } as aws.eks.GetNodeGroupResult;
 }
 

@@ -12,6 +12,7 @@ import * as phases from "../migration/phases";
 import { isWindowsGroup, originalSizes, selectNodeGroups } from "./nodeGroupSelection";
 import { checkTwins } from "./twinChecks";
 import { ConfigError } from "./validate";
+import { nodeRepairsOf, undeclarableRepairNote } from "./nodeRepairFacts";
 
 /** The add-ons the migration looks at. */
 export const ADDONS = { vpcCni: "vpc-cni", kubeProxy: "kube-proxy", coredns: "coredns", podIdentityAgent: "eks-pod-identity-agent" } as const;
@@ -30,6 +31,11 @@ export interface LookedUp {
     otherPools?: string[];
     /** The AWS provider's default tags (`aws:defaultTags`): left out of what adopted resources declare. */
     defaultTags?: Record<string, string>;
+    /**
+     * Each group's `nodeRepairConfig` as describe-nodegroup prints it, by group name (none: the API returned none);
+     * the provider's getNodeGroup does not return it (existingLookups.ts `describeNodeRepair`).
+     */
+    nodeRepairConfigs: Record<string, unknown>;
 }
 
 export interface ExistingClusterFacts {
@@ -68,14 +74,13 @@ export function ciliumClusterName(eksName: string): string {
     return name === "" ? "cluster" : name;
 }
 
-export function describeNodeGroup(g: aws.eks.GetNodeGroupResult, defaultTags: Record<string, string> = {}): ManagedNodeGroupDescription {
+/** @param repair the group's node auto repair, read apart from getNodeGroup (which does not return it) */
+export function describeNodeGroup(g: aws.eks.GetNodeGroupResult, defaultTags: Record<string, string> = {}, repair?: NodeRepairConfig): ManagedNodeGroupDescription {
     const lt = g.launchTemplates?.[0];
     const scaling = g.scalingConfigs?.[0];
     const update = g.updateConfigs?.[0];
     const remote = g.remoteAccesses?.[0];
     const warm = g.warmPoolConfigs?.[0];
-    // Not in the provider's getNodeGroup (7.48); the offline planner passes describe-nodegroup's own object through.
-    const repair = (g as { nodeRepairConfigs?: NodeRepairConfig[] }).nodeRepairConfigs?.[0];
     return {
         clusterName: g.clusterName,
         name: g.nodeGroupName,
@@ -168,7 +173,9 @@ export function existingClusterFacts(found: LookedUp, config: MigrationConfig, p
     const c = found.cluster;
     const problems: string[] = [];
     const notes: string[] = [];
-    const all = found.nodeGroups.map((g) => describeNodeGroup(g, found.defaultTags));
+    const repairs = nodeRepairsOf(found.nodeRepairConfigs);
+    problems.push(...repairs.problems);
+    const all = found.nodeGroups.map((g) => describeNodeGroup(g, found.defaultTags, repairs.configs[g.nodeGroupName]));
     if (c.status && c.status !== "ACTIVE") problems.push(`cluster ${c.name} is ${c.status}; wait until it is ACTIVE.`);
     if (c.kubernetesNetworkConfigs?.[0]?.ipFamily === "ipv6") {
         problems.push(`cluster ${c.name} is an IPv6 cluster (kubernetesNetworkConfig.ipFamily: ipv6); this migration installs Cilium's ENI mode for IPv4 and cannot migrate it.`);
@@ -186,6 +193,7 @@ export function existingClusterFacts(found: LookedUp, config: MigrationConfig, p
     const twinChecks = checkTwins(selection, config, c.version, found.defaultTags);
     problems.push(...twinChecks.problems);
     notes.push(...twinChecks.notes);
+    notes.push(...selection.twinSources.filter((g) => repairs.undeclarable[g.name]).map((g) => undeclarableRepairNote(g.name, repairs.undeclarable[g.name])));
     for (const group of Object.keys(config.twins.overrides)) {
         if (!selection.twinSources.some((g) => g.name === group)) {
             problems.push(`\`ciliumNodeGroup.overrides.${group}\` names a node group that is not migrated (migrated: ${selection.twinSources.map((g) => g.name).join(", ")}).`);

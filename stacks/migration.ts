@@ -92,10 +92,19 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         }, { dependsOn: [cluster] })
         : undefined;
 
+    // Every gate and every destructive step's pre-check is told them (design.md, "Phase gates").
+    const legacyPools = {
+        nodeGroups: existing ? existing.facts.nodeGroups.map((g) => g.name) : [config.legacyNodeGroup.name],
+        ...(existing?.karpenter.legacy.length ? { nodePools: existing.karpenter.legacy.map((p) => p.name) } : {}),
+        ...(existing?.asgs ? {
+            asgs: existing.asgs.groups.map((g) => g.name),
+            asgCluster: { name: existing.facts.name, ...(existing.facts.region ? { region: existing.facts.region } : {}) },
+        } : {}),
+    };
     const preflight = { options: JSON.stringify(preflightOptionsOf(config)), cluster: existing?.facts.name ?? config.clusterName, ...(options.region ? { region: options.region } : {}) };
     const gateArgs = (gatePhase: phases.Phase) => ({
         checks: phases.gateChecks(gatePhase, { goldpinger: config.goldpinger.enabled }),
-        kubeconfig, gateCli, timeout: config.gate.timeout, labels, preflight,
+        kubeconfig, gateCli, timeout: config.gate.timeout, labels, preflight, pools: legacyPools,
         ciliumEverywhere: !phases.cnisCoexist(gatePhase),
         triggers: [phase, configFingerprint(config)],
     });
@@ -105,14 +114,6 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     const afterEntryGate = entryGate ? [entryGate] : [];
     const steps = legacyStepDecisions(config, kubeconfig, gateCli, connectivity);
 
-    const legacyPools = {
-        nodeGroups: existing ? existing.facts.nodeGroups.map((g) => g.name) : [config.legacyNodeGroup.name],
-        ...(existing?.karpenter.legacy.length ? { nodePools: existing.karpenter.legacy.map((p) => p.name) } : {}),
-        ...(existing?.asgs ? {
-            asgs: existing.asgs.groups.map((g) => g.name),
-            asgCluster: { name: existing.facts.name, ...(existing.facts.region ? { region: existing.facts.region } : {}) },
-        } : {}),
-    };
     const awsNodeArgs = (dependsOn: pulumi.Resource[]) => ({
         route: existing && !existing.facts.addons.vpcCni ? "daemonset-patch" as const : "addon" as const,
         clusterName: cluster.eksClusterName,

@@ -16,7 +16,9 @@ describe("Gate component", () => {
             const step = find(e, CMD, `gate-phase-${phase}-check`).inputs;
             const preflight = { options: JSON.stringify(preflightOptionsOf(migrationConfigOf(stackConfig(phase, { gate: { timeout: "20m" } })))), cluster: "prod-eu-1", region: "eu-west-1" };
             // From phase 8 Cilium runs on every node: only the legacy marker tells a legacy node ("Which CNI a node gets").
-            assert.strictEqual(step.create, gateScript({ gateCli: DEFAULT_GATE_CLI, checks: [...PHASE_GATES[phase as 0]], timeout: "20m", labels: DEFAULT_NODE_LABELS, preflight, ciliumEverywhere: phase >= 8 }));
+            assert.strictEqual(step.create, gateScript({ gateCli: DEFAULT_GATE_CLI, checks: [...PHASE_GATES[phase as 0]], timeout: "20m", labels: DEFAULT_NODE_LABELS, preflight, ciliumEverywhere: phase >= 8, pools: { nodeGroups: ["ng-1"] } }));
+            // Every check is told the legacy pools (design.md, "Phase gates"); the demo's one is its legacy group.
+            for (const line of (step.create as string).split("\n").filter((l) => l.startsWith(DEFAULT_GATE_CLI))) assert.ok(line.includes(" --legacy-nodegroups 'ng-1'"), line);
             assert.strictEqual((step.create as string).includes("--cilium-everywhere"), phase >= 8);
             assert.strictEqual(step.environment, "[secret]");
             assert.strictEqual(step.delete, undefined, "removing a gate undoes nothing");

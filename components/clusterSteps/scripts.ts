@@ -192,24 +192,54 @@ export function labelFlags(labels: NodeLabels): string {
         `--cilium-label ${shellQuote(selectorOf(labels, labels.ciliumValue))}`;
 }
 
-/** The gate CLI's pool options (none when not told, or a kind has no pool). */
+/** The gate CLI's pool options (none when not told, or a kind has no pool), with the cluster the ASGs are read from. */
 export function poolFlags(pools: LegacyPools | undefined): string {
+    const cluster = asgClusterOf(pools);
+    return poolListFlags(pools) + (cluster ? clusterFlags(cluster) : "");
+}
+
+/** `--legacy-nodegroups`, `--legacy-nodepools`, `--legacy-asgs`: each kind that has a pool. */
+function poolListFlags(pools: LegacyPools | undefined): string {
     const flag = (name: string, list: string[] | undefined) => list && list.length > 0 ? ` ${name} ${shellQuote(list.join(","))}` : "";
-    // `--legacy-asgs` live: the gate reads the groups' instances with the AWS CLI, for the cluster named (gates/cli.ts).
-    const asgCluster = pools?.asgs?.length && pools.asgCluster
-        ? ` --cluster ${shellQuote(pools.asgCluster.name)}${pools.asgCluster.region ? ` --region ${shellQuote(pools.asgCluster.region)}` : ""}` : "";
-    return pools ? flag("--legacy-nodegroups", pools.nodeGroups) + flag("--legacy-nodepools", pools.nodePools) + flag("--legacy-asgs", pools.asgs) + asgCluster : "";
+    return pools ? flag("--legacy-nodegroups", pools.nodeGroups) + flag("--legacy-nodepools", pools.nodePools) + flag("--legacy-asgs", pools.asgs) : "";
+}
+
+/** `--legacy-asgs` live: the gate reads the groups' instances with the AWS CLI, for the cluster named (gates/cli.ts). */
+const asgClusterOf = (pools: LegacyPools | undefined): LegacyPools["asgCluster"] => pools?.asgs?.length ? pools.asgCluster : undefined;
+
+const clusterFlags = (c: { name: string; region?: string }): string =>
+    ` --cluster ${shellQuote(c.name)}${c.region ? ` --region ${shellQuote(c.region)}` : ""}`;
+
+/**
+ * The one `--cluster`/`--region` of a gate line: preflight's AWS files and the ASGs' live read name the same cluster.
+ * The gate CLI refuses a flag given twice (gates/cli.ts), so two different clusters are a fault here, not a silent pick.
+ */
+function gateClusterFlags(preflight: PreflightGateArgs | undefined, pools: LegacyPools | undefined): string {
+    const asg = asgClusterOf(pools);
+    if (preflight && asg && (preflight.cluster !== asg.name || (preflight.region ?? "") !== (asg.region ?? ""))) {
+        throw new Error(`gate: preflight reads cluster ${preflight.cluster} (${preflight.region ?? "no region"}) but the ASGs are read from ` +
+            `${asg.name} (${asg.region ?? "no region"}); one gate line names one cluster`);
+    }
+    const cluster = preflight ? { name: preflight.cluster, ...(preflight.region ? { region: preflight.region } : {}) } : asg;
+    return cluster ? clusterFlags(cluster) : "";
 }
 
 /** What the `preflight` check is told: the stack's choices (JSON) and the EKS cluster whose AWS files it reads. */
 export interface PreflightGateArgs { options: string; cluster: string; region?: string }
 
-/** Runs each check in order, each polling up to `timeout`; the first failure fails the step. */
-/** @param ciliumEverywhere phase 8 on: Cilium's legacy-node exclusion is dropped, only the legacy marker tells a legacy node */
-export function gateScript(args: { gateCli: string; checks: string[]; timeout: string; labels: NodeLabels; preflight?: PreflightGateArgs; ciliumEverywhere?: boolean }): string {
+/**
+ * Runs each check in order, each polling up to `timeout`; the first failure fails the step. Every check is told the
+ * stack's legacy pools (design.md: `legacy-drained` refuses a legacy node in none, messages name each node's pool).
+ * @param ciliumEverywhere phase 8 on: Cilium's legacy-node exclusion is dropped, only the legacy marker tells a legacy node
+ */
+export function gateScript(args: {
+    gateCli: string; checks: string[]; timeout: string; labels: NodeLabels; preflight?: PreflightGateArgs; ciliumEverywhere?: boolean; pools?: LegacyPools;
+}): string {
     if (args.checks.length === 0) return 'echo "gate: no check for this phase (goldpinger is disabled, so connectivity is not proven)"';
-    const extra = (check: string) => check !== "preflight" || !args.preflight ? ""
-        : ` --preflight-options ${shellQuote(args.preflight.options)} --cluster ${shellQuote(args.preflight.cluster)}${args.preflight.region ? ` --region ${shellQuote(args.preflight.region)}` : ""}`;
-    return withKubeconfig(args.checks.map((check) =>
-        `${args.gateCli} ${check} --kubeconfig "$kubeconfig_file" --wait ${args.timeout} ${labelFlags(args.labels)}${args.ciliumEverywhere ? " --cilium-everywhere" : ""}${extra(check)}`).join("\n"));
+    const preflight = (check: string) => check === "preflight" ? args.preflight : undefined;
+    const line = (check: string) => `${args.gateCli} ${check} --kubeconfig "$kubeconfig_file" --wait ${args.timeout} ${labelFlags(args.labels)}` +
+        `${args.ciliumEverywhere ? " --cilium-everywhere" : ""}` +
+        `${preflight(check) ? ` --preflight-options ${shellQuote((preflight(check) as PreflightGateArgs).options)}` : ""}` +
+        `${poolListFlags(args.pools)}${gateClusterFlags(preflight(check), args.pools)}`;
+    return withKubeconfig(args.checks.map(line).join("\n"));
 }

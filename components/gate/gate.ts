@@ -7,6 +7,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeLabels } from "../../migration/names";
+import { LegacyPools } from "../../migration/nodeRule";
 import { PreflightGateArgs, gateScript } from "../clusterSteps/scripts";
 import { clusterStep } from "../clusterSteps/clusterStep";
 
@@ -23,6 +24,8 @@ export interface GateArgs {
     preflight?: PreflightGateArgs;
     /** Phase 8 on: Cilium runs on every node, only the legacy marker tells a legacy node (`--cilium-everywhere`). */
     ciliumEverywhere?: boolean;
+    /** The stack's legacy pools, told to every check (`--legacy-nodegroups`, `--legacy-nodepools`, `--legacy-asgs`). Default: not told. */
+    pools?: LegacyPools;
     /** A change re-runs the gate. */
     triggers: pulumi.Input<unknown>[];
     /** Everything the gate proves (the phase's resources). */

@@ -5,6 +5,9 @@
  */
 import { LEGACY_RETIRING_TAINT, NodeLabels } from "../../migration/names";
 import { TaintEffect } from "./nodePool";
+import { NodeRepairConfig } from "../../clusterReader/nodeRepair";
+
+export type { NodeRepairConfig };
 
 /** The EKS API's taint effects (`NO_SCHEDULE`…); Kubernetes spells them `NoSchedule`… (field notes). */
 export type EksTaintEffect = "NO_SCHEDULE" | "NO_EXECUTE" | "PREFER_NO_SCHEDULE";
@@ -40,15 +43,6 @@ export interface ManagedNodeGroupDescription {
     warmPoolConfig?: { minSize?: number; maxGroupPreparedCapacity?: number; poolState?: string; reuseOnScaleIn?: boolean };
     remoteAccess?: { ec2SshKey?: string; sourceSecurityGroupIds?: string[] };
     tags: Record<string, string>;
-}
-
-export interface NodeRepairConfig {
-    enabled?: boolean;
-    maxUnhealthyNodeThresholdCount?: number;
-    maxUnhealthyNodeThresholdPercentage?: number;
-    maxParallelNodesRepairedCount?: number;
-    maxParallelNodesRepairedPercentage?: number;
-    nodeRepairConfigOverrides?: { nodeMonitoringCondition: string; nodeUnhealthyReason: string; minRepairWaitTimeMins: number; repairAction: string }[];
 }
 
 /**
