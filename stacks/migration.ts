@@ -156,7 +156,7 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes, gateArgs, afterEntryGate });
     }
 
-    // Calico's converted policies exist before any twin scales up, so no workload reaches a Cilium node without them.
+    // Calico's converted policies exist before any twin scales up (or twin NodePool opens): no workload reaches a Cilium node without them.
     const calicoPolicies = declareConvertedPolicies(config, existing.calicoPolicies, { provider: cluster.provider, dependsOn: [...afterEntryGate, ...present(cilium)] });
     const twins = declareExistingTwins(config, existing.facts, { afterEntryGate, scaleUpAfter: [...present(cilium), ...calicoPolicies], tags });
     // Self-managed node groups (stacks/asgParts.ts): their twins, and steps on the legacy groups through the AWS CLI.
@@ -171,7 +171,7 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     // Karpenter's NodePools (stacks/karpenterParts.ts): their legacy patches come before the shared cordon, which they carry
     // themselves when no managed legacy group does.
     // Once aws-node is removed, their NodeClaim deletions (7) come after that too, as the managed groups' scale to zero.
-    const karpenterAfter = (stepsAfter: pulumi.Resource[]) => declareKarpenter(config, existing.karpenter, { provider: cluster.provider, afterEntryGate, steps,
+    const karpenterAfter = (stepsAfter: pulumi.Resource[]) => declareKarpenter(config, existing.karpenter, { provider: cluster.provider, afterEntryGate: [...afterEntryGate, ...calicoPolicies], steps,
         appliedPhase: options.appliedPhase, carrySteps: existing.facts.nodeGroups.length === 0 && !phases.legacyPoolDeleted(phase), pools: legacyPools, stepsAfter });
     const legacyWiring = (karpenter: pulumi.Resource | undefined) => ({ steps, afterEntryGate, twins, stepsAfter: [...(asgs?.beforeCordon ?? []), ...present(karpenter)] });
     let karpenter = legacyFirst ? karpenterAfter([]) : undefined;

@@ -24,6 +24,9 @@ import { assertValid } from "./support/calicoSchemas";
 import { calicoPolicySnapshot } from "./support/calicoPolicyCluster";
 import { EXISTING_STACK, Json, existingStackConfig, failureOf, removeSnapshotCopies, runExisting } from "./support/existingCluster";
 import { FIXTURES } from "./support/paths";
+import { NODEPOOL, karpenterSnapshotVariant, ofType, removeKarpenterCopies, runKarpenter } from "./support/karpenterCluster";
+import { OPERATOR_CLUSTER } from "./support/calicoInstall";
+import { CONVERTIBLE_NP } from "./support/calicoPolicyCluster";
 
 const APPLY = { calico: { applyConvertedPolicies: true } };
 const CILIUM_KINDS = /^kubernetes:cilium\.io\//;
@@ -38,6 +41,7 @@ const WITHHELD_NOTE = "GlobalNetworkPolicy/vpc-egress is not converted: egress[0
 
 describe("Calico's converted policies, applied by the program (calico.applyConvertedPolicies)", () => {
     after(removeSnapshotCopies);
+    after(removeKarpenterCopies);
 
     describe("config", () => {
         const raw = (extra: Record<string, string>) => ({ phase: "0", existingCluster: JSON.stringify({ name: "prod-east" }), ...extra });
@@ -105,6 +109,21 @@ describe("Calico's converted policies, applied by the program (calico.applyConve
         const conversion = convertSnapshot(dir);
         assert.deepStrictEqual(declared(e).map((r) => r.inputs as Json).sort(byName), [...conversion.objects].sort(byName));
         assert.deepStrictEqual(conversion.report.withheld.map((w) => w.calico), ["GlobalNetworkPolicy/vpc-egress"]);
+    });
+
+    it("Karpenter's twin NodePools open at 3 only after them", async () => {
+        const dir = karpenterSnapshotVariant((files) => {
+            files["calico-installations.json"].items.push(...OPERATOR_CLUSTER.installations!);
+            files["deployments.json"].items.push(...OPERATOR_CLUSTER.operators!);
+            files["daemonsets.json"].items.push(...OPERATOR_CLUSTER.daemonSets!);
+            files["calico-networkpolicies.json"].items.push(CONVERTIBLE_NP);
+        });
+        const e = await runKarpenter({ phase: 3, extra: APPLY, snapshotDir: dir });
+        const cnp = "kubernetes:cilium.io/v2:CiliumNetworkPolicy::calico-converted-networkpolicy-payments-calico-api";
+        assert.ok(declared(e).some((r) => `${r.type}::${r.name}` === cnp));
+        const twins = ofType(e, NODEPOOL);
+        assert.ok(twins.length > 0);
+        for (const t of twins) assert.ok(t.dependencies.includes(cnp), `${t.name}: ${t.dependencies.join(", ")}`);
     });
 
     it("without the key nothing is declared or recorded", async () => {
