@@ -1,6 +1,7 @@
 /**
  * The planner's answer to the program's Calico look-ups (stacks/calicoFacts.ts `CALICO_LOOKUP_TOKEN`) from the cluster
- * snapshot's `calico-installations.json`, `deployments.json` and `daemonsets.json` (`kubectl get … -o json`, as
+ * snapshot's `calico-installations.json`, `deployments.json` and `daemonsets.json`, and for the policy conversion Calico's
+ * `calico-*.json`, `networkpolicies.json`, `nodes.json` and `pods.json` (`kubectl get … -o json`, as
  * `npm run snapshot` writes them). A file the look-up needs and the snapshot lacks is an input error naming it: an
  * older snapshot without Calico's files never reads as "no Calico".
  */
@@ -14,9 +15,9 @@ const FILES = { Installation: KUBECTL_FILES.calicoinstallations, Deployment: KUB
 
 /** `read`: the snapshot's file, read once (plan/awsSnapshot.ts: missing or unreadable is an input error naming it). */
 export function calicoListResult(read: (file: KubectlFile) => Record<string, unknown>, query: CalicoQuery): { items: Record<string, unknown>[] } {
-    const spec = FILES[query.kind];
+    const spec = query.kind === "Objects" ? KUBECTL_FILES[query.of] : FILES[query.kind];
     const list = read(spec);
     if (!Array.isArray(list.items)) throw invokeError(`cluster snapshot: ${spec.file} has no "items" list (${spec.writtenBy})`);
     const items = list.items as { metadata?: { name?: string } }[];
-    return { items: query.kind === "Installation" ? items : items.filter((o) => o.metadata?.name === query.name) };
+    return { items: query.kind === "Installation" || query.kind === "Objects" ? items : items.filter((o) => o.metadata?.name === query.name) };
 }

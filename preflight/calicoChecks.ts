@@ -51,6 +51,15 @@ export function operatorVersion(d: Obj): { text: string; major: number; minor: n
 export const tooOld = (v: { major: number; minor: number }): boolean => v.major < OPERATOR_OVERRIDES_SINCE.major ||
     (v.major === OPERATOR_OVERRIDES_SINCE.major && v.minor < OPERATOR_OVERRIDES_SINCE.minor);
 
+/** calico-policies lifted (design.md): the stack has the program apply the conversion at phase 3. */
+const appliedByProgram = (policies: string[]) => ({
+    severity: "info" as const,
+    message: `${policies.length} Calico polic(ies) (${some(policies)}) are enforced by calico-node only; this stack sets \`calico.applyConvertedPolicies: true\`, ` +
+        "so the program declares their conversion as Cilium policies at phase 3, before any workload reaches a Cilium node.",
+    objects: policies,
+    remedy: "None for the converted ones; each policy the converter withholds is named by calico-unconvertible: rewrite it by hand before phase 3.",
+});
+
 export const CALICO_CHECKS: PreflightCheck[] = [
     {
         id: "calico-policy-engine", severity: "info", phase: 1, needs: ["daemonsets", "deployments", "calicoinstallations"], anyOf: true,
@@ -84,6 +93,7 @@ export const CALICO_CHECKS: PreflightCheck[] = [
         run: (ctx) => {
             const policies = calicoPolicies(ctx.input);
             if (policies.length === 0) return [];
+            if (ctx.options.calicoApplyConvertedPolicies) return [appliedByProgram(policies)];
             return [{
                 message: `${policies.length} Calico polic(ies) (${some(policies)}) are enforced by calico-node only: a workload drained onto a Cilium node loses them.`,
                 objects: policies,

@@ -95,6 +95,8 @@ export interface PreflightOptions {
     asgs?: string[];
     /** Karpenter NodePools the stack migrates (`existingCluster.nodePools`); unset: every NodePool but the twins. */
     nodePools?: string[];
+    /** `calico.applyConvertedPolicies: true`: the program applies Calico's converted policies at phase 3 (calico-policies is info). */
+    calicoApplyConvertedPolicies?: boolean;
 }
 
 export const DEFAULT_OPTIONS: PreflightOptions = {

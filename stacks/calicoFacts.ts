@@ -15,7 +15,16 @@ import { operatorVersion, tooOld } from "../preflight/calicoChecks";
 export type Obj = Record<string, any>;
 
 /** What the program asks of the cluster: the Installations, or the Deployments / DaemonSets of one name (any namespace). */
-export type CalicoQuery = { kind: "Installation" } | { kind: "Deployment" | "DaemonSet"; name: string };
+export type CalicoQuery = { kind: "Installation" } | { kind: "Deployment" | "DaemonSet"; name: string } | { kind: "Objects"; of: ConversionPart };
+
+/**
+ * Every object of a kind the policy conversion reads (stacks/calicoPolicies.ts), by its snapshot file's key
+ * (migration/snapshotFiles.ts): Calico's policies, network sets and host endpoints, the Kubernetes NetworkPolicies (in
+ * Calico's default tier), and the nodes and pods preflight's judge of in-cluster CIDRs reads.
+ */
+export const CONVERSION_PARTS = ["caliconetworkpolicies", "calicoglobalnetworkpolicies", "caliconetworksets", "calicoglobalnetworksets",
+    "calicohostendpoints", "networkpolicies", "nodes", "pods"] as const;
+export type ConversionPart = typeof CONVERSION_PARTS[number];
 
 export interface CalicoLookups {
     /** The objects asked for (none: an empty list; a CRD that is not installed: none of its objects). */

@@ -14,6 +14,7 @@ import {
 import * as pins from "./pins";
 import { parsePreflight } from "./preflightConfig";
 import { parseKarpenter } from "./karpenterConfig";
+import { calicoConfigProblems, parseCalico } from "./calicoConfig";
 import { INVALID, Problems, bool, matching, wholeNumber } from "./validate";
 
 export * from "./configTypes";
@@ -25,7 +26,7 @@ export type RawConfig = Record<string, string | undefined>;
 export const CONFIG_KEYS = [
     "phase", "existingCluster", "clusterName", "kubernetesVersion", "vpc", "legacyNodeGroup", "ciliumNodeGroup", "nodeLabels",
     "cilium", "goldpinger", "drain", "gate", "preflight", "clusterAdmins", "allowPhaseSkip", "allowUnsafeRollback",
-    "karpenter",
+    "karpenter", "calico",
 ] as const;
 
 /** Keys that describe a cluster this program creates: refused for an existing cluster. */
@@ -91,6 +92,7 @@ export function parseConfig(raw: RawConfig, unknownKeys: string[] = []): Migrati
         gate: parseGate(p, decode(p, "gate", raw.gate, "object")),
         preflight: parsePreflight(p, decode(p, "preflight", raw.preflight, "object")),
         karpenter: parseKarpenter(p, decode(p, "karpenter", raw.karpenter, "object")),
+        calico: parseCalico(p, decode(p, "calico", raw.calico, "object")),
         clusterAdmins: parseClusterAdmins(p, decode(p, "clusterAdmins", raw.clusterAdmins, "object")),
         allowPhaseSkip: bool(p, "allowPhaseSkip", decode(p, "allowPhaseSkip", raw.allowPhaseSkip, "boolean") ?? false) as boolean,
         allowUnsafeRollback: bool(p, "allowUnsafeRollback", decode(p, "allowUnsafeRollback", raw.allowUnsafeRollback, "boolean") ?? false) as boolean,
@@ -98,6 +100,7 @@ export function parseConfig(raw: RawConfig, unknownKeys: string[] = []): Migrati
     if (!existing && config.legacyNodeGroup && config.ciliumNodeGroup && config.legacyNodeGroup.name === config.ciliumNodeGroup.name) {
         p.add(`\`ciliumNodeGroup.name\` is ${JSON.stringify(config.ciliumNodeGroup.name)}, the same as \`legacyNodeGroup.name\`; the two pools need different names.`);
     }
+    calicoConfigProblems(config.calico, config.cilium?.policyDuringMigration, existing).forEach((m) => p.add(m));
     p.throwIfAny();
     return config;
 }

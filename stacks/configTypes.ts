@@ -8,6 +8,7 @@ import { CiliumNodeGroupSpec, NodeGroupSpec, TaintEffect } from "../components/n
 import { NodeLabels } from "../migration/names";
 import { Phase } from "../migration/phases";
 import { KarpenterConfig } from "./karpenterConfig";
+import { CalicoConfig } from "./calicoConfig";
 
 export type { NodeLabels, TaintEffect };
 export type VpcConfig = NetworkSpec;
@@ -105,6 +106,8 @@ export interface MigrationConfig {
     preflight: PreflightConfig;
     /** Karpenter NodePools: the headroom brought up on Cilium before the drain. */
     karpenter: KarpenterConfig;
+    /** Calico as the policy engine: whether the program applies its converted policies (stacks/calicoConfig.ts). */
+    calico: CalicoConfig;
     /** IAM role or user ARNs given cluster-admin through EKS access entries (CI, Pulumi Deployments, operators). */
     clusterAdmins: string[];
     allowPhaseSkip: boolean;

@@ -22,6 +22,7 @@ import * as phases from "../migration/phases";
 import { assertCiliumOverridesAllowed, ciliumDecisions } from "./ciliumOverrides";
 import { CalicoInstall } from "./calicoFacts";
 import { declareCalico } from "./calicoParts";
+import { ConvertedPolicies, declareConvertedPolicies } from "./calicoPolicies";
 import { MigrationConfig } from "./configTypes";
 import { declareDemoCluster, declareDemoPools } from "./demoParts";
 import { ExistingClusterFacts } from "./existingFacts";
@@ -57,6 +58,8 @@ export interface ExistingClusterInput {
     asgs?: AsgPoolsInput;
     /** Calico's install, as the cluster answered (stacks/calicoFacts.ts). Default: none. */
     calico?: CalicoInstall;
+    /** Calico's policies converted, with `calico.applyConvertedPolicies` (stacks/calicoPolicies.ts). Default: none. */
+    calicoPolicies?: ConvertedPolicies;
 }
 
 export interface Migration {
@@ -154,11 +157,13 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy, nodes, gateArgs, afterEntryGate });
     }
 
-    const twins = declareExistingTwins(config, existing.facts, { afterEntryGate, scaleUpAfter: present(cilium), tags });
+    // Calico's converted policies exist before any twin scales up (or twin NodePool opens): no workload reaches a Cilium node without them.
+    const calicoPolicies = declareConvertedPolicies(config, existing.calicoPolicies, { provider: cluster.provider, dependsOn: [...afterEntryGate, ...present(cilium)] });
+    const twins = declareExistingTwins(config, existing.facts, { afterEntryGate, scaleUpAfter: [...present(cilium), ...calicoPolicies], tags });
     // Self-managed node groups (stacks/asgParts.ts): their twins, and steps on the legacy groups through the AWS CLI.
     const asgs = existing.asgs && declareAsgPools(config, existing.asgs, {
         clusterName: existing.facts.name, ...(existing.facts.region ? { region: existing.facts.region } : {}), kubeconfig, gateCli, legacyPools,
-        appliedPhase: options.appliedPhase, afterEntryGate, scaleUpAfter: present(cilium), tags,
+        appliedPhase: options.appliedPhase, afterEntryGate, scaleUpAfter: [...present(cilium), ...calicoPolicies], tags,
     });
     // While aws-node is pinned, the legacy groups and their nodes get the legacy marker first (the pin no longer relies on
     // it — "Which CNI a node gets" — but the marker is what people read, and phases 8–9 count by it);
@@ -167,7 +172,7 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     // Karpenter's NodePools (stacks/karpenterParts.ts): their legacy patches come before the shared cordon, which they carry
     // themselves when no managed legacy group does.
     // Once aws-node is removed, their NodeClaim deletions (7) come after that too, as the managed groups' scale to zero.
-    const karpenterAfter = (stepsAfter: pulumi.Resource[]) => declareKarpenter(config, existing.karpenter, { provider: cluster.provider, afterEntryGate, steps,
+    const karpenterAfter = (stepsAfter: pulumi.Resource[]) => declareKarpenter(config, existing.karpenter, { provider: cluster.provider, afterEntryGate: [...afterEntryGate, ...calicoPolicies], steps,
         appliedPhase: options.appliedPhase, carrySteps: existing.facts.nodeGroups.length === 0 && !phases.legacyPoolDeleted(phase), pools: legacyPools, stepsAfter });
     const legacyWiring = (karpenter: pulumi.Resource | undefined) => ({ steps, afterEntryGate, twins, stepsAfter: [...(asgs?.beforeCordon ?? []), ...present(karpenter)] });
     let karpenter = legacyFirst ? karpenterAfter([]) : undefined;
@@ -181,7 +186,7 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
     const calico = declareCalico(config, existing.calico, { provider: cluster.provider, kubeconfig, gateCli, dependsOn: afterEntryGate,
         legacyPools, appliedPhase: options.appliedPhase });
     return finish({ config, cluster, connectivity, entryGate, awsNode, cilium, kubeProxy,
-        nodes: [twins, ...present(legacy, karpenter), ...(asgs?.resources ?? []), ...calico], gateArgs, afterEntryGate });
+        nodes: [twins, ...present(legacy, karpenter), ...(asgs?.resources ?? []), ...calico, ...calicoPolicies], gateArgs, afterEntryGate });
 }
 
 function finish(parts: Omit<Migration, "exitGate"> & {

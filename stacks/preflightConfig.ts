@@ -58,6 +58,7 @@ export function preflightOptionsOf(config: MigrationConfig): PreflightOptions {
         accept: config.preflight.accept,
         ...(config.existingCluster?.autoScalingGroups ? { asgs: config.existingCluster.autoScalingGroups } : {}),
         ...(config.existingCluster?.nodePools ? { nodePools: config.existingCluster.nodePools } : {}),
+        ...(config.calico?.applyConvertedPolicies ? { calicoApplyConvertedPolicies: true } : {}),
     };
 }
 

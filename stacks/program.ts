@@ -22,6 +22,7 @@ import { CalicoLookups } from "./calicoFacts";
 import { learnCalico } from "./calicoParts";
 import { chartChangeProblem, recordedChartVersion } from "./chartGuard";
 import { ConfigError } from "./validate";
+import { CONVERTED_POLICIES_OUTPUT, convertedPoliciesNotes, learnConvertedPolicies } from "./calicoPolicies";
 
 export const APPLIED_PHASE_OUTPUT = "appliedPhase";
 /** An existing cluster's legacy node group sizes before the migration scaled them (live they read zero from 7). */
@@ -51,7 +52,8 @@ export interface ProgramOptions extends MigrationOptions {
 }
 
 /** This stack's own outputs of its last successful update (a StackReference to itself); none on a first deployment. */
-export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule?: unknown; legacyNodePools?: Record<string, NodePoolOriginals>; legacyAsgSizes?: unknown; ciliumChartVersion?: unknown } & RecordedProgress> {
+export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule?: unknown; legacyNodePools?: Record<string, NodePoolOriginals>; legacyAsgSizes?: unknown;
+    ciliumChartVersion?: unknown; calicoConvertedPolicies?: unknown } & RecordedProgress> {
     const self = new pulumi.StackReference("applied-phase", {
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
     });
@@ -68,6 +70,7 @@ export async function readOwnOutputs(): Promise<{ appliedPhase: unknown; cniRule
         cniRule: await read(CNI_RULE_OUTPUT),
         legacyAsgSizes: await read(LEGACY_ASG_SIZES_OUTPUT),
         ciliumChartVersion: await read(CILIUM_CHART_OUTPUT),
+        calicoConvertedPolicies: await read(CONVERTED_POLICIES_OUTPUT),
         ...(sizes ? { legacyNodeGroupSizes: sizes as RecordedProgress["legacyNodeGroupSizes"] } : {}),
         ...(addons ? { adoptedAddons: addons as RecordedProgress["adoptedAddons"] } : {}),
     };
@@ -93,9 +96,13 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     const facts = existingClusterFacts(found, config, own);
     const asgs = asgPoolsInput(config, await lookUpAutoScalingGroups(config, options.asgLookups), facts.name, own.legacyAsgSizes);
     for (const text of [...facts.notes, ...karpenter.notes]) note(text);
+    const calico = await learnCalico(facts, config.phase, options.calicoLookups, note);
+    // With `calico.applyConvertedPolicies`: Calico's policies converted, or the set recorded once Calico is gone (stacks/calicoPolicies.ts).
+    const calicoPolicies = await learnConvertedPolicies(config, facts, calico, options.calicoLookups, own.calicoConvertedPolicies);
+    if (calicoPolicies) convertedPoliciesNotes(calicoPolicies, config.phase).forEach(note);
     return {
         facts, karpenter, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null, ...(asgs.groups.length > 0 ? { asgs } : {}),
-        calico: await learnCalico(facts, config.phase, options.calicoLookups, note),
+        calico, ...(calicoPolicies ? { calicoPolicies } : {}),
     };
 }
 
@@ -154,5 +161,6 @@ export async function migrationProgram(options: ProgramOptions = {}): Promise<Re
         ...(existing ? { [LEGACY_SIZES_OUTPUT]: existing.facts.originalScaling, [ADOPTED_ADDONS_OUTPUT]: existing.facts.adoptedAddons } : {}),
         ...(existing?.karpenter.legacy.length ? { [LEGACY_NODEPOOLS_OUTPUT]: recordedOriginals(existing.karpenter) } : {}),
         ...(existing?.asgs ? { [LEGACY_ASG_SIZES_OUTPUT]: existing.asgs.originalSizes } : {}),
+        ...(existing?.calicoPolicies ? { [CONVERTED_POLICIES_OUTPUT]: existing.calicoPolicies.objects } : {}),
     };
 }

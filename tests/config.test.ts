@@ -104,7 +104,7 @@ describe("config", () => {
 
     it("refuses unknown keys of the namespace", () => {
         assert.strictEqual(errorOf({}, ["phsae"]),
-            "`phsae` is not a known config key of eks-cilium-migration; known keys: phase, existingCluster, clusterName, kubernetesVersion, vpc, legacyNodeGroup, ciliumNodeGroup, nodeLabels, cilium, goldpinger, drain, gate, preflight, clusterAdmins, allowPhaseSkip, allowUnsafeRollback, karpenter.");
+            "`phsae` is not a known config key of eks-cilium-migration; known keys: phase, existingCluster, clusterName, kubernetesVersion, vpc, legacyNodeGroup, ciliumNodeGroup, nodeLabels, cilium, goldpinger, drain, gate, preflight, clusterAdmins, allowPhaseSkip, allowUnsafeRollback, karpenter, calico.");
     });
 
     it("reports every problem at once", () => {

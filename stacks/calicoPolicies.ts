@@ -1,0 +1,116 @@
+/**
+ * `calico.applyConvertedPolicies` (design.md, "Calico as the policy engine"): the program learns Calico's policies,
+ * converts them with preflight's own conversion (calico/convert.ts, judged by preflight's `inClusterCoverage` over the
+ * same kinds of objects — so it never emits a policy preflight's conversion of the same cluster would withhold), and
+ * declares the result from phase 3 (components/calico/convertedPolicies.ts).
+ *
+ * Phase 6 deletes Calico's CRDs: from then on the cluster has no Calico policy to convert, and declaring none would
+ * have Pulumi delete the Cilium policies that now protect the workloads. So the converted set is recorded in this
+ * stack's output `calicoConvertedPolicies`, re-derived while Calico runs, and read back from the record once it is
+ * gone; with neither, the program refuses rather than delete them.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { convertSnapshotPolicies } from "../preflight/calicoChecks";
+import { preflightContext } from "../preflight/run";
+import { DEFAULT_OPTIONS, PreflightInput } from "../preflight/types";
+import { CONVERTED_KINDS, ConvertedCiliumPolicies } from "../components/calico/convertedPolicies";
+import { chartMinor } from "../components/cilium/chartLines";
+import * as phases from "../migration/phases";
+import { CONVERSION_PARTS, CalicoInstall, CalicoLookups, Obj } from "./calicoFacts";
+import { MigrationConfig } from "./configTypes";
+import { ExistingClusterFacts } from "./existingFacts";
+import { existingClusterKubeconfig } from "../components/cluster/existingCluster";
+import { liveCalicoLookups } from "./calicoLive";
+import { ConfigError } from "./validate";
+
+/** This stack's output recording the converted objects it declared (read back once Calico's CRDs are gone). */
+export const CONVERTED_POLICIES_OUTPUT = "calicoConvertedPolicies";
+
+/**
+ * The `CiliumCIDRGroup` version each supported chart line's own CRD list names (its Chart.yaml `artifacthub.io/crds`,
+ * tests/fixtures/real/cilium-chart): v2alpha1 in 1.18, 1.19 and 1.20. (1.18 added v2 as the storage version and kept
+ * v2alpha1 served, deprecated: cilium/cilium#38940.) A line without an entry is refused rather than guessed.
+ */
+export const CIDR_GROUP_API_VERSION: Record<number, string> = { 18: "cilium.io/v2alpha1", 19: "cilium.io/v2alpha1", 20: "cilium.io/v2alpha1" };
+
+export function cidrGroupApiVersion(chartVersion: string): string {
+    const version = CIDR_GROUP_API_VERSION[chartMinor(chartVersion) ?? -1];
+    if (!version) throw new ConfigError([`\`cilium.chartVersion\` is ${JSON.stringify(chartVersion)}: the program does not know which CiliumCIDRGroup version its CRD serves (known lines: ${Object.keys(CIDR_GROUP_API_VERSION).map((m) => `1.${m}`).join(", ")}).`]);
+    return version;
+}
+
+export interface ConvertedPolicies {
+    objects: Obj[];
+    withheld: { calico: string; reasons: string[] }[];
+    /** "cluster": converted from what Calico holds now; "record": read back from this stack's output (Calico is gone). */
+    source: "cluster" | "record";
+}
+
+/** The recorded set, checked: each a converted kind with a name. Undefined when nothing was recorded. */
+export function recordedPolicies(recorded: unknown): Obj[] | undefined {
+    if (recorded === undefined || recorded === null) return undefined;
+    const ok = Array.isArray(recorded) && recorded.every((o) => o && typeof o === "object" && typeof o.apiVersion === "string" &&
+        (CONVERTED_KINDS as readonly string[]).includes(o.kind) && typeof o.metadata?.name === "string");
+    if (!ok) {
+        throw new ConfigError([`this stack's output \`${CONVERTED_POLICIES_OUTPUT}\` is not a list of CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy ` +
+            "or CiliumCIDRGroup objects, as the program records it: it cannot tell which converted Calico policies to keep. Restore the output " +
+            "from the stack's history (pulumi stack history / pulumi stack export), then apply again."]);
+    }
+    return recorded as Obj[];
+}
+
+/** Calico's objects, the Kubernetes NetworkPolicies and the addresses the judge reads, converted as preflight does. */
+async function convertFromCluster(lookups: CalicoLookups, chartVersion: string): Promise<{ objects: Obj[]; withheld: ConvertedPolicies["withheld"]; policies: number }> {
+    const input: PreflightInput = {};
+    for (const part of CONVERSION_PARTS) input[part] = { items: await lookups.list({ kind: "Objects", of: part }) };
+    // The judge's host agents: EKS Pod Identity from the pods' env, NodeLocal DNS from its DaemonSet (preflight/cidrChecks.ts).
+    input.daemonsets = { items: await lookups.list({ kind: "DaemonSet", name: "node-local-dns" }) };
+    const { objects, report } = convertSnapshotPolicies(preflightContext(input, DEFAULT_OPTIONS));
+    const groupVersion = cidrGroupApiVersion(chartVersion);
+    return {
+        objects: objects.map((o) => o.kind === "CiliumCIDRGroup" ? { ...o, apiVersion: groupVersion } : o), withheld: report.withheld,
+        policies: (input.caliconetworkpolicies?.items.length ?? 0) + (input.calicoglobalnetworkpolicies?.items.length ?? 0),
+    };
+}
+
+/** The converted set this update declares (or records), or undefined when the key is off. Refuses before anything is declared. */
+export async function learnConvertedPolicies(config: MigrationConfig, facts: ExistingClusterFacts, install: CalicoInstall, given: CalicoLookups | undefined,
+    recorded: unknown): Promise<ConvertedPolicies | undefined> {
+    if (!config.calico.applyConvertedPolicies) return undefined;
+    const clusterName = facts.name;
+    const lookups = given ?? liveCalicoLookups(existingClusterKubeconfig(facts), clusterName);
+    const record = recordedPolicies(recorded);
+    const gone = phases.awsNodeRemoved(config.phase);
+    if (install.kind !== "none") {
+        const found = await convertFromCluster(lookups, config.cilium.chartVersion);
+        // Calico's policy CRDs deleted by phase 6's removal, an agent left behind: the record stands.
+        if (!(gone && record && found.policies === 0)) return { ...found, source: "cluster" };
+    }
+    if (record) return { objects: record, withheld: [], source: "record" };
+    throw new ConfigError([gone
+        ? `\`calico.applyConvertedPolicies\` is true at phase ${config.phase}, but cluster ${clusterName} has no Calico any more (phase 6 removed it) and this stack ` +
+            `recorded no converted policies (output \`${CONVERTED_POLICIES_OUTPUT}\`): the program cannot tell which Cilium policies to keep. ` +
+            `Restore the output from the stack's history if an earlier update recorded it; otherwise apply the converted policies yourself ` +
+            "(npm run convert-policies on a snapshot taken before phase 6) and set `calico.applyConvertedPolicies` to false."
+        : `\`calico.applyConvertedPolicies\` is true, but cluster ${clusterName} has no Calico install (no tigera-operator Installation or Deployment, ` +
+            "no calico-node DaemonSet): there are no Calico policies to convert. Set `calico.applyConvertedPolicies` to false."]);
+}
+
+/** What `pulumi up` and the planner say: where the set came from, how CIDRs were judged, and each withheld policy. */
+export function convertedPoliciesNotes(policies: ConvertedPolicies, phase: phases.Phase): string[] {
+    const when = phase < 3 ? "from phase 3" : "in this phase";
+    const head = policies.source === "record"
+        ? `Calico's converted policies: Calico is gone, so the ${policies.objects.length} object(s) this stack recorded (output ${CONVERTED_POLICIES_OUTPUT}) stay declared ${when}.`
+        : `Calico's converted policies: ${policies.objects.length} Cilium object(s) declared ${when}, ${policies.withheld.length} Calico polic(ies) withheld. ` +
+            "CIDRs are judged as preflight judges them (the nodes', pods' and host agents' addresses, read now): a policy whose CIDR covers any of them is withheld; " +
+            "preflight and the program can differ only where the cluster's addresses changed between preflight's snapshot and this update.";
+    return [head, ...policies.withheld.map((w) => `${w.calico} is not converted: ${w.reasons.join("; ")}. On Cilium nodes nothing enforces it.`)];
+}
+
+/** The converted objects, from phase 3 (before any workload reaches a Cilium node) through 9; none below 3. */
+export function declareConvertedPolicies(config: MigrationConfig, policies: ConvertedPolicies | undefined,
+    args: { provider: k8s.Provider; dependsOn: pulumi.Resource[] }): pulumi.Resource[] {
+    if (!policies || !phases.ciliumNodesScaledUp(config.phase) || policies.objects.length === 0) return [];
+    return [new ConvertedCiliumPolicies("calico-converted", { objects: policies.objects, provider: args.provider, dependsOn: args.dependsOn })];
+}
