@@ -35,6 +35,13 @@ async function run(main: typeof plan, argv: string[], withPolicies = false) {
     return { code, stdout, stderr };
 }
 type Phase = { number: number; changes: { op: string; type: string; name: string }[]; resources: { type: string; name: string; inputs: Obj }[]; violations?: unknown[] };
+/** What calico.applyConvertedPolicies declares for the example, in the planner's order. */
+const CONVERTED = ["eks-cilium-migration:index:ConvertedCiliumPolicies calico-converted",
+    "kubernetes:cilium.io/v2alpha1:CiliumCIDRGroup calico-converted-cidrgroup-calico-gns-partners",
+    "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy calico-converted-clusterwidenetworkpolicy-calico-default-deny",
+    "kubernetes:cilium.io/v2:CiliumNetworkPolicy calico-converted-networkpolicy-shop-calico-api-allow-web",
+    "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy calico-converted-clusterwidenetworkpolicy-calico-allow-dns",
+    "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy calico-converted-clusterwidenetworkpolicy-calico-report-builder-to-partners"];
 const calicoChanges = (p: Phase) => p.changes.filter((c) => c.name.startsWith("calico")).map((c) => `${c.op} ${c.type} ${c.name}`);
 const patchOf = (p: Phase) => p.resources.find((r) => r.name === "calico-installation")?.inputs;
 const overrideAffinity = (patch: Obj | undefined, field: string) => patch?.spec?.[field]?.spec?.template?.spec?.affinity;
@@ -97,7 +104,7 @@ describe("calico: the example cluster (examples/calico-east)", () => {
 });
 
 describe("calico: the example cluster planned end to end", () => {
-    it("plans phases 0–9 with the policy pack: exit 0; the Installation pinned at 1, Calico removed at 6", async () => {
+    it("plans phases 0–9 with the policy pack: exit 0; the Installation pinned at 1, the converted policies applied at 3, Calico removed at 6", async () => {
         const r = await run(plan, ["--config-file", STACK, "--cluster-snapshot", CALICO_EXAMPLE, "--format", "json", "--policy"], true);
         assert.strictEqual(r.code, 0, r.stderr);
         const phases = JSON.parse(r.stdout).phases as Phase[];
@@ -105,7 +112,11 @@ describe("calico: the example cluster planned end to end", () => {
         assert.deepStrictEqual(phases.map(calicoChanges), [
             [],
             ["create eks-cilium-migration:index:CalicoPin calico", "create kubernetes:operator.tigera.io/v1:InstallationPatch calico-installation"],
-            [], [], [], [],
+            [],
+            // 3: calico.applyConvertedPolicies — the four converted policies and the network set's CIDR group, before any
+            // workload reaches a Cilium node; kept from then on (recorded, so Calico's removal at 6 does not take them).
+            CONVERTED.map((c) => `create ${c}`),
+            [], [],
             ["create eks-cilium-migration:index:CalicoRemoval calico", "create command:local:Command calico-remove",
                 "delete eks-cilium-migration:index:CalicoPin calico", "retain kubernetes:operator.tigera.io/v1:InstallationPatch calico-installation"],
             [], [], [],
@@ -122,11 +133,11 @@ describe("calico: the example cluster planned end to end", () => {
         assert.ok(phases.slice(7).every((p) => p.resources.some((x) => x.name === "calico-remove")), "declared from 6 on (idempotent)");
     });
 
-    it("plans the way back from 5 to 0: at 0 the Installation's overrides are written without the pin", async () => {
+    it("plans the way back from 5 to 0: the converted policies go at 2, at 0 the Installation's overrides are written without the pin", async () => {
         const r = await run(plan, ["--config-file", STACK, "--cluster-snapshot", CALICO_EXAMPLE, "--from", "5", "--to", "0", "--format", "json"]);
         assert.strictEqual(r.code, 0, r.stderr);
         const phases = JSON.parse(r.stdout).phases as Phase[];
-        assert.deepStrictEqual(phases.map((p) => [p.number, calicoChanges(p)]), [[4, []], [3, []], [2, []], [1, []],
+        assert.deepStrictEqual(phases.map((p) => [p.number, calicoChanges(p)]), [[4, []], [3, []], [2, CONVERTED.map((c) => `delete ${c}`)], [1, []],
             [0, ["update kubernetes:operator.tigera.io/v1:InstallationPatch calico-installation"]]]);
         assert.deepStrictEqual(overrideAffinity(patchOf(phases[4]), "calicoNodeDaemonSet"), affinityOf([EKS_TERM]));
         assert.deepStrictEqual(overrideAffinity(patchOf(phases[4]), "csiNodeDriverDaemonSet"), affinityOf([operatorEksTerm("csi.go")]));

@@ -54,27 +54,39 @@ describe("calico: preflight on the example cluster names what happens to each po
             "Deployment tigera-operator/tigera-operator); DaemonSet calico-system/calico-node."), engine.message);
     });
 
-    // While `calico.applyConvertedPolicies` (issue 20 item 4) is not in this stack, calico-policies blocks: preflight exits 1.
-    it("calico-policies: a blocker listing every Calico-only policy (preflight exits 1 until it is accepted)", () => {
-        const blockers = findings.filter((f) => f.severity === "blocker");
-        assert.deepStrictEqual(blockers.map((f) => [f.id, f.objects]), [["calico-policies", ["NetworkPolicy/shop/api-allow-web", "NetworkPolicy/shop/postgres-allow-api",
-            "NetworkPolicy/shop/web-http-get", "GlobalNetworkPolicy/default-deny", "GlobalNetworkPolicy/allow-dns", "GlobalNetworkPolicy/report-builder-to-partners"]]]);
-        assert.strictEqual(code, 1);
-        assert.match(text, /\nFAIL preflight: 1 blocker\(s\) not accepted in preflight\.accept: calico-policies\n$/);
+    it("calico-policies: information listing every Calico-only policy, as the stack applies the converted ones (preflight passes)", () => {
+        const [policies] = findings.filter((f) => f.id === "calico-policies");
+        assert.deepStrictEqual([policies.severity, policies.objects], ["info", ["NetworkPolicy/shop/api-allow-web", "NetworkPolicy/shop/postgres-allow-api",
+            "NetworkPolicy/shop/web-http-get", "GlobalNetworkPolicy/default-deny", "GlobalNetworkPolicy/allow-dns", "GlobalNetworkPolicy/report-builder-to-partners"]]);
+        assert.deepStrictEqual(findings.filter((f) => f.severity === "blocker"), []);
+        assert.strictEqual(code, 0);
+        assert.match(text, /\nPASS preflight: no blocker left \(0 blocker\(s\), 6 warning\(s\), 3 info\)\n$/);
     });
 
-    it("with calico-policies accepted (the converted policies applied, the withheld ones rewritten), no blocker is left", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-stack-"));
-        const accepted = path.join(dir, "Pulumi.calico.yaml");
+    // A stack that leaves the key false (it converts and applies the policies some other way) is blocked until it accepts.
+    const withoutKey = (accept: string) => {
         const stack = fs.readFileSync(STACK, "utf8");
-        assert.ok(stack.includes("    accept: []\n"));
-        fs.writeFileSync(accepted, stack.replace("    accept: []\n", `    accept:\n      - id: calico-policies\n        reason: ${ACCEPTED}\n`));
+        assert.ok(stack.includes("    accept: []\n") && stack.includes("    applyConvertedPolicies: true\n"));
+        return stack.replace("    applyConvertedPolicies: true\n", "    applyConvertedPolicies: false\n").replace("    accept: []\n", accept);
+    };
+    async function preflightOn(stackText: string): Promise<{ exit: number; out: string }> {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-stack-"));
+        const file = path.join(dir, "Pulumi.calico.yaml");
+        fs.writeFileSync(file, stackText);
         let out = "";
-        const exit = await preflight(["--snapshot", CALICO_EXAMPLE, "--config-file", accepted], (s) => { out += `${s}\n`; }, () => undefined);
+        const exit = await preflight(["--snapshot", CALICO_EXAMPLE, "--config-file", file], (s) => { out += `${s}\n`; }, () => undefined);
         fs.rmSync(dir, { recursive: true, force: true });
-        assert.strictEqual(exit, 0);
-        assert.ok(out.includes(`BLOCKER (accepted: ${ACCEPTED}) calico-policies (phase 3): 6 Calico polic(ies)`), out);
-        assert.match(out, /\nPASS preflight: no blocker left \(1 blocker\(s\), 6 warning\(s\), 2 info\)\n$/);
+        return { exit, out };
+    }
+
+    it("without calico.applyConvertedPolicies, calico-policies blocks (exit 1) until it is accepted", async () => {
+        const blocked = await preflightOn(withoutKey("    accept: []\n"));
+        assert.strictEqual(blocked.exit, 1);
+        assert.match(blocked.out, /\nFAIL preflight: 1 blocker\(s\) not accepted in preflight\.accept: calico-policies\n$/);
+        const accepted = await preflightOn(withoutKey(`    accept:\n      - id: calico-policies\n        reason: ${ACCEPTED}\n`));
+        assert.strictEqual(accepted.exit, 0);
+        assert.ok(accepted.out.includes(`BLOCKER (accepted: ${ACCEPTED}) calico-policies (phase 3): 6 Calico polic(ies)`), accepted.out);
+        assert.match(accepted.out, /\nPASS preflight: no blocker left \(1 blocker\(s\), 6 warning\(s\), 2 info\)\n$/);
     });
 
     it("calico-unconvertible: one warning per withheld policy, with its reason", () => {
@@ -157,9 +169,12 @@ describe("calico: npm run convert-policies on the example cluster", () => {
 });
 
 describe("calico: the fleet report on the example cluster", () => {
-    it("calico-east: 2 managed groups, blocked by calico-policies until it is accepted, named", () => {
-        const row = clusterRow(CALICO_EXAMPLE, readPreflightSnapshot(CALICO_EXAMPLE), migrationConfigOf(readStackFile(STACK)), STACK);
-        assert.deepStrictEqual([row.pools, row.verdict, row.reason], [{ managedNodeGroups: ["ng-batch", "ng-general"], nodePools: [], asgs: [] }, "blocked",
-            "blocker(s) not accepted in preflight.accept: calico-policies"]);
+    it("calico-east: 2 managed groups, ready as the stack applies the converted policies, and blocked by calico-policies, named, without", () => {
+        const config = migrationConfigOf(readStackFile(STACK));
+        const row = clusterRow(CALICO_EXAMPLE, readPreflightSnapshot(CALICO_EXAMPLE), config, STACK);
+        assert.deepStrictEqual([row.pools, row.verdict, row.reason], [{ managedNodeGroups: ["ng-batch", "ng-general"], nodePools: [], asgs: [] }, "ready", "no blocker left"]);
+        const without = { ...config, calico: { ...config.calico, applyConvertedPolicies: false } };
+        const blocked = clusterRow(CALICO_EXAMPLE, readPreflightSnapshot(CALICO_EXAMPLE), without, STACK);
+        assert.deepStrictEqual([blocked.verdict, blocked.reason], ["blocked", "blocker(s) not accepted in preflight.accept: calico-policies"]);
     });
 });
