@@ -63,7 +63,7 @@ function undescribedSubnets(ctx: PreflightContext): Hit[] {
 }
 
 const gapWording = (p: { pool: string; file: string; missing?: string[] }): string => p.missing === undefined
-    ? `${p.pool}: ${p.file} gives its EC2NodeClass no \`status.subnets\``
+    ? `${p.pool}: its subnets are unknown (no EC2NodeClass \`status.subnets\` in ${p.file})`
     : `${p.pool}: ${p.missing.join(", ")} (named in ${p.file})`;
 
 /** The twins' subnets' free addresses against what moving the legacy pods needs, each subnet with the twins that use it. */

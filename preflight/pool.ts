@@ -46,8 +46,9 @@ export function ciliumPoolSubnets(ctx: PreflightContext): PoolSubnets[] {
         ...legacyAsgs(ctx).map((g) => ({ pool: `Auto Scaling group ${g.AutoScalingGroupName}`, file: ASG_FILES.autoScalingGroups.file, subnets: asgSubnetIds(g) })),
         ...legacyNodePools(ctx).filter((np) => names.has(nameOf(np))).map((np) => {
             const cls = ec2NodeClassOf(np);
-            return { pool: `NodePool ${nameOf(np)} (EC2NodeClass ${cls ?? "none"})`, file: KUBECTL_FILES.ec2nodeclasses.file,
-                subnets: nodeClassSubnets(cls === undefined ? undefined : classes.get(cls))?.map((s) => s.id) };
+            const known = cls !== undefined && classes.has(cls);
+            return { pool: `NodePool ${nameOf(np)} (EC2NodeClass ${cls ?? "none"}${known ? "" : `, not in ${KUBECTL_FILES.ec2nodeclasses.file}`})`,
+                file: KUBECTL_FILES.ec2nodeclasses.file, subnets: nodeClassSubnets(known ? classes.get(cls) : undefined)?.map((s) => s.id) };
         }),
     ];
 }

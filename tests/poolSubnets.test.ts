@@ -130,8 +130,12 @@ describe("pool subnets: preflight judges every twin", () => {
         const unresolved = example("karpenter-east");
         delete (unresolved.ec2nodeclasses?.items[0] as Obj).status;
         const [gap] = capacity(unresolved, options);
-        assert.deepStrictEqual(gap.objects, ["NodePool default (EC2NodeClass default): ec2nodeclasses.json gives its EC2NodeClass no `status.subnets`",
-            "NodePool batch (EC2NodeClass default): ec2nodeclasses.json gives its EC2NodeClass no `status.subnets`"]);
+        assert.deepStrictEqual(gap.objects, ["NodePool default (EC2NodeClass default): its subnets are unknown (no EC2NodeClass `status.subnets` in ec2nodeclasses.json)",
+            "NodePool batch (EC2NodeClass default): its subnets are unknown (no EC2NodeClass `status.subnets` in ec2nodeclasses.json)"]);
+        // A class the file does not have: said so, not taken for one without status.
+        (unresolved.ec2nodeclasses?.items[0] as Obj).metadata.name = "other";
+        assert.strictEqual(capacity(unresolved, options)[0].objects[0],
+            "NodePool default (EC2NodeClass default, not in ec2nodeclasses.json): its subnets are unknown (no EC2NodeClass `status.subnets` in ec2nodeclasses.json)");
     });
 
     it("a NodePool twin's zone comes from its EC2NodeClass when subnets.json lacks the subnet (zonal-volume's zones)", () => {
