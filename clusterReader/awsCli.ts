@@ -54,9 +54,13 @@ export const awsCli = (region: string | undefined, run: Runner) => async (args: 
     return r.stdout;
 };
 
-/** Each AWS file's text, in the order of the table; `log` hears of each as it is read. */
+/**
+ * Each AWS file's text but subnets.json, in the order of the table; `log` hears of each as it is read. subnets.json
+ * describes every legacy pool's subnets, some named only by the ASG and Karpenter files: the caller describes them
+ * once those are read (clusterReader/poolSubnets.ts).
+ */
 export async function readAwsFiles(cluster: string, region: string | undefined, run: Runner, log: (line: string) => void = () => undefined):
-    Promise<Record<AwsFileKey, string>> {
+    Promise<Record<Exclude<AwsFileKey, "subnets">, string>> {
     const aws = awsCli(region, run);
     const clusterText = await aws(["eks", "describe-cluster", "--name", cluster], `describing cluster ${cluster}${region ? ` in ${region}` : ""}`);
     const described = parseJson(clusterText, "aws eks describe-cluster").cluster as Json;
@@ -76,14 +80,11 @@ export async function readAwsFiles(cluster: string, region: string | undefined, 
     // A cluster on the aws-auth ConfigMap alone has no access entries, and the API refuses to list them.
     const entries = described?.accessConfig?.authenticationMode === "CONFIG_MAP" ? JSON.stringify({ accessEntries: [] }, null, 4)
         : await aws(["eks", "list-access-entries", "--cluster-name", cluster], "listing access entries");
-    const subnetIds = [...new Set([...(described?.resourcesVpcConfig?.subnetIds ?? []), ...groups.flatMap((g) => g.subnets ?? [])])].sort();
-    const subnets = await aws(["ec2", "describe-subnets", "--subnet-ids", ...subnetIds], "describing the subnets");
     return {
         cluster: clusterText,
         nodegroups: JSON.stringify({ nodegroups: groups }, null, 4),
         addons: JSON.stringify({ addons }, null, 4),
         oidcProviders: oidc,
         accessEntries: entries,
-        subnets,
     };
 }

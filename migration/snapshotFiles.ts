@@ -18,7 +18,7 @@ export const AWS_FILES = {
     addons: { file: "addons.json", writtenBy: "{\"addons\": [the \"addon\" of each aws eks describe-addon]}" },
     oidcProviders: { file: "oidc-providers.json", writtenBy: "aws iam list-open-id-connect-providers" },
     accessEntries: { file: "access-entries.json", writtenBy: "aws eks list-access-entries --cluster-name NAME" },
-    subnets: { file: "subnets.json", writtenBy: "aws ec2 describe-subnets --subnet-ids <the cluster's and node groups' subnets>" },
+    subnets: { file: "subnets.json", writtenBy: "aws ec2 describe-subnets --subnet-ids <the cluster's and every legacy pool's subnets: node groups, Auto Scaling groups, EC2NodeClasses>" },
 } as const satisfies Record<string, SnapshotFile>;
 
 /** A Kubernetes list, as `kubectl get … -o json` writes it. `crd`: the kind is a CustomResourceDefinition's, maybe not installed. */

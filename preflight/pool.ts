@@ -1,17 +1,56 @@
 /**
  * Where the legacy nodes' pods will go: the Cilium pool as the migration will make it. An existing cluster's twins
- * copy their legacy group's subnets, labels and taints; the demo's Cilium group is its own node group. Read from the
- * snapshot's node groups and subnets.
+ * copy their legacy pool's subnets, labels and taints; the demo's Cilium group is its own node group. Read from the
+ * snapshot's node groups, Auto Scaling groups, NodePools, EC2NodeClasses and subnets.
  */
 import { EKS_NODEGROUP_LABEL } from "../migration/names";
+import { ASG_FILES, AWS_FILES, KUBECTL_FILES } from "../migration/snapshotFiles";
+import { asgSubnetIds, ec2NodeClassOf, nodeClassSubnets } from "../clusterReader/poolSubnets";
+import { legacyNodePools } from "./karpenterChecks";
 import { KARPENTER_NODEPOOL_LABEL } from "../migration/nodeRule";
 import { configuredPoolOf, itemsOf, labelsOf, nameOf } from "./objects";
 import { Obj, PreflightContext } from "./types";
 
+/** The configured legacy pools (node groups, Auto Scaling groups, NodePools) that have legacy nodes, by name. */
+const poolsWithLegacyNodes = (ctx: PreflightContext): Set<string | undefined> =>
+    new Set(itemsOf(ctx.input.nodes).filter((n) => ctx.legacyNodes.has(nameOf(n))).map((n) => configuredPoolOf(n, ctx.options, ctx.input)));
+
 /** The configured legacy managed node groups that have legacy nodes (as described by EKS). */
 export function legacyGroups(ctx: PreflightContext): Obj[] {
-    const names = new Set(itemsOf(ctx.input.nodes).filter((n) => ctx.legacyNodes.has(nameOf(n))).map((n) => configuredPoolOf(n, ctx.options, ctx.input)));
+    const names = poolsWithLegacyNodes(ctx);
     return (ctx.input.nodegroups ?? []).filter((g) => names.has(g.nodegroupName));
+}
+
+/** The Auto Scaling groups the stack migrates (`asgs`) that have legacy nodes (as described by the AWS CLI). */
+export function legacyAsgs(ctx: PreflightContext): Obj[] {
+    const names = poolsWithLegacyNodes(ctx);
+    return (ctx.input.autoscalinggroups ?? []).filter((g) => (ctx.options.asgs ?? []).includes(g.AutoScalingGroupName) && names.has(g.AutoScalingGroupName));
+}
+
+/**
+ * Where the Cilium pool's nodes launch, pool by pool (clusterReader/poolSubnets.ts): each twin into its legacy pool's
+ * subnets — a node group's, an Auto Scaling group's `VPCZoneIdentifier`, a NodePool's EC2NodeClass `status.subnets`
+ * (undefined: Karpenter has written none, or the class is not in the snapshot) — or the demo's Cilium group's.
+ * `file` is where the subnets are named.
+ */
+export interface PoolSubnets { pool: string; file: string; subnets: string[] | undefined }
+
+export function ciliumPoolSubnets(ctx: PreflightContext): PoolSubnets[] {
+    const c = ctx.options.cilium;
+    const group = (g: Obj): PoolSubnets => ({ pool: `node group ${g.nodegroupName}`, file: AWS_FILES.nodegroups.file, subnets: g.subnets ?? [] });
+    if (c.kind !== "twins") return (ctx.input.nodegroups ?? []).filter((g) => g.nodegroupName === c.name).map(group);
+    const names = poolsWithLegacyNodes(ctx);
+    const classes = new Map(itemsOf(ctx.input.ec2nodeclasses).map((k) => [nameOf(k), k]));
+    return [
+        ...legacyGroups(ctx).map(group),
+        ...legacyAsgs(ctx).map((g) => ({ pool: `Auto Scaling group ${g.AutoScalingGroupName}`, file: ASG_FILES.autoScalingGroups.file, subnets: asgSubnetIds(g) })),
+        ...legacyNodePools(ctx).filter((np) => names.has(nameOf(np))).map((np) => {
+            const cls = ec2NodeClassOf(np);
+            const known = cls !== undefined && classes.has(cls);
+            return { pool: `NodePool ${nameOf(np)} (EC2NodeClass ${cls ?? "none"}${known ? "" : `, not in ${KUBECTL_FILES.ec2nodeclasses.file}`})`,
+                file: KUBECTL_FILES.ec2nodeclasses.file, subnets: nodeClassSubnets(known ? classes.get(cls) : undefined)?.map((s) => s.id) };
+        }),
+    ];
 }
 
 /** The node group a legacy group's pods move to. */
@@ -20,16 +59,20 @@ export function ciliumGroupName(ctx: PreflightContext, legacyGroup: string): str
     return c.kind === "twins" ? `${legacyGroup}${c.suffix}` : c.name;
 }
 
-/** The Cilium pool's subnets: the twins' (their legacy groups'), or the demo's Cilium group's. */
+/** The Cilium pool's subnets: the twins' (their legacy pools'), or the demo's Cilium group's. */
 export function ciliumSubnets(ctx: PreflightContext): string[] {
-    const c = ctx.options.cilium;
-    const groups = c.kind === "twins" ? legacyGroups(ctx) : (ctx.input.nodegroups ?? []).filter((g) => g.nodegroupName === c.name);
-    return [...new Set(groups.flatMap((g) => g.subnets ?? []))];
+    return [...new Set(ciliumPoolSubnets(ctx).flatMap((p) => p.subnets ?? []))];
 }
 
-/** Availability zone of each subnet the snapshot describes. */
+/**
+ * Availability zone of each subnet the snapshot describes; a subnet subnets.json lacks takes the zone an EC2NodeClass's
+ * `status.subnets` gives it (Karpenter resolved both from EC2).
+ */
 export function zoneOfSubnet(ctx: PreflightContext): Map<string, string> {
-    return new Map((ctx.input.subnets ?? []).map((s) => [s.SubnetId, s.AvailabilityZone]));
+    const zones = new Map<string, string>();
+    for (const k of itemsOf(ctx.input.ec2nodeclasses)) for (const s of nodeClassSubnets(k) ?? []) if (s.zone) zones.set(s.id, s.zone);
+    for (const s of ctx.input.subnets ?? []) zones.set(s.SubnetId, s.AvailabilityZone);
+    return zones;
 }
 
 /** A legacy node's labels as its replacement in the Cilium pool will carry them (the node's own name aside). */

@@ -9,7 +9,8 @@ import * as path from "path";
 import { GOLDPINGER } from "../migration/names";
 import { ASG_FILES, AWS_FILES, EMPTY_LIST, GOLDPINGER_FILE, KUBECTL_FILES, KubectlFile } from "../migration/snapshotFiles";
 import { readAsgFiles } from "../clusterReader/asgCli";
-import { AwsFileKey, AwsReadError, Runner, readAwsFiles } from "../clusterReader/awsCli";
+import { AwsReadError, Runner, awsCli, readAwsFiles } from "../clusterReader/awsCli";
+import { describePoolSubnets, poolSubnetIds } from "../clusterReader/poolSubnets";
 import { InputError } from "../clusterReader/inputError";
 import { readJsonObject } from "../clusterReader/jsonStream";
 
@@ -45,7 +46,7 @@ export async function writeClusterSnapshot(o: SnapshotOptions, run: Runner): Pro
     const files = await readAwsFiles(o.cluster, o.region, run).catch((e) => {
         throw e instanceof AwsReadError ? new SnapshotError(e.message) : e;
     });
-    for (const key of Object.keys(AWS_FILES) as AwsFileKey[]) write(AWS_FILES[key].file, files[key]);
+    for (const key of Object.keys(files) as (keyof typeof files)[]) write(AWS_FILES[key].file, files[key]);
     // Self-managed node groups (clusterReader/asgCli.ts). Only a stack naming groups needs these files (and stops,
     // exit 2, naming the missing one), so a failed read — credentials without the Auto Scaling or EC2 reads — leaves
     // both out, said on stderr, rather than failing every cluster's snapshot.
@@ -75,8 +76,18 @@ export async function writeClusterSnapshot(o: SnapshotOptions, run: Runner): Pro
     } finally {
         kubeconfig.remove();
     }
+    // Last: subnets.json describes every legacy pool's subnets, and the ASG and Karpenter files name some of them.
+    const subnetIds = poolSubnetIds({ cluster, nodegroups: JSON.parse(files.nodegroups).nodegroups,
+        autoScalingGroups: asgFiles ? JSON.parse(asgFiles.autoScalingGroups).AutoScalingGroups : undefined,
+        nodePools: writtenItems(o.outDir, KUBECTL_FILES.nodepools.file), ec2NodeClasses: writtenItems(o.outDir, KUBECTL_FILES.ec2nodeclasses.file) });
+    write(AWS_FILES.subnets.file, await describePoolSubnets(awsCli(o.region, run), subnetIds).catch((e) => {
+        throw e instanceof AwsReadError ? new SnapshotError(e.message) : e;
+    }));
     return { written };
 }
+
+/** The items of a Kubernetes list this snapshot wrote (checked a list when it was written). */
+const writtenItems = (dir: string, file: string): Json[] => (readJsonObject(path.join(dir, file)).items as Json[]) ?? [];
 
 function prepareOutDir(dir: string): void {
     if (fs.existsSync(dir)) {
