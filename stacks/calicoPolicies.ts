@@ -11,7 +11,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { convertSnapshotPolicies } from "../preflight/calicoChecks";
+import { calicoPolicies as calicoRefs, convertSnapshotPolicies } from "../preflight/calicoChecks";
 import { preflightContext } from "../preflight/run";
 import { DEFAULT_OPTIONS, PreflightInput } from "../preflight/types";
 import { CONVERTED_KINDS, ConvertedCiliumPolicies } from "../components/calico/convertedPolicies";
@@ -23,6 +23,7 @@ import { ExistingClusterFacts } from "./existingFacts";
 import { existingClusterKubeconfig } from "../components/cluster/existingCluster";
 import { liveCalicoLookups } from "./calicoLive";
 import { ConfigError } from "./validate";
+import { Rederived, checkAgainstRecord, partialReadRefusal, unservedPolicyApis } from "./calicoRecord";
 
 /** This stack's output recording the converted objects it declared (read back once Calico's CRDs are gone). */
 export const CONVERTED_POLICIES_OUTPUT = "calicoConvertedPolicies";
@@ -45,6 +46,8 @@ export interface ConvertedPolicies {
     withheld: { calico: string; reasons: string[] }[];
     /** "cluster": converted from what Calico holds now; "record": read back from this stack's output (Calico is gone). */
     source: "cluster" | "record";
+    /** What changed against the record, or why the record was kept. */
+    notes: string[];
 }
 
 /** The recorded set, checked: each a converted kind with a name. Undefined when nothing was recorded. */
@@ -61,7 +64,7 @@ export function recordedPolicies(recorded: unknown): Obj[] | undefined {
 }
 
 /** Calico's objects, the Kubernetes NetworkPolicies and the addresses the judge reads, converted as preflight does. */
-async function convertFromCluster(lookups: CalicoLookups, chartVersion: string): Promise<{ objects: Obj[]; withheld: ConvertedPolicies["withheld"]; policies: number }> {
+async function convertFromCluster(lookups: CalicoLookups, chartVersion: string): Promise<Rederived & { originals: Set<string> }> {
     const input: PreflightInput = {};
     for (const part of CONVERSION_PARTS) input[part] = { items: await lookups.list({ kind: "Objects", of: part }) };
     // The judge's host agents: EKS Pod Identity from the pods' env, NodeLocal DNS from its DaemonSet (preflight/cidrChecks.ts).
@@ -70,11 +73,27 @@ async function convertFromCluster(lookups: CalicoLookups, chartVersion: string):
     const groupVersion = cidrGroupApiVersion(chartVersion);
     return {
         objects: objects.map((o) => o.kind === "CiliumCIDRGroup" ? { ...o, apiVersion: groupVersion } : o), withheld: report.withheld,
-        policies: (input.caliconetworkpolicies?.items.length ?? 0) + (input.calicoglobalnetworkpolicies?.items.length ?? 0),
+        originals: new Set(calicoRefs(input)),
     };
 }
 
-/** The converted set this update declares (or records), or undefined when the key is off. Refuses before anything is declared. */
+/** With neither Calico's policies nor a record: refused, saying what happened and what to do. */
+function noRecordRefusal(config: MigrationConfig, clusterName: string, gone: boolean): ConfigError {
+    return new ConfigError([gone
+        ? `\`calico.applyConvertedPolicies\` is true at phase ${config.phase}, but cluster ${clusterName} has no Calico any more (phase 6 removed it) and this stack ` +
+            `recorded no converted policies (output \`${CONVERTED_POLICIES_OUTPUT}\`): the program cannot tell which Cilium policies to keep. ` +
+            `Restore the output from the stack's history if an earlier update recorded it; otherwise apply the converted policies yourself ` +
+            "(npm run convert-policies on a snapshot taken before phase 6) and set `calico.applyConvertedPolicies` to false."
+        : `\`calico.applyConvertedPolicies\` is true, but cluster ${clusterName} has no Calico install (no tigera-operator Installation or Deployment, ` +
+            "no calico-node DaemonSet): there are no Calico policies to convert. Set `calico.applyConvertedPolicies` to false."]);
+}
+
+/**
+ * The converted set this update declares (or records), or undefined when the key is off. Refuses before anything is declared.
+ * From phase 6 on Calico's removal may have run (or be half done, or be retried): a recorded set stands as recorded,
+ * never re-derived from what is left. Without a record, and before 6, a set is re-derived only from a complete read
+ * (every Calico policy API served) and checked against the record (stacks/calicoRecord.ts).
+ */
 export async function learnConvertedPolicies(config: MigrationConfig, facts: ExistingClusterFacts, install: CalicoInstall, given: CalicoLookups | undefined,
     recorded: unknown): Promise<ConvertedPolicies | undefined> {
     if (!config.calico.applyConvertedPolicies) return undefined;
@@ -82,19 +101,20 @@ export async function learnConvertedPolicies(config: MigrationConfig, facts: Exi
     const lookups = given ?? liveCalicoLookups(existingClusterKubeconfig(facts), clusterName);
     const record = recordedPolicies(recorded);
     const gone = phases.awsNodeRemoved(config.phase);
-    if (install.kind !== "none") {
-        const found = await convertFromCluster(lookups, config.cilium.chartVersion);
-        // Calico's policy CRDs deleted by phase 6's removal, an agent left behind: the record stands.
-        if (!(gone && record && found.policies === 0)) return { ...found, source: "cluster" };
+    const fromRecord = (notes: string[] = []): ConvertedPolicies => ({ objects: record!, withheld: [], source: "record", notes });
+    if (gone && record) return fromRecord();
+    if (install.kind === "none") {
+        if (record) return fromRecord();
+        throw noRecordRefusal(config, clusterName, gone);
     }
-    if (record) return { objects: record, withheld: [], source: "record" };
-    throw new ConfigError([gone
-        ? `\`calico.applyConvertedPolicies\` is true at phase ${config.phase}, but cluster ${clusterName} has no Calico any more (phase 6 removed it) and this stack ` +
-            `recorded no converted policies (output \`${CONVERTED_POLICIES_OUTPUT}\`): the program cannot tell which Cilium policies to keep. ` +
-            `Restore the output from the stack's history if an earlier update recorded it; otherwise apply the converted policies yourself ` +
-            "(npm run convert-policies on a snapshot taken before phase 6) and set `calico.applyConvertedPolicies` to false."
-        : `\`calico.applyConvertedPolicies\` is true, but cluster ${clusterName} has no Calico install (no tigera-operator Installation or Deployment, ` +
-            "no calico-node DaemonSet): there are no Calico policies to convert. Set `calico.applyConvertedPolicies` to false."]);
+    const unserved = unservedPolicyApis(await lookups.list({ kind: "Served" }));
+    if (unserved.length > 0) {
+        if (!record) throw partialReadRefusal(clusterName, config.phase, unserved);
+        return fromRecord([`Calico's converted policies: cluster ${clusterName} does not serve ${unserved.join(", ")}, so the recorded set is kept as it is rather than re-derived from a partial read.`]);
+    }
+    const found = await convertFromCluster(lookups, config.cilium.chartVersion);
+    const notes = record ? checkAgainstRecord(record, found, found.originals) : [];
+    return { objects: found.objects, withheld: found.withheld, source: "cluster", notes };
 }
 
 /** What `pulumi up` and the planner say: where the set came from, how CIDRs were judged, and each withheld policy. */
@@ -105,7 +125,7 @@ export function convertedPoliciesNotes(policies: ConvertedPolicies, phase: phase
         : `Calico's converted policies: ${policies.objects.length} Cilium object(s) declared ${when}, ${policies.withheld.length} Calico polic(ies) withheld. ` +
             "CIDRs are judged as preflight judges them (the nodes', pods' and host agents' addresses, read now): a policy whose CIDR covers any of them is withheld; " +
             "preflight and the program can differ only where the cluster's addresses changed between preflight's snapshot and this update.";
-    return [head, ...policies.withheld.map((w) => `${w.calico} is not converted: ${w.reasons.join("; ")}. On Cilium nodes nothing enforces it.`)];
+    return [head, ...policies.notes, ...policies.withheld.map((w) => `${w.calico} is not converted: ${w.reasons.join("; ")}. On Cilium nodes nothing enforces it.`)];
 }
 
 /** The converted objects, from phase 3 (before any workload reaches a Cilium node) through 9; none below 3. */
