@@ -9,7 +9,7 @@ import { apiServer, Kubeconfigs } from "./support/apiServer";
 import { CALICO_POLICY_PARTS, CalicoInstall, CalicoLookups, CalicoQuery, ConversionPart, Obj } from "../stacks/calicoFacts";
 import { parseConfig } from "../stacks/config";
 import { ExistingClusterFacts } from "../stacks/existingFacts";
-import { CONVERTIBLE_GNP, CONVERTIBLE_NP, PARTNERS } from "./support/calicoPolicyCluster";
+import { CONVERTIBLE_GNP, CONVERTIBLE_NP, PARTNERS, WITHHELD_GNP } from "./support/calicoPolicyCluster";
 
 const INSTALL: CalicoInstall = { kind: "operator", agents: [{ name: "calico-node", namespace: "calico-system" }] };
 const FACTS = { name: "prod-east" } as ExistingClusterFacts;
@@ -84,5 +84,29 @@ describe("which Calico policy APIs a live cluster serves", () => {
         } finally {
             s.server.close();
         }
+    });
+});
+
+describe("a re-derive never silently drops a recorded policy whose Calico original still exists", () => {
+    const NODE = { metadata: { name: "ip-10-20-0-17", labels: {} }, status: { addresses: [{ type: "InternalIP", address: "10.20.0.17" }] } };
+    const WITH_VPC = { ...ALL, calicoglobalnetworkpolicies: [CONVERTIBLE_GNP, WITHHELD_GNP] };
+    let record: Obj[];
+    // Recorded while no node had an address in 10.20.0.0/16: vpc-egress converted then.
+    before(async () => { record = (await learn(3, cluster(WITH_VPC)))!.objects; });
+
+    it("a policy that became withheld (the CIDR judge sees a new node) is refused, naming it, the reason and what to do", async () => {
+        assert.ok(names(record).includes("CiliumClusterwideNetworkPolicy/calico-vpc-egress"), names(record).join(", "));
+        assert.strictEqual(await failure(learn(4, cluster({ ...WITH_VPC, nodes: [NODE] }), record)),
+            "CiliumClusterwideNetworkPolicy/calico-vpc-egress (converted from GlobalNetworkPolicy/vpc-egress, recorded in output `calicoConvertedPolicies`) " +
+            "would be deleted: it is now withheld (egress[0]: nets 10.20.0.0/16 covers in-cluster addresses (1 node(s): ip-10-20-0-17): under Cilium a CIDR " +
+            "rule never matches a Cilium-managed pod, a node or a host-network agent), while " +
+            "GlobalNetworkPolicy/vpc-egress still exists. Deleting a converted policy can open traffic Calico still closes. Fix GlobalNetworkPolicy/vpc-egress " +
+            "so it converts exactly (npm run convert-policies says why it does not), or delete it: a Calico policy deleted on purpose removes its conversion with it.");
+    });
+
+    it("a Calico policy the user deleted removes its conversion, with a note", async () => {
+        const got = (await learn(4, cluster({ ...ALL, nodes: [NODE] }), record))!;
+        assert.deepStrictEqual(names(got.objects), names(record).filter((n) => n !== "CiliumClusterwideNetworkPolicy/calico-vpc-egress"));
+        assert.deepStrictEqual(got.notes, ["Calico's converted policies: CiliumClusterwideNetworkPolicy/calico-vpc-egress is deleted: its Calico original GlobalNetworkPolicy/vpc-egress no longer exists."]);
     });
 });
