@@ -169,8 +169,11 @@ describe("Calico's converted policies, applied by the program (calico.applyConve
             assert.strictEqual(await failureOf(runExisting({ phase: 7, extra: APPLY })),
                 "`calico.applyConvertedPolicies` is true at phase 7, but cluster prod-east has no Calico any more (phase 6 removed it) and this stack " +
                 `recorded no converted policies (output \`${CONVERTED_POLICIES_OUTPUT}\`): the program cannot tell which Cilium policies to keep. ` +
-                "Restore the output from the stack's history if an earlier update recorded it; otherwise apply the converted policies yourself " +
-                "(npm run convert-policies on a snapshot taken before phase 6) and set `calico.applyConvertedPolicies` to false.");
+                "Restore the output from the stack's history (pulumi stack history / pulumi stack export) if an earlier update recorded it. Otherwise " +
+                "set `calico.applyConvertedPolicies` to false only after removing each converted object this stack still holds from its state " +
+                "(`pulumi stack --show-urns` lists them: types kubernetes:cilium.io/…, names calico-converted-…; `pulumi state delete <URN>` each, " +
+                "which leaves the object in the cluster) — with the key false the stack deletes every object it still holds, and the names are the same. " +
+                "Objects the stack never held: apply them yourself (npm run convert-policies on a snapshot taken before phase 6).");
         });
 
         it("a record that is not the program's is refused", async () => {
