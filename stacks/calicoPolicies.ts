@@ -105,7 +105,11 @@ export async function learnConvertedPolicies(config: MigrationConfig, facts: Exi
     const record = recordedPolicies(recorded);
     const gone = phases.awsNodeRemoved(config.phase);
     const fromRecord = (notes: string[] = []): ConvertedPolicies => ({ objects: record!, withheld: [], source: "record", notes });
-    if (gone && record) return fromRecord();
+    // Not read at all: a half-removed Calico answers partly, and its stale v3.projectcalico.org APIService answers 503.
+    if (gone && record) {
+        return fromRecord(install.kind === "none" ? [] : [`Calico's converted policies: Calico still runs on cluster ${clusterName}, but from phase 6 on its removal ` +
+            "may have run (or be half done): its policies are not read again (a stale v3.projectcalico.org APIService would fail the read), and the recorded set stands as recorded."]);
+    }
     if (install.kind === "none") {
         if (record) return fromRecord();
         throw noRecordRefusal(config, clusterName, gone);

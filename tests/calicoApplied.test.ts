@@ -144,7 +144,7 @@ describe("Calico's converted policies, applied by the program (calico.applyConve
             recorded = (await runExisting({ phase: 5, extra: APPLY, snapshotDir: calicoPolicySnapshot() })).outputs[CONVERTED_POLICIES_OUTPUT] as Json[];
         });
 
-        it("its first run (Calico still there) re-derives them beside the removal step, and records them", async () => {
+        it("its first run (Calico still there) declares the recorded set beside the removal step, and records it again", async () => {
             const e = await runExisting({ phase: 6, extra: APPLY, snapshotDir: calicoPolicySnapshot(), ownOutputs: { [CONVERTED_POLICIES_OUTPUT]: recorded } });
             assert.deepStrictEqual(typesOf(e), EXPECTED_TYPES);
             assert.ok(e.resources.some((r) => r.name === "calico-remove"));
