@@ -59,7 +59,7 @@ export function convertCalicoPolicies(input: CalicoInput, options: ConvertOption
         converted.push({ calico: d.policy.ref, cilium: [`${object.kind}/${d.policy.namespace ? `${d.policy.namespace}/` : ""}${object.metadata.name}`, ...[...new Set(d.groups.map((g) => `CiliumCIDRGroup/${cidrGroupName(g)}`))]] });
     }
     for (const [name, set] of [...groups].sort(([a], [b]) => a < b ? -1 : 1)) {
-        objects.push({ apiVersion: "cilium.io/v2alpha1", kind: "CiliumCIDRGroup", metadata: { name, labels: MANAGED_BY, annotations: { [SOURCE_ANNOTATION]: set.ref } }, spec: { externalCIDRs: set.nets } });
+        objects.push({ apiVersion: "cilium.io/v2", kind: "CiliumCIDRGroup", metadata: { name, labels: MANAGED_BY, annotations: { [SOURCE_ANNOTATION]: set.ref } }, spec: { externalCIDRs: set.nets } });
     }
     return { objects, report: { converted, withheld: withheld.sort((a, b) => a.calico < b.calico ? -1 : 1) } };
 }

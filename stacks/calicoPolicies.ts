@@ -29,11 +29,15 @@ import { Rederived, checkAgainstRecord, partialReadRefusal, unservedPolicyApis }
 export const CONVERTED_POLICIES_OUTPUT = "calicoConvertedPolicies";
 
 /**
- * The `CiliumCIDRGroup` version each supported chart line's own CRD list names (its Chart.yaml `artifacthub.io/crds`,
- * tests/fixtures/real/cilium-chart): v2alpha1 in 1.18, 1.19 and 1.20. (1.18 added v2 as the storage version and kept
- * v2alpha1 served, deprecated: cilium/cilium#38940.) A line without an entry is refused rather than guessed.
+ * The `CiliumCIDRGroup` version each supported chart line serves and stores (the CRD's own versions; Chart.yaml's list
+ * is stale metadata): v2 in 1.18, 1.19 and 1.20 — the version cilium-operator registers as served and stored since
+ * cilium/cilium#38940 ("Promote CCG to v2 and deprecate v2alpha1", 1.18), v2alpha1 served but deprecated
+ * (`pkg/k8s/apis/cilium.io/client/crds/v2/ciliumcidrgroups.yaml`, vendored in tests/fixtures/real/cilium-crds). Not the
+ * chart's `artifacthub.io/crds` annotation, which still names v2alpha1. pulumi-kubernetes builds a custom resource's type
+ * token from its apiVersion, so changing it replaces the object: the table is the one place it is chosen, and recorded
+ * objects are re-stamped from it. A line without an entry is refused rather than guessed.
  */
-export const CIDR_GROUP_API_VERSION: Record<number, string> = { 18: "cilium.io/v2alpha1", 19: "cilium.io/v2alpha1", 20: "cilium.io/v2alpha1" };
+export const CIDR_GROUP_API_VERSION: Record<number, string> = { 18: "cilium.io/v2", 19: "cilium.io/v2", 20: "cilium.io/v2" };
 
 export function cidrGroupApiVersion(chartVersion: string): string {
     const version = CIDR_GROUP_API_VERSION[chartMinor(chartVersion) ?? -1];
@@ -104,7 +108,10 @@ export async function learnConvertedPolicies(config: MigrationConfig, facts: Exi
     const lookups = given ?? liveCalicoLookups(existingClusterKubeconfig(facts), clusterName);
     const record = recordedPolicies(recorded);
     const gone = phases.awsNodeRemoved(config.phase);
-    const fromRecord = (notes: string[] = []): ConvertedPolicies => ({ objects: record!, withheld: [], source: "record", notes });
+    const groupVersion = cidrGroupApiVersion(config.cilium.chartVersion);
+    const fromRecord = (notes: string[] = []): ConvertedPolicies => ({
+        objects: record!.map((o) => o.kind === "CiliumCIDRGroup" ? { ...o, apiVersion: groupVersion } : o), withheld: [], source: "record", notes,
+    });
     // Not read at all: a half-removed Calico answers partly, and its stale v3.projectcalico.org APIService answers 503.
     if (gone && record) {
         return fromRecord(install.kind === "none" ? [] : [`Calico's converted policies: Calico still runs on cluster ${clusterName}, but from phase 6 on its removal ` +

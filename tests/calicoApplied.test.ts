@@ -33,9 +33,9 @@ const APPLY = { calico: { applyConvertedPolicies: true } };
 const CILIUM_KINDS = /^kubernetes:cilium\.io\//;
 const declared = (e: { resources: RecordedResource[] }) => e.resources.filter((r) => CILIUM_KINDS.test(r.type));
 const EXPECTED_TYPES = [
+    "kubernetes:cilium.io/v2:CiliumCIDRGroup::calico-converted-cidrgroup-calico-gns-partners",
     "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy::calico-converted-clusterwidenetworkpolicy-calico-billing-egress",
     "kubernetes:cilium.io/v2:CiliumNetworkPolicy::calico-converted-networkpolicy-payments-calico-api",
-    "kubernetes:cilium.io/v2alpha1:CiliumCIDRGroup::calico-converted-cidrgroup-calico-gns-partners",
 ];
 const typesOf = (e: Parameters<typeof declared>[0]) => declared(e).map((r) => `${r.type}::${r.name}`).sort();
 const WITHHELD_NOTE = "GlobalNetworkPolicy/vpc-egress is not converted: egress[0]: nets 10.20.0.0/16 covers in-cluster addresses";
@@ -91,7 +91,7 @@ describe("Calico's converted policies, applied by the program (calico.applyConve
             assert.ok(r.dependencies.includes("command:local:Command::gate-phase-2-check"));
         }
         const policy = declared(e).find((r) => r.inputs.kind === "CiliumClusterwideNetworkPolicy")!;
-        assert.ok(policy.dependencies.includes("kubernetes:cilium.io/v2alpha1:CiliumCIDRGroup::calico-converted-cidrgroup-calico-gns-partners"), "the group it refers to comes first");
+        assert.ok(policy.dependencies.includes("kubernetes:cilium.io/v2:CiliumCIDRGroup::calico-converted-cidrgroup-calico-gns-partners"), "the group it refers to comes first");
         const cnpId = "kubernetes:cilium.io/v2:CiliumNetworkPolicy::calico-converted-networkpolicy-payments-calico-api";
         const twinScaleUp = e.resources.filter((r) => r.dependencies.includes(cnpId) && !CILIUM_KINDS.test(r.type)).map((r) => r.name);
         assert.ok(twinScaleUp.includes("gate-phase-3-check"), twinScaleUp.join(", "));
@@ -191,11 +191,17 @@ describe("Calico's converted policies, applied by the program (calico.applyConve
             EXPECTED_TYPES.map((t) => `delete ${t}`));
     });
 
-    it("CiliumCIDRGroup's apiVersion is the one each supported chart line's own CRD list names (Chart.yaml artifacthub.io/crds)", () => {
+    it("CiliumCIDRGroup's apiVersion is the version its CRD serves and stores, not deprecated (cilium/cilium ciliumcidrgroups.yaml), for every supported line", () => {
+        const crd = YAML.parse(fs.readFileSync(path.join(FIXTURES, "real", "cilium-crds", "ciliumcidrgroups.yaml"), "utf8"));
+        const versions = crd.spec.versions as { name: string; served: boolean; storage: boolean; deprecated?: boolean }[];
+        const stored = versions.find((v) => v.storage && v.served && !v.deprecated)!;
+        assert.deepStrictEqual(versions.map((v) => `${v.name} served=${v.served} storage=${v.storage} deprecated=${v.deprecated ?? false}`),
+            ["v2 served=true storage=true deprecated=false", "v2alpha1 served=true storage=false deprecated=true"]);
         for (const version of CILIUM_CHART_VERSIONS_VENDORED) {
+            assert.strictEqual(cidrGroupApiVersion(version), `${crd.spec.group}/${stored.name}`, version);
+            // The chart's own CRD list (artifacthub.io/crds) still names v2alpha1: stale metadata, not what the operator registers.
             const chart = YAML.parse(fs.readFileSync(path.join(FIXTURES, "real", "cilium-chart", version, "Chart.yaml"), "utf8"));
             const crds = YAML.parse(chart.annotations["artifacthub.io/crds"]) as { kind: string; version: string }[];
-            assert.strictEqual(cidrGroupApiVersion(version), `cilium.io/${crds.find((c) => c.kind === "CiliumCIDRGroup")!.version}`, version);
             for (const kind of ["CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"]) assert.strictEqual(crds.find((c) => c.kind === kind)?.version, "v2", `${version} ${kind}`);
         }
         assert.deepStrictEqual(Object.keys(CIDR_GROUP_API_VERSION).map(Number), CILIUM_CHART_VERSIONS_VENDORED.map((v) => Number(v.split(".")[1])));

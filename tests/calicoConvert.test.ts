@@ -219,7 +219,7 @@ describe("Calico → Cilium policy conversion: what changes an outcome is withhe
             { toEndpoints: [{ matchLabels: { role: "partner" } }] },
             { toCIDRSet: [{ cidrGroupRef: "calico-gns-partners" }] },
         ]);
-        assert.deepStrictEqual(c.objects[1], { apiVersion: "cilium.io/v2alpha1", kind: "CiliumCIDRGroup", metadata: { name: "calico-gns-partners",
+        assert.deepStrictEqual(c.objects[1], { apiVersion: "cilium.io/v2", kind: "CiliumCIDRGroup", metadata: { name: "calico-gns-partners",
             labels: { "app.kubernetes.io/managed-by": "eks-cilium-migration" }, annotations: { "eks-cilium-migration/converted-from": "GlobalNetworkSet/partners" } },
         spec: { externalCIDRs: ["198.51.100.0/24"] } });
         assert.deepStrictEqual(reasonsOf(convert([gns("nodes", { role: "infra" }, ["10.0.1.0/24"]), gnp("to-infra", { selector: "all()", egress: [{ action: "Allow", destination: { selector: "role == 'infra'" } }] })])),

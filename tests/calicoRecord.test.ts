@@ -121,3 +121,12 @@ describe("a retried phase 6 whose Calico API answers 503 (a stale v3.projectcali
             "(or be half done): its policies are not read again (a stale v3.projectcalico.org APIService would fail the read), and the recorded set stands as recorded."]);
     });
 });
+
+describe("a recorded CiliumCIDRGroup is re-stamped with the version table's apiVersion", () => {
+    it("a record written as cilium.io/v2alpha1 is declared as cilium.io/v2", async () => {
+        const record = (await learn(5, cluster(ALL)))!.objects.map((o) => o.kind === "CiliumCIDRGroup" ? { ...o, apiVersion: "cilium.io/v2alpha1" } : o);
+        const got = (await learn(7, cluster({}), record))!;
+        assert.deepStrictEqual(got.objects.map((o) => `${o.apiVersion} ${o.kind}`).sort(),
+            ["cilium.io/v2 CiliumCIDRGroup", "cilium.io/v2 CiliumClusterwideNetworkPolicy", "cilium.io/v2 CiliumNetworkPolicy"]);
+    });
+});
