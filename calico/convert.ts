@@ -59,7 +59,7 @@ export function convertCalicoPolicies(input: CalicoInput, options: ConvertOption
         converted.push({ calico: d.policy.ref, cilium: [`${object.kind}/${d.policy.namespace ? `${d.policy.namespace}/` : ""}${object.metadata.name}`, ...[...new Set(d.groups.map((g) => `CiliumCIDRGroup/${cidrGroupName(g)}`))]] });
     }
     for (const [name, set] of [...groups].sort(([a], [b]) => a < b ? -1 : 1)) {
-        objects.push({ apiVersion: "cilium.io/v2alpha1", kind: "CiliumCIDRGroup", metadata: { name, labels: MANAGED_BY, annotations: { [SOURCE_ANNOTATION]: set.ref } }, spec: { externalCIDRs: set.nets } });
+        objects.push({ apiVersion: "cilium.io/v2", kind: "CiliumCIDRGroup", metadata: { name, labels: MANAGED_BY, annotations: { [SOURCE_ANNOTATION]: set.ref } }, spec: { externalCIDRs: set.nets } });
     }
     return { objects, report: { converted, withheld: withheld.sort((a, b) => a.calico < b.calico ? -1 : 1) } };
 }
@@ -123,13 +123,27 @@ function orderConflicts(drafts: Draft[], kubernetes: Obj[]): void {
     }
 }
 
+/**
+ * A clusterwide policy's selector can select Cilium's own health endpoint (`reserved:health`, no namespace label): an
+ * empty one or one with only `NotIn`/`DoesNotExist` on the namespace does, and its default deny then blocks
+ * cilium-health between nodes (cilium/cilium#12199, #14871). Calico never selected it, so every converted CCNP
+ * whose selector could select it excludes it. `reserved:health` is the key Cilium's docs select it by ('reserved:health': ''); matchExpressions keys
+ * are source-encoded exactly as matchLabels keys (pkg/policy/api/selector.go, NewESFromK8sLabelSelector).
+ */
+export const HEALTH_EXCLUDED = { key: "reserved:health", operator: "DoesNotExist" } as const;
+/** Only a selector with no positive requirement (no matchLabels, only `NotIn`/`DoesNotExist`) can select it: the health endpoint has no other label. */
+const selectsHealth = (selector: Obj): boolean => Object.keys(selector.matchLabels ?? {}).length === 0 &&
+    (selector.matchExpressions ?? []).every((r: Obj) => r.operator === "NotIn" || r.operator === "DoesNotExist");
+const withoutHealth = (selector: Obj): Obj => selectsHealth(selector) ? { ...selector, matchExpressions: [...(selector.matchExpressions ?? []), { ...HEALTH_EXCLUDED }] } : selector;
+
 function ciliumPolicy(d: Draft): Obj {
     const { policy } = d;
     const rules: Obj = {};
     for (const list of ["ingress", "ingressDeny", "egress", "egressDeny"] as const) if (d.lists.get(list)?.length) rules[list] = d.lists.get(list);
     const types = policyTypes(policy.spec);
     const enableDefaultDeny = { ingress: types.includes("Ingress"), egress: types.includes("Egress") };
-    const specs = d.endpointSelectors.map((endpointSelector) => ({ endpointSelector, ...rules, enableDefaultDeny }));
+    const clusterwide = policy.kind === "GlobalNetworkPolicy";
+    const specs = d.endpointSelectors.map((selector) => ({ endpointSelector: clusterwide ? withoutHealth(selector) : selector, ...rules, enableDefaultDeny }));
     return {
         apiVersion: "cilium.io/v2",
         kind: policy.kind === "GlobalNetworkPolicy" ? "CiliumClusterwideNetworkPolicy" : "CiliumNetworkPolicy",

@@ -28,7 +28,7 @@ export function convertSnapshotPolicies(ctx: PreflightContext): Conversion {
 const refOf = (o: Obj, kind: PolicyKind) => {
     try { return readPolicy(o, kind).ref; } catch { return `${kind}/${kind === "NetworkPolicy" ? qualified(o) : nameOf(o)}`; }
 };
-const calicoPolicies = (input: PreflightInput) => [
+export const calicoPolicies = (input: PreflightInput): string[] => [
     ...itemsOf(input.caliconetworkpolicies).map((p) => refOf(p, "NetworkPolicy")),
     ...itemsOf(input.calicoglobalnetworkpolicies).map((p) => refOf(p, "GlobalNetworkPolicy")),
 ];

@@ -15,7 +15,9 @@ import { operatorVersion, tooOld } from "../preflight/calicoChecks";
 export type Obj = Record<string, any>;
 
 /** What the program asks of the cluster: the Installations, or the Deployments / DaemonSets of one name (any namespace). */
-export type CalicoQuery = { kind: "Installation" } | { kind: "Deployment" | "DaemonSet"; name: string } | { kind: "Objects"; of: ConversionPart };
+export type CalicoQuery = { kind: "Installation" } | { kind: "Deployment" | "DaemonSet"; name: string } | { kind: "Objects"; of: ConversionPart }
+    /** Which of Calico's policy APIs the cluster serves: one `{ metadata: { name: part } }` per served part (stacks/calicoRecord.ts). */
+    | { kind: "Served" };
 
 /**
  * Every object of a kind the policy conversion reads (stacks/calicoPolicies.ts), by its snapshot file's key
@@ -25,6 +27,9 @@ export type CalicoQuery = { kind: "Installation" } | { kind: "Deployment" | "Dae
 export const CONVERSION_PARTS = ["caliconetworkpolicies", "calicoglobalnetworkpolicies", "caliconetworksets", "calicoglobalnetworksets",
     "calicohostendpoints", "networkpolicies", "nodes", "pods"] as const;
 export type ConversionPart = typeof CONVERSION_PARTS[number];
+
+/** The conversion parts that are Calico's own APIs (CRDs phase 6 deletes): a read of them is complete only while all are served. */
+export const CALICO_POLICY_PARTS = ["caliconetworkpolicies", "calicoglobalnetworkpolicies", "caliconetworksets", "calicoglobalnetworksets", "calicohostendpoints"] as const;
 
 export interface CalicoLookups {
     /** The objects asked for (none: an empty list; a CRD that is not installed: none of its objects). */

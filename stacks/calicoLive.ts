@@ -7,12 +7,13 @@
  */
 import type * as k8s from "@kubernetes/client-node";
 import { PAGE, Paged, allPages } from "../clusterReader/live";
-import { ClusterAccessError, DEFAULT_RETRY } from "../clusterReader/retry";
+import { ClusterAccessError, DEFAULT_RETRY, withRetry } from "../clusterReader/retry";
 import { KUBECTL_FILES } from "../migration/snapshotFiles";
-import { CalicoLookups, CalicoQuery, ConversionPart, Obj } from "./calicoFacts";
+import { CALICO_POLICY_PARTS, CalicoLookups, CalicoQuery, ConversionPart, Obj } from "./calicoFacts";
 import { ConfigError } from "./validate";
 
 const describe = (q: CalicoQuery) => q.kind === "Installation" ? "installations.operator.tigera.io"
+    : q.kind === "Served" ? CALICO_POLICY_PARTS.map((p) => KUBECTL_FILES[p].resource).join(", ")
     : q.kind === "Objects" ? KUBECTL_FILES[q.of].resource : `${q.kind === "Deployment" ? "deployments" : "daemonsets"} named ${q.name}`;
 
 interface Clients { apps: k8s.AppsV1Api; core: k8s.CoreV1Api; networking: k8s.NetworkingV1Api; custom: k8s.CustomObjectsApi }
@@ -48,6 +49,21 @@ async function conversionObjects(c: Clients, of: ConversionPart): Promise<Obj[]>
     }
 }
 
+/** Whether a Calico API is served: its v3 form or its `crd.projectcalico.org` storage form answers a list (404 on both: not served). */
+async function served(c: Clients, of: ConversionPart): Promise<boolean> {
+    const file = KUBECTL_FILES[of];
+    for (const [resource, version] of [[file.resource, "v3"], [file.fallback, "v1"]] as const) {
+        if (!resource) continue;
+        try {
+            await withRetry(`list ${resource}`, () => customPages(c, resource, version)(undefined), DEFAULT_RETRY);
+            return true;
+        } catch (err) {
+            if (!notFound(err)) throw err;
+        }
+    }
+    return false;
+}
+
 export function liveCalicoLookups(kubeconfig: string, clusterName: string): CalicoLookups {
     let clients: Promise<Clients> | undefined;
     const connect = async () => {
@@ -66,6 +82,10 @@ export function liveCalicoLookups(kubeconfig: string, clusterName: string): Cali
             const c = await clients;
             try {
                 if (query.kind === "Objects") return await conversionObjects(c, query.of);
+                if (query.kind === "Served") {
+                    const answers = await Promise.all(CALICO_POLICY_PARTS.map(async (part) => await served(c, part) ? [{ metadata: { name: part } }] : []));
+                    return answers.flat();
+                }
                 if (query.kind === "Installation") {
                     return (await allPages(`list ${describe(query)}`, customPages(c, "installations.operator.tigera.io", "v1"), DEFAULT_RETRY)).items as Obj[];
                 }
@@ -78,12 +98,12 @@ export function liveCalicoLookups(kubeconfig: string, clusterName: string): Cali
                 return items.filter((o) => o.metadata?.name === query.name);
             } catch (err) {
                 if (query.kind === "Installation" && notFound(err)) return [];
-                const why = query.kind === "Objects"
+                const why = query.kind === "Objects" || query.kind === "Served"
                     ? "The program reads it to convert Calico's policies (`calico.applyConvertedPolicies`); check that this machine reaches the cluster's API " +
                         `(aws eks get-token --cluster-name ${clusterName} works and the identity may list nodes, pods, NetworkPolicies and Calico's policies, network sets and host endpoints).`
                     : "The program reads it to keep calico-node where aws-node runs; check that this machine reaches the cluster's API " +
                         `(aws eks get-token --cluster-name ${clusterName} works and the identity may list DaemonSets, Deployments and installations.operator.tigera.io).`;
-                const what = query.kind === "Objects" ? "what Calico's policy conversion needs" : "Calico's install";
+                const what = query.kind === "Objects" || query.kind === "Served" ? "what Calico's policy conversion needs" : "Calico's install";
                 throw new ConfigError([`cannot read ${what} from cluster ${clusterName} (list ${describe(query)}): ${(err as Error).message}. ${why}`]);
             }
         },

@@ -11,7 +11,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { convertSnapshotPolicies } from "../preflight/calicoChecks";
+import { calicoPolicies as calicoRefs, convertSnapshotPolicies } from "../preflight/calicoChecks";
 import { preflightContext } from "../preflight/run";
 import { DEFAULT_OPTIONS, PreflightInput } from "../preflight/types";
 import { CONVERTED_KINDS, ConvertedCiliumPolicies } from "../components/calico/convertedPolicies";
@@ -23,16 +23,21 @@ import { ExistingClusterFacts } from "./existingFacts";
 import { existingClusterKubeconfig } from "../components/cluster/existingCluster";
 import { liveCalicoLookups } from "./calicoLive";
 import { ConfigError } from "./validate";
+import { Rederived, checkAgainstRecord, partialReadRefusal, unservedPolicyApis } from "./calicoRecord";
 
 /** This stack's output recording the converted objects it declared (read back once Calico's CRDs are gone). */
 export const CONVERTED_POLICIES_OUTPUT = "calicoConvertedPolicies";
 
 /**
- * The `CiliumCIDRGroup` version each supported chart line's own CRD list names (its Chart.yaml `artifacthub.io/crds`,
- * tests/fixtures/real/cilium-chart): v2alpha1 in 1.18, 1.19 and 1.20. (1.18 added v2 as the storage version and kept
- * v2alpha1 served, deprecated: cilium/cilium#38940.) A line without an entry is refused rather than guessed.
+ * The `CiliumCIDRGroup` version each supported chart line serves and stores (the CRD's own versions; Chart.yaml's list
+ * is stale metadata): v2 in 1.18, 1.19 and 1.20 — the version cilium-operator registers as served and stored since
+ * cilium/cilium#38940 ("Promote CCG to v2 and deprecate v2alpha1", 1.18), v2alpha1 served but deprecated
+ * (`pkg/k8s/apis/cilium.io/client/crds/v2/ciliumcidrgroups.yaml`, vendored in tests/fixtures/real/cilium-crds). Not the
+ * chart's `artifacthub.io/crds` annotation, which still names v2alpha1. pulumi-kubernetes builds a custom resource's type
+ * token from its apiVersion, so changing it replaces the object: the table is the one place it is chosen, and recorded
+ * objects are re-stamped from it. A line without an entry is refused rather than guessed.
  */
-export const CIDR_GROUP_API_VERSION: Record<number, string> = { 18: "cilium.io/v2alpha1", 19: "cilium.io/v2alpha1", 20: "cilium.io/v2alpha1" };
+export const CIDR_GROUP_API_VERSION: Record<number, string> = { 18: "cilium.io/v2", 19: "cilium.io/v2", 20: "cilium.io/v2" };
 
 export function cidrGroupApiVersion(chartVersion: string): string {
     const version = CIDR_GROUP_API_VERSION[chartMinor(chartVersion) ?? -1];
@@ -45,6 +50,8 @@ export interface ConvertedPolicies {
     withheld: { calico: string; reasons: string[] }[];
     /** "cluster": converted from what Calico holds now; "record": read back from this stack's output (Calico is gone). */
     source: "cluster" | "record";
+    /** What changed against the record, or why the record was kept. */
+    notes: string[];
 }
 
 /** The recorded set, checked: each a converted kind with a name. Undefined when nothing was recorded. */
@@ -61,7 +68,7 @@ export function recordedPolicies(recorded: unknown): Obj[] | undefined {
 }
 
 /** Calico's objects, the Kubernetes NetworkPolicies and the addresses the judge reads, converted as preflight does. */
-async function convertFromCluster(lookups: CalicoLookups, chartVersion: string): Promise<{ objects: Obj[]; withheld: ConvertedPolicies["withheld"]; policies: number }> {
+async function convertFromCluster(lookups: CalicoLookups, chartVersion: string): Promise<Rederived & { originals: Set<string> }> {
     const input: PreflightInput = {};
     for (const part of CONVERSION_PARTS) input[part] = { items: await lookups.list({ kind: "Objects", of: part }) };
     // The judge's host agents: EKS Pod Identity from the pods' env, NodeLocal DNS from its DaemonSet (preflight/cidrChecks.ts).
@@ -70,11 +77,30 @@ async function convertFromCluster(lookups: CalicoLookups, chartVersion: string):
     const groupVersion = cidrGroupApiVersion(chartVersion);
     return {
         objects: objects.map((o) => o.kind === "CiliumCIDRGroup" ? { ...o, apiVersion: groupVersion } : o), withheld: report.withheld,
-        policies: (input.caliconetworkpolicies?.items.length ?? 0) + (input.calicoglobalnetworkpolicies?.items.length ?? 0),
+        originals: new Set(calicoRefs(input)),
     };
 }
 
-/** The converted set this update declares (or records), or undefined when the key is off. Refuses before anything is declared. */
+/** With neither Calico's policies nor a record: refused, saying what happened and what to do. */
+function noRecordRefusal(config: MigrationConfig, clusterName: string, gone: boolean): ConfigError {
+    return new ConfigError([gone
+        ? `\`calico.applyConvertedPolicies\` is true at phase ${config.phase}, but cluster ${clusterName} has no Calico any more (phase 6 removed it) and this stack ` +
+            `recorded no converted policies (output \`${CONVERTED_POLICIES_OUTPUT}\`): the program cannot tell which Cilium policies to keep. ` +
+            "Restore the output from the stack's history (pulumi stack history / pulumi stack export) if an earlier update recorded it. Otherwise " +
+            "set `calico.applyConvertedPolicies` to false only after removing each converted object this stack still holds from its state " +
+            "(`pulumi stack --show-urns` lists them: types kubernetes:cilium.io/…, names calico-converted-…; `pulumi state delete <URN>` each, " +
+            "which leaves the object in the cluster) — with the key false the stack deletes every object it still holds, and the names are the same. " +
+            "Objects the stack never held: apply them yourself (npm run convert-policies on a snapshot taken before phase 6)."
+        : `\`calico.applyConvertedPolicies\` is true, but cluster ${clusterName} has no Calico install (no tigera-operator Installation or Deployment, ` +
+            "no calico-node DaemonSet): there are no Calico policies to convert. Set `calico.applyConvertedPolicies` to false."]);
+}
+
+/**
+ * The converted set this update declares (or records), or undefined when the key is off. Refuses before anything is declared.
+ * From phase 6 on Calico's removal may have run (or be half done, or be retried): a recorded set stands as recorded,
+ * never re-derived from what is left. Without a record, and before 6, a set is re-derived only from a complete read
+ * (every Calico policy API served) and checked against the record (stacks/calicoRecord.ts).
+ */
 export async function learnConvertedPolicies(config: MigrationConfig, facts: ExistingClusterFacts, install: CalicoInstall, given: CalicoLookups | undefined,
     recorded: unknown): Promise<ConvertedPolicies | undefined> {
     if (!config.calico.applyConvertedPolicies) return undefined;
@@ -82,19 +108,27 @@ export async function learnConvertedPolicies(config: MigrationConfig, facts: Exi
     const lookups = given ?? liveCalicoLookups(existingClusterKubeconfig(facts), clusterName);
     const record = recordedPolicies(recorded);
     const gone = phases.awsNodeRemoved(config.phase);
-    if (install.kind !== "none") {
-        const found = await convertFromCluster(lookups, config.cilium.chartVersion);
-        // Calico's policy CRDs deleted by phase 6's removal, an agent left behind: the record stands.
-        if (!(gone && record && found.policies === 0)) return { ...found, source: "cluster" };
+    const groupVersion = cidrGroupApiVersion(config.cilium.chartVersion);
+    const fromRecord = (notes: string[] = []): ConvertedPolicies => ({
+        objects: record!.map((o) => o.kind === "CiliumCIDRGroup" ? { ...o, apiVersion: groupVersion } : o), withheld: [], source: "record", notes,
+    });
+    // Not read at all: a half-removed Calico answers partly, and its stale v3.projectcalico.org APIService answers 503.
+    if (gone && record) {
+        return fromRecord(install.kind === "none" ? [] : [`Calico's converted policies: Calico still runs on cluster ${clusterName}, but from phase 6 on its removal ` +
+            "may have run (or be half done): its policies are not read again (a stale v3.projectcalico.org APIService would fail the read), and the recorded set stands as recorded."]);
     }
-    if (record) return { objects: record, withheld: [], source: "record" };
-    throw new ConfigError([gone
-        ? `\`calico.applyConvertedPolicies\` is true at phase ${config.phase}, but cluster ${clusterName} has no Calico any more (phase 6 removed it) and this stack ` +
-            `recorded no converted policies (output \`${CONVERTED_POLICIES_OUTPUT}\`): the program cannot tell which Cilium policies to keep. ` +
-            `Restore the output from the stack's history if an earlier update recorded it; otherwise apply the converted policies yourself ` +
-            "(npm run convert-policies on a snapshot taken before phase 6) and set `calico.applyConvertedPolicies` to false."
-        : `\`calico.applyConvertedPolicies\` is true, but cluster ${clusterName} has no Calico install (no tigera-operator Installation or Deployment, ` +
-            "no calico-node DaemonSet): there are no Calico policies to convert. Set `calico.applyConvertedPolicies` to false."]);
+    if (install.kind === "none") {
+        if (record) return fromRecord();
+        throw noRecordRefusal(config, clusterName, gone);
+    }
+    const unserved = unservedPolicyApis(await lookups.list({ kind: "Served" }));
+    if (unserved.length > 0) {
+        if (!record) throw partialReadRefusal(clusterName, config.phase, unserved);
+        return fromRecord([`Calico's converted policies: cluster ${clusterName} does not serve ${unserved.join(", ")}, so the recorded set is kept as it is rather than re-derived from a partial read.`]);
+    }
+    const found = await convertFromCluster(lookups, config.cilium.chartVersion);
+    const notes = record ? checkAgainstRecord(record, found, found.originals) : [];
+    return { objects: found.objects, withheld: found.withheld, source: "cluster", notes };
 }
 
 /** What `pulumi up` and the planner say: where the set came from, how CIDRs were judged, and each withheld policy. */
@@ -105,7 +139,7 @@ export function convertedPoliciesNotes(policies: ConvertedPolicies, phase: phase
         : `Calico's converted policies: ${policies.objects.length} Cilium object(s) declared ${when}, ${policies.withheld.length} Calico polic(ies) withheld. ` +
             "CIDRs are judged as preflight judges them (the nodes', pods' and host agents' addresses, read now): a policy whose CIDR covers any of them is withheld; " +
             "preflight and the program can differ only where the cluster's addresses changed between preflight's snapshot and this update.";
-    return [head, ...policies.withheld.map((w) => `${w.calico} is not converted: ${w.reasons.join("; ")}. On Cilium nodes nothing enforces it.`)];
+    return [head, ...policies.notes, ...policies.withheld.map((w) => `${w.calico} is not converted: ${w.reasons.join("; ")}. On Cilium nodes nothing enforces it.`)];
 }
 
 /** The converted objects, from phase 3 (before any workload reaches a Cilium node) through 9; none below 3. */

@@ -33,9 +33,9 @@ const APPLY = { calico: { applyConvertedPolicies: true } };
 const CILIUM_KINDS = /^kubernetes:cilium\.io\//;
 const declared = (e: { resources: RecordedResource[] }) => e.resources.filter((r) => CILIUM_KINDS.test(r.type));
 const EXPECTED_TYPES = [
+    "kubernetes:cilium.io/v2:CiliumCIDRGroup::calico-converted-cidrgroup-calico-gns-partners",
     "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy::calico-converted-clusterwidenetworkpolicy-calico-billing-egress",
     "kubernetes:cilium.io/v2:CiliumNetworkPolicy::calico-converted-networkpolicy-payments-calico-api",
-    "kubernetes:cilium.io/v2alpha1:CiliumCIDRGroup::calico-converted-cidrgroup-calico-gns-partners",
 ];
 const typesOf = (e: Parameters<typeof declared>[0]) => declared(e).map((r) => `${r.type}::${r.name}`).sort();
 const WITHHELD_NOTE = "GlobalNetworkPolicy/vpc-egress is not converted: egress[0]: nets 10.20.0.0/16 covers in-cluster addresses";
@@ -91,7 +91,7 @@ describe("Calico's converted policies, applied by the program (calico.applyConve
             assert.ok(r.dependencies.includes("command:local:Command::gate-phase-2-check"));
         }
         const policy = declared(e).find((r) => r.inputs.kind === "CiliumClusterwideNetworkPolicy")!;
-        assert.ok(policy.dependencies.includes("kubernetes:cilium.io/v2alpha1:CiliumCIDRGroup::calico-converted-cidrgroup-calico-gns-partners"), "the group it refers to comes first");
+        assert.ok(policy.dependencies.includes("kubernetes:cilium.io/v2:CiliumCIDRGroup::calico-converted-cidrgroup-calico-gns-partners"), "the group it refers to comes first");
         const cnpId = "kubernetes:cilium.io/v2:CiliumNetworkPolicy::calico-converted-networkpolicy-payments-calico-api";
         const twinScaleUp = e.resources.filter((r) => r.dependencies.includes(cnpId) && !CILIUM_KINDS.test(r.type)).map((r) => r.name);
         assert.ok(twinScaleUp.includes("gate-phase-3-check"), twinScaleUp.join(", "));
@@ -144,7 +144,7 @@ describe("Calico's converted policies, applied by the program (calico.applyConve
             recorded = (await runExisting({ phase: 5, extra: APPLY, snapshotDir: calicoPolicySnapshot() })).outputs[CONVERTED_POLICIES_OUTPUT] as Json[];
         });
 
-        it("its first run (Calico still there) re-derives them beside the removal step, and records them", async () => {
+        it("its first run (Calico still there) declares the recorded set beside the removal step, and records it again", async () => {
             const e = await runExisting({ phase: 6, extra: APPLY, snapshotDir: calicoPolicySnapshot(), ownOutputs: { [CONVERTED_POLICIES_OUTPUT]: recorded } });
             assert.deepStrictEqual(typesOf(e), EXPECTED_TYPES);
             assert.ok(e.resources.some((r) => r.name === "calico-remove"));
@@ -169,8 +169,11 @@ describe("Calico's converted policies, applied by the program (calico.applyConve
             assert.strictEqual(await failureOf(runExisting({ phase: 7, extra: APPLY })),
                 "`calico.applyConvertedPolicies` is true at phase 7, but cluster prod-east has no Calico any more (phase 6 removed it) and this stack " +
                 `recorded no converted policies (output \`${CONVERTED_POLICIES_OUTPUT}\`): the program cannot tell which Cilium policies to keep. ` +
-                "Restore the output from the stack's history if an earlier update recorded it; otherwise apply the converted policies yourself " +
-                "(npm run convert-policies on a snapshot taken before phase 6) and set `calico.applyConvertedPolicies` to false.");
+                "Restore the output from the stack's history (pulumi stack history / pulumi stack export) if an earlier update recorded it. Otherwise " +
+                "set `calico.applyConvertedPolicies` to false only after removing each converted object this stack still holds from its state " +
+                "(`pulumi stack --show-urns` lists them: types kubernetes:cilium.io/…, names calico-converted-…; `pulumi state delete <URN>` each, " +
+                "which leaves the object in the cluster) — with the key false the stack deletes every object it still holds, and the names are the same. " +
+                "Objects the stack never held: apply them yourself (npm run convert-policies on a snapshot taken before phase 6).");
         });
 
         it("a record that is not the program's is refused", async () => {
@@ -188,11 +191,17 @@ describe("Calico's converted policies, applied by the program (calico.applyConve
             EXPECTED_TYPES.map((t) => `delete ${t}`));
     });
 
-    it("CiliumCIDRGroup's apiVersion is the one each supported chart line's own CRD list names (Chart.yaml artifacthub.io/crds)", () => {
+    it("CiliumCIDRGroup's apiVersion is the version its CRD serves and stores, not deprecated (cilium/cilium ciliumcidrgroups.yaml), for every supported line", () => {
+        const crd = YAML.parse(fs.readFileSync(path.join(FIXTURES, "real", "cilium-crds", "ciliumcidrgroups.yaml"), "utf8"));
+        const versions = crd.spec.versions as { name: string; served: boolean; storage: boolean; deprecated?: boolean }[];
+        const stored = versions.find((v) => v.storage && v.served && !v.deprecated)!;
+        assert.deepStrictEqual(versions.map((v) => `${v.name} served=${v.served} storage=${v.storage} deprecated=${v.deprecated ?? false}`),
+            ["v2 served=true storage=true deprecated=false", "v2alpha1 served=true storage=false deprecated=true"]);
         for (const version of CILIUM_CHART_VERSIONS_VENDORED) {
+            assert.strictEqual(cidrGroupApiVersion(version), `${crd.spec.group}/${stored.name}`, version);
+            // The chart's own CRD list (artifacthub.io/crds) still names v2alpha1: stale metadata, not what the operator registers.
             const chart = YAML.parse(fs.readFileSync(path.join(FIXTURES, "real", "cilium-chart", version, "Chart.yaml"), "utf8"));
             const crds = YAML.parse(chart.annotations["artifacthub.io/crds"]) as { kind: string; version: string }[];
-            assert.strictEqual(cidrGroupApiVersion(version), `cilium.io/${crds.find((c) => c.kind === "CiliumCIDRGroup")!.version}`, version);
             for (const kind of ["CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"]) assert.strictEqual(crds.find((c) => c.kind === kind)?.version, "v2", `${version} ${kind}`);
         }
         assert.deepStrictEqual(Object.keys(CIDR_GROUP_API_VERSION).map(Number), CILIUM_CHART_VERSIONS_VENDORED.map((v) => Number(v.split(".")[1])));

@@ -61,13 +61,25 @@ describe("Calico → Cilium policy conversion: one row per Calico feature", () =
 
     it("all(), has(), !has(), in {}, not in {} → {}, Exists, DoesNotExist, In, NotIn", () => {
         assert.deepStrictEqual(specOf(convert([gnp("all", { selector: "all()", ingress: [{ action: "Allow", source: { selector: "has(monitoring) && !has(canary)" } }] })])), {
-            endpointSelector: {},
+            endpointSelector: { matchExpressions: [{ key: "reserved:health", operator: "DoesNotExist" }] },
             ingress: [{ fromEndpoints: [{ matchExpressions: [{ key: "monitoring", operator: "Exists" }, { key: "canary", operator: "DoesNotExist" }] }] }],
             enableDefaultDeny: ingressOnly,
         });
         assert.deepStrictEqual(specOf(convert([gnp("sets", { selector: "tier in {'web', 'api'} && env not in {'dev'}", ingress: [{ action: "Allow" }] })])).endpointSelector, {
             matchExpressions: [{ key: "tier", operator: "In", values: ["api", "web"] }, { key: "env", operator: "NotIn", values: ["dev"] }],
         });
+    });
+
+    it("a clusterwide policy that could select Cilium's health endpoint (no positive requirement) excludes it; one with a label to match, or a namespaced one, is unchanged", () => {
+        const HEALTH = { key: "reserved:health", operator: "DoesNotExist" };
+        const selectorOf = (o: ReturnType<typeof convert>) => specOf(o).endpointSelector;
+        const deny = convert([gnp("deny", { selector: "projectcalico.org/namespace not in {'kube-system'}", types: ["Ingress", "Egress"] })]);
+        assert.deepStrictEqual(selectorOf(deny), { matchExpressions: [{ key: "io.kubernetes.pod.namespace", operator: "NotIn", values: ["kube-system"] }, HEALTH] });
+        assert.deepStrictEqual(selectorOf(convert([gnp("none", { selector: "!has(canary)", ingress: [{ action: "Allow" }] })])),
+            { matchExpressions: [{ key: "canary", operator: "DoesNotExist" }, HEALTH] });
+        assert.deepStrictEqual(selectorOf(convert([gnp("web", { selector: "app == 'web'", ingress: [{ action: "Allow" }] })])), { matchLabels: { app: "web" } });
+        assert.deepStrictEqual(selectorOf(convert([np("shop", "all", { selector: "all()", ingress: [{ action: "Allow" }] })])), {});
+        for (const o of deny.objects) assertValid(o, "cilium");
     });
 
     it("|| in the policy's selector → one spec per alternative (`specs`); || in a peer → one endpoint selector per alternative", () => {
@@ -207,7 +219,7 @@ describe("Calico → Cilium policy conversion: what changes an outcome is withhe
             { toEndpoints: [{ matchLabels: { role: "partner" } }] },
             { toCIDRSet: [{ cidrGroupRef: "calico-gns-partners" }] },
         ]);
-        assert.deepStrictEqual(c.objects[1], { apiVersion: "cilium.io/v2alpha1", kind: "CiliumCIDRGroup", metadata: { name: "calico-gns-partners",
+        assert.deepStrictEqual(c.objects[1], { apiVersion: "cilium.io/v2", kind: "CiliumCIDRGroup", metadata: { name: "calico-gns-partners",
             labels: { "app.kubernetes.io/managed-by": "eks-cilium-migration" }, annotations: { "eks-cilium-migration/converted-from": "GlobalNetworkSet/partners" } },
         spec: { externalCIDRs: ["198.51.100.0/24"] } });
         assert.deepStrictEqual(reasonsOf(convert([gns("nodes", { role: "infra" }, ["10.0.1.0/24"]), gnp("to-infra", { selector: "all()", egress: [{ action: "Allow", destination: { selector: "role == 'infra'" } }] })])),

@@ -37,11 +37,11 @@ async function run(main: typeof plan, argv: string[], withPolicies = false) {
 type Phase = { number: number; changes: { op: string; type: string; name: string }[]; resources: { type: string; name: string; inputs: Obj }[]; violations?: unknown[] };
 /** What calico.applyConvertedPolicies declares for the example, in the planner's order. */
 const CONVERTED = ["eks-cilium-migration:index:ConvertedCiliumPolicies calico-converted",
-    "kubernetes:cilium.io/v2alpha1:CiliumCIDRGroup calico-converted-cidrgroup-calico-gns-partners",
+    "kubernetes:cilium.io/v2:CiliumCIDRGroup calico-converted-cidrgroup-calico-gns-partners",
     "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy calico-converted-clusterwidenetworkpolicy-calico-default-deny",
     "kubernetes:cilium.io/v2:CiliumNetworkPolicy calico-converted-networkpolicy-shop-calico-api-allow-web",
-    "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy calico-converted-clusterwidenetworkpolicy-calico-allow-dns",
-    "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy calico-converted-clusterwidenetworkpolicy-calico-report-builder-to-partners"];
+    "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy calico-converted-clusterwidenetworkpolicy-calico-report-builder-to-partners",
+    "kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy calico-converted-clusterwidenetworkpolicy-calico-allow-dns"];
 const calicoChanges = (p: Phase) => p.changes.filter((c) => c.name.startsWith("calico")).map((c) => `${c.op} ${c.type} ${c.name}`);
 const patchOf = (p: Phase) => p.resources.find((r) => r.name === "calico-installation")?.inputs;
 const overrideAffinity = (patch: Obj | undefined, field: string) => patch?.spec?.[field]?.spec?.template?.spec?.affinity;

@@ -131,7 +131,8 @@ describe("calico: npm run convert-policies on the example cluster", () => {
         const objects = YAML.parseAllDocuments(convertExample(["--snapshot", CALICO_EXAMPLE]).stdout).map((d) => d.toJSON() as Obj);
         const byName = new Map(objects.map((o) => [o.metadata.name, o]));
         assert.deepStrictEqual(byName.get("calico-default-deny")?.spec, {
-            endpointSelector: { matchExpressions: [{ key: "io.kubernetes.pod.namespace", operator: "NotIn", values: ["calico-system", "kube-system", "tigera-operator"] }] },
+            endpointSelector: { matchExpressions: [{ key: "io.kubernetes.pod.namespace", operator: "NotIn", values: ["calico-system", "kube-system", "tigera-operator"] },
+                { key: "reserved:health", operator: "DoesNotExist" }] },
             ingress: [{}], egress: [{}], enableDefaultDeny: { ingress: true, egress: true },
         });
         assert.deepStrictEqual(byName.get("calico-gns-partners")?.spec, { externalCIDRs: ["198.51.100.0/24", "203.0.113.16/28"] });

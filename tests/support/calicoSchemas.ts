@@ -32,7 +32,9 @@ function ciliumValidators(): Record<string, ValidateFunction> {
     return {
         CiliumNetworkPolicy: load("ciliumnetworkpolicy_v2.json"),
         CiliumClusterwideNetworkPolicy: load("ciliumclusterwidenetworkpolicy_v2.json"),
-        CiliumCIDRGroup: load("ciliumcidrgroup_v2alpha1.json"),
+        // v2, as the program declares it: the CRD's own schema (cilium/cilium, see the folder's README).
+        CiliumCIDRGroup: ajv.compile(YAML.parse(fs.readFileSync(path.join(REAL, "cilium-crds", "ciliumcidrgroups.yaml"), "utf8"))
+            .spec.versions.find((v: { name: string }) => v.name === "v2").schema.openAPIV3Schema),
     };
 }
 
@@ -45,6 +47,7 @@ export function assertValid(o: Record<string, any>, which: "calico" | "cilium"):
     const validators = which === "calico" ? (calico ??= calicoValidators()) : (cilium ??= ciliumValidators());
     const validate = validators[o.kind];
     if (!validate) throw new Error(`no ${which} schema for kind ${o.kind}`);
+    if (o.kind === "CiliumCIDRGroup" && o.apiVersion !== "cilium.io/v2") throw new Error(`CiliumCIDRGroup ${o.metadata?.name} is ${o.apiVersion}; the vendored schema is cilium.io/v2's`);
     const { kind, metadata } = o;
     if (!validate(o)) throw new Error(`${kind} ${metadata?.name} does not validate against ${which}'s schema: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
 }
