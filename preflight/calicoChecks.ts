@@ -4,7 +4,7 @@
  * because Cilium cannot enforce them exactly (calico/convert.ts).
  */
 import { CalicoInput, PolicyKind, readPolicy } from "../calico/model";
-import { Conversion, convertCalicoPolicies } from "../calico/convert";
+import { Conversion, SOURCE_ANNOTATION, convertCalicoPolicies } from "../calico/convert";
 import { PreflightCheck, some } from "./check";
 import { inClusterCoverage } from "./cidrChecks";
 import { itemsOf, nameOf, qualified } from "./objects";
@@ -51,14 +51,46 @@ export function operatorVersion(d: Obj): { text: string; major: number; minor: n
 export const tooOld = (v: { major: number; minor: number }): boolean => v.major < OPERATOR_OVERRIDES_SINCE.major ||
     (v.major === OPERATOR_OVERRIDES_SINCE.major && v.minor < OPERATOR_OVERRIDES_SINCE.minor);
 
-/** calico-policies lifted (design.md): the stack has the program apply the conversion at phase 3. */
-const appliedByProgram = (policies: string[]) => ({
-    severity: "info" as const,
-    message: `${policies.length} Calico polic(ies) (${some(policies)}) are enforced by calico-node only; this stack sets \`calico.applyConvertedPolicies: true\`, ` +
-        "so the program declares their conversion as Cilium policies at phase 3, before any workload reaches a Cilium node.",
-    objects: policies,
-    remedy: "None for the converted ones; each policy the converter withholds is named by calico-unconvertible: rewrite it by hand before phase 3.",
-});
+/**
+ * What a converted policy does to traffic between the pools while both run (phases 3–7): pods on legacy nodes have no
+ * Cilium identity (`world`), so a rule that allows a peer by pod or namespace selector drops it when the peer is still
+ * on a legacy node, and an egress rule list puts the selected pods in egress default deny — DNS to CoreDNS included
+ * while CoreDNS runs on legacy nodes (until phase 5 drains them). Pure.
+ */
+export function crossPoolEffects(objects: Obj[]): { selectorPeers: string[]; egressDeny: string[] } {
+    const selectorPeers: string[] = [];
+    const egressDeny: string[] = [];
+    for (const o of objects.filter((x) => x.kind !== "CiliumCIDRGroup")) {
+        const source = o.metadata?.annotations?.[SOURCE_ANNOTATION] ?? `${o.kind}/${o.metadata?.name}`;
+        const specs: Obj[] = o.spec ? [o.spec] : (o.specs ?? []);
+        const peers = specs.some((sp) => [...(sp.ingress ?? []), ...(sp.ingressDeny ?? [])].some((r: Obj) => r.fromEndpoints) ||
+            [...(sp.egress ?? []), ...(sp.egressDeny ?? [])].some((r: Obj) => r.toEndpoints));
+        if (peers) selectorPeers.push(source);
+        if (specs.some((sp) => Array.isArray(sp.egress) && sp.enableDefaultDeny?.egress !== false)) egressDeny.push(source);
+    }
+    return { selectorPeers, egressDeny };
+}
+
+/** calico-policies with the conversion applied by the program at phase 3: a warning while it drops cross-pool traffic. */
+function appliedByProgram(policies: string[], conversion: Conversion) {
+    const { selectorPeers, egressDeny } = crossPoolEffects(conversion.objects);
+    const window = selectorPeers.length + egressDeny.length === 0 ? "" :
+        " While both pools run (phases 3–7) pods on legacy nodes have no Cilium identity, so on Cilium nodes" +
+        (selectorPeers.length ? ` ${some(selectorPeers)} drop traffic their pod or namespace selectors allow to or from pods still on legacy nodes` : "") +
+        (selectorPeers.length && egressDeny.length ? ", and" : "") +
+        (egressDeny.length ? ` ${some(egressDeny)} put the pods they select in egress default deny: DNS to CoreDNS is dropped while CoreDNS runs on legacy nodes (until phase 5 drains them)` : "") +
+        " — the same window as Kubernetes NetworkPolicies under `cilium.policyDuringMigration: default`.";
+    return {
+        ...(window ? { severity: "warning" as const } : { severity: "info" as const }),
+        message: `${policies.length} Calico polic(ies) (${some(policies)}) are enforced by calico-node only; this stack sets \`calico.applyConvertedPolicies: true\`, ` +
+            `so the program declares their conversion as Cilium policies at phase 3, before any workload reaches a Cilium node.${window}`,
+        objects: policies,
+        remedy: (window ? "Plan the window: keep the workloads these policies select off the Cilium pool until phase 5 drains the legacy nodes " +
+            "(no scale-ups or restarts onto it in phases 3–4), or leave `calico.applyConvertedPolicies` false with `cilium.policyDuringMigration: never` " +
+            "and apply the converted objects yourself from phase 8 (pods on Cilium nodes then run without these policies in phases 2–7). " : "") +
+            "Each policy the converter withholds is named by calico-unconvertible: rewrite it by hand before phase 3.",
+    };
+}
 
 export const CALICO_CHECKS: PreflightCheck[] = [
     {
@@ -93,7 +125,7 @@ export const CALICO_CHECKS: PreflightCheck[] = [
         run: (ctx) => {
             const policies = calicoPolicies(ctx.input);
             if (policies.length === 0) return [];
-            if (ctx.options.calicoApplyConvertedPolicies) return [appliedByProgram(policies)];
+            if (ctx.options.calicoApplyConvertedPolicies) return [appliedByProgram(policies, convertSnapshotPolicies(ctx))];
             return [{
                 message: `${policies.length} Calico polic(ies) (${some(policies)}) are enforced by calico-node only: a workload drained onto a Cilium node loses them.`,
                 objects: policies,

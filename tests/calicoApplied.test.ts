@@ -224,7 +224,7 @@ describe("Calico's converted policies, applied by the program (calico.applyConve
         assert.ok(existingStackConfig(APPLY)["eks-cilium-migration:calico"]);
     });
 
-    it("preflight: calico-policies is info with the key (the program applies them), withheld policies stay warnings", () => {
+    it("preflight: calico-policies is no blocker with the key (the program applies them) but warns of the cross-pool window; withheld policies stay warnings", () => {
         const input = { calicoglobalnetworkpolicies: { items: [CONVERTIBLE_GNP, WITHHELD_GNP] }, caliconetworkpolicies: { items: [] }, caliconetworksets: { items: [] },
             calicoglobalnetworksets: { items: [] }, calicohostendpoints: { items: [] },
             nodes: { items: [{ metadata: { name: "ip-10-20-0-17", labels: {} }, status: { addresses: [{ type: "InternalIP", address: "10.20.0.17" }] } }] } };
@@ -232,10 +232,15 @@ describe("Calico's converted policies, applied by the program (calico.applyConve
         assert.strictEqual(options.calicoApplyConvertedPolicies, true);
         const found = (o: typeof DEFAULT_OPTIONS) => runPreflight(input, o).findings.filter((f) => f.id.startsWith("calico-")).map((f) => [f.id, f.severity]);
         assert.deepStrictEqual(found(DEFAULT_OPTIONS), [["calico-policies", "blocker"], ["calico-unconvertible", "warning"]]);
-        assert.deepStrictEqual(found({ ...DEFAULT_OPTIONS, calicoApplyConvertedPolicies: true }), [["calico-policies", "info"], ["calico-unconvertible", "warning"]]);
+        // billing-egress converts to an egress rule list with a selector peer: both halves of the window apply.
+        assert.deepStrictEqual(found({ ...DEFAULT_OPTIONS, calicoApplyConvertedPolicies: true }), [["calico-policies", "warning"], ["calico-unconvertible", "warning"]]);
         const info = runPreflight(input, { ...DEFAULT_OPTIONS, calicoApplyConvertedPolicies: true }).findings.find((f) => f.id === "calico-policies")!;
         assert.strictEqual(info.message, "2 Calico polic(ies) (GlobalNetworkPolicy/billing-egress, GlobalNetworkPolicy/vpc-egress) are enforced by calico-node only; " +
-            "this stack sets `calico.applyConvertedPolicies: true`, so the program declares their conversion as Cilium policies at phase 3, before any workload reaches a Cilium node.");
+            "this stack sets `calico.applyConvertedPolicies: true`, so the program declares their conversion as Cilium policies at phase 3, before any workload reaches a Cilium node. " +
+            "While both pools run (phases 3–7) pods on legacy nodes have no Cilium identity, so on Cilium nodes GlobalNetworkPolicy/billing-egress drop traffic their pod or " +
+            "namespace selectors allow to or from pods still on legacy nodes, and GlobalNetworkPolicy/billing-egress put the pods they select in egress default deny: DNS to " +
+            "CoreDNS is dropped while CoreDNS runs on legacy nodes (until phase 5 drains them) — the same window as Kubernetes NetworkPolicies under `cilium.policyDuringMigration: default`.");
+        assert.ok(info.remedy.startsWith("Plan the window: keep the workloads these policies select off the Cilium pool until phase 5"), info.remedy);
     });
 
     describe("live, from the cluster's API", () => {

@@ -54,13 +54,16 @@ describe("calico: preflight on the example cluster names what happens to each po
             "Deployment tigera-operator/tigera-operator); DaemonSet calico-system/calico-node."), engine.message);
     });
 
-    it("calico-policies: information listing every Calico-only policy, as the stack applies the converted ones (preflight passes)", () => {
+    it("calico-policies: a warning listing every Calico-only policy, as the stack applies the converted ones, naming the cross-pool window (preflight passes)", () => {
         const [policies] = findings.filter((f) => f.id === "calico-policies");
-        assert.deepStrictEqual([policies.severity, policies.objects], ["info", ["NetworkPolicy/shop/api-allow-web", "NetworkPolicy/shop/postgres-allow-api",
+        assert.ok(policies.message.includes("so on Cilium nodes GlobalNetworkPolicy/allow-dns, GlobalNetworkPolicy/report-builder-to-partners, NetworkPolicy/shop/api-allow-web " +
+            "drop traffic their pod or namespace selectors allow to or from pods still on legacy nodes, and GlobalNetworkPolicy/allow-dns, GlobalNetworkPolicy/default-deny, " +
+            "GlobalNetworkPolicy/report-builder-to-partners put the pods they select in egress default deny: DNS to CoreDNS is dropped"), policies.message);
+        assert.deepStrictEqual([policies.severity, policies.objects], ["warning", ["NetworkPolicy/shop/api-allow-web", "NetworkPolicy/shop/postgres-allow-api",
             "NetworkPolicy/shop/web-http-get", "GlobalNetworkPolicy/default-deny", "GlobalNetworkPolicy/allow-dns", "GlobalNetworkPolicy/report-builder-to-partners"]]);
         assert.deepStrictEqual(findings.filter((f) => f.severity === "blocker"), []);
         assert.strictEqual(code, 0);
-        assert.match(text, /\nPASS preflight: no blocker left \(0 blocker\(s\), 6 warning\(s\), 3 info\)\n$/);
+        assert.match(text, /\nPASS preflight: no blocker left \(0 blocker\(s\), 7 warning\(s\), 2 info\)\n$/);
     });
 
     // A stack that leaves the key false (it converts and applies the policies some other way) is blocked until it accepts.
