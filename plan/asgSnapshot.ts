@@ -7,9 +7,9 @@
  */
 import type * as aws from "@pulumi/aws";
 import { AutoScalingGroup, LaunchTemplateVersion } from "../clusterReader/autoScalingGroups";
+import { invokeError } from "./invokeError";
 
 /** An error the SDK hands back to the program with its text. */
-const invokeError = (message: string): Error => Object.assign(new Error(message), { details: message });
 
 /** describe-auto-scaling-groups' group → the provider's getGroup result (the members the program reads). */
 export function groupResult(g: AutoScalingGroup): aws.autoscaling.GetGroupResult {

@@ -16,16 +16,13 @@ import { NODE_REPAIR_TOKEN } from "../stacks/existingLookups";
 import { JsonFileError, readJsonObject } from "../clusterReader/jsonStream";
 import { addonResult, clusterResult, nodeGroupResult } from "../stacks/awsResults";
 import { KarpenterObjects, readKarpenterSnapshot } from "../clusterReader/karpenter";
+import { invokeError } from "./invokeError";
 
 /** The translations live with the composition root (the fleet report reads them too); re-exported for the planner's callers. */
 export { addonResult, clusterResult, nodeGroupResult };
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** An error the SDK hands back to the program with its text (it keeps `details`, as it does the engine's). */
-function invokeError(message: string): Error {
-    return Object.assign(new Error(message), { details: message });
-}
 
 /** A look-up the snapshot has no file for: the planner reports it as bad input, naming the file. */
 export class SnapshotInputError extends Error {}

@@ -7,9 +7,9 @@
  */
 import { KUBECTL_FILES, KubectlFile } from "../migration/snapshotFiles";
 import { CALICO_POLICY_PARTS, type CalicoQuery } from "../stacks/calicoFacts";
+import { invokeError } from "./invokeError";
 
 /** An error the SDK hands back to the program with its text. */
-const invokeError = (message: string): Error => Object.assign(new Error(message), { details: message });
 
 const FILES = { Installation: KUBECTL_FILES.calicoinstallations, Deployment: KUBECTL_FILES.deployments, DaemonSet: KUBECTL_FILES.daemonsets } as const;
 
