@@ -2,7 +2,7 @@
  * Karpenter's own vocabulary (karpenter.sh/v1, karpenter.k8s.aws/v1), shared by the program, the gates and preflight
  * (design.md, "Karpenter NodePools"; facts in docs/field-notes.md, "Karpenter"). Imports only the ground's own helpers.
  */
-import { parseDuration } from "./duration";
+import { DURATION, parseDuration } from "./duration";
 
 export const KARPENTER_API_VERSION = "karpenter.sh/v1";
 export const NODEPOOL_KIND = "NodePool";
@@ -14,10 +14,10 @@ export const EC2NODECLASS_API_VERSION = "karpenter.k8s.aws/v1";
  * (the NodePool CRD, tests/fixtures/real/karpenter/crds/karpenter.sh_nodepools.yaml).
  */
 export const DEFAULT_EXPIRE_AFTER = "720h";
-const EXPIRE_AFTER = /^(([0-9]+(s|m|h))+|Never)$/;
+const isExpireAfter = (value: string): boolean => value === "Never" || DURATION.test(value);
 /** An `expireAfter` value in milliseconds; `Never` is Infinity; undefined for a value the schema refuses. */
 export function expireAfterMs(value: string): number | undefined {
-    if (!EXPIRE_AFTER.test(value)) return undefined;
+    if (!isExpireAfter(value)) return undefined;
     return value === "Never" ? Infinity : parseDuration(value);
 }
 

@@ -19,9 +19,14 @@ export function calicoInputOf(input: PreflightInput): CalicoInput {
     };
 }
 
-/** The conversion of the snapshot's Calico policies, judged against the snapshot's own addresses. */
+/** Conversions made, per preflight context: calico-policies and calico-unconvertible read the same one. */
+const conversions = new WeakMap<PreflightContext, Conversion>();
+
+/** The conversion of the snapshot's Calico policies, judged against the snapshot's own addresses (made once per context). */
 export function convertSnapshotPolicies(ctx: PreflightContext): Conversion {
-    return convertCalicoPolicies(calicoInputOf(ctx.input), { inCluster: inClusterCoverage(ctx) });
+    let conversion = conversions.get(ctx);
+    if (!conversion) conversions.set(ctx, conversion = convertCalicoPolicies(calicoInputOf(ctx.input), { inCluster: inClusterCoverage(ctx) }));
+    return conversion;
 }
 
 /** Each policy by its v3 name (the storage form's `default.<name>` read back), as the converter's report names it. */

@@ -11,9 +11,17 @@ import { KARPENTER_NODEPOOL_LABEL } from "../migration/nodeRule";
 import { configuredPoolOf, itemsOf, labelsOf, nameOf } from "./objects";
 import { Obj, PreflightContext } from "./types";
 
-/** The configured legacy pools (node groups, Auto Scaling groups, NodePools) that have legacy nodes, by name. */
-const poolsWithLegacyNodes = (ctx: PreflightContext): Set<string | undefined> =>
-    new Set(itemsOf(ctx.input.nodes).filter((n) => ctx.legacyNodes.has(nameOf(n))).map((n) => configuredPoolOf(n, ctx.options, ctx.input)));
+const poolsByContext = new WeakMap<PreflightContext, Set<string | undefined>>();
+
+/** The configured legacy pools (node groups, Auto Scaling groups, NodePools) that have legacy nodes, by name (once per context: several checks ask). */
+function poolsWithLegacyNodes(ctx: PreflightContext): Set<string | undefined> {
+    let pools = poolsByContext.get(ctx);
+    if (!pools) {
+        pools = new Set(itemsOf(ctx.input.nodes).filter((n) => ctx.legacyNodes.has(nameOf(n))).map((n) => configuredPoolOf(n, ctx.options, ctx.input)));
+        poolsByContext.set(ctx, pools);
+    }
+    return pools;
+}
 
 /** The configured legacy managed node groups that have legacy nodes (as described by EKS). */
 export function legacyGroups(ctx: PreflightContext): Obj[] {

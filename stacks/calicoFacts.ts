@@ -24,12 +24,10 @@ export type CalicoQuery = { kind: "Installation" } | { kind: "Deployment" | "Dae
  * (migration/snapshotFiles.ts): Calico's policies, network sets and host endpoints, the Kubernetes NetworkPolicies (in
  * Calico's default tier), and the nodes and pods preflight's judge of in-cluster CIDRs reads.
  */
-export const CONVERSION_PARTS = ["caliconetworkpolicies", "calicoglobalnetworkpolicies", "caliconetworksets", "calicoglobalnetworksets",
-    "calicohostendpoints", "networkpolicies", "nodes", "pods"] as const;
-export type ConversionPart = typeof CONVERSION_PARTS[number];
-
 /** The conversion parts that are Calico's own APIs (CRDs phase 6 deletes): a read of them is complete only while all are served. */
 export const CALICO_POLICY_PARTS = ["caliconetworkpolicies", "calicoglobalnetworkpolicies", "caliconetworksets", "calicoglobalnetworksets", "calicohostendpoints"] as const;
+export const CONVERSION_PARTS = [...CALICO_POLICY_PARTS, "networkpolicies", "nodes", "pods"] as const;
+export type ConversionPart = typeof CONVERSION_PARTS[number];
 
 export interface CalicoLookups {
     /** The objects asked for (none: an empty list; a CRD that is not installed: none of its objects). */

@@ -23,10 +23,10 @@ import { ExistingClusterFacts } from "./existingFacts";
 import { existingClusterKubeconfig } from "../components/cluster/existingCluster";
 import { liveCalicoLookups } from "./calicoLive";
 import { ConfigError } from "./validate";
-import { Rederived, checkAgainstRecord, partialReadRefusal, unservedPolicyApis } from "./calicoRecord";
+import { CONVERTED_POLICIES_OUTPUT, Rederived, checkAgainstRecord, partialReadRefusal, unservedPolicyApis } from "./calicoRecord";
 
 /** This stack's output recording the converted objects it declared (read back once Calico's CRDs are gone). */
-export const CONVERTED_POLICIES_OUTPUT = "calicoConvertedPolicies";
+export { CONVERTED_POLICIES_OUTPUT };
 
 /**
  * The `CiliumCIDRGroup` version each supported chart line serves and stores (the CRD's own versions; Chart.yaml's list
@@ -68,17 +68,13 @@ export function recordedPolicies(recorded: unknown): Obj[] | undefined {
 }
 
 /** Calico's objects, the Kubernetes NetworkPolicies and the addresses the judge reads, converted as preflight does. */
-async function convertFromCluster(lookups: CalicoLookups, chartVersion: string): Promise<Rederived & { originals: Set<string> }> {
+async function convertFromCluster(lookups: CalicoLookups): Promise<Rederived & { originals: Set<string> }> {
     const input: PreflightInput = {};
     for (const part of CONVERSION_PARTS) input[part] = { items: await lookups.list({ kind: "Objects", of: part }) };
     // The judge's host agents: EKS Pod Identity from the pods' env, NodeLocal DNS from its DaemonSet (preflight/cidrChecks.ts).
     input.daemonsets = { items: await lookups.list({ kind: "DaemonSet", name: "node-local-dns" }) };
     const { objects, report } = convertSnapshotPolicies(preflightContext(input, DEFAULT_OPTIONS));
-    const groupVersion = cidrGroupApiVersion(chartVersion);
-    return {
-        objects: objects.map((o) => o.kind === "CiliumCIDRGroup" ? { ...o, apiVersion: groupVersion } : o), withheld: report.withheld,
-        originals: new Set(calicoRefs(input)),
-    };
+    return { objects, withheld: report.withheld, originals: new Set(calicoRefs(input)) };
 }
 
 /** With neither Calico's policies nor a record: refused, saying what happened and what to do. */
@@ -108,10 +104,10 @@ export async function learnConvertedPolicies(config: MigrationConfig, facts: Exi
     const lookups = given ?? liveCalicoLookups(existingClusterKubeconfig(facts), clusterName);
     const record = recordedPolicies(recorded);
     const gone = phases.awsNodeRemoved(config.phase);
+    // Whichever set is declared, its CIDR groups take the version the chart line serves (cidrGroupApiVersion).
     const groupVersion = cidrGroupApiVersion(config.cilium.chartVersion);
-    const fromRecord = (notes: string[] = []): ConvertedPolicies => ({
-        objects: record!.map((o) => o.kind === "CiliumCIDRGroup" ? { ...o, apiVersion: groupVersion } : o), withheld: [], source: "record", notes,
-    });
+    const stamped = (objects: Obj[]) => objects.map((o) => o.kind === "CiliumCIDRGroup" ? { ...o, apiVersion: groupVersion } : o);
+    const fromRecord = (notes: string[] = []): ConvertedPolicies => ({ objects: stamped(record!), withheld: [], source: "record", notes });
     // Not read at all: a half-removed Calico answers partly, and its stale v3.projectcalico.org APIService answers 503.
     if (gone && record) {
         return fromRecord(install.kind === "none" ? [] : [`Calico's converted policies: Calico still runs on cluster ${clusterName}, but from phase 6 on its removal ` +
@@ -126,9 +122,9 @@ export async function learnConvertedPolicies(config: MigrationConfig, facts: Exi
         if (!record) throw partialReadRefusal(clusterName, config.phase, unserved);
         return fromRecord([`Calico's converted policies: cluster ${clusterName} does not serve ${unserved.join(", ")}, so the recorded set is kept as it is rather than re-derived from a partial read.`]);
     }
-    const found = await convertFromCluster(lookups, config.cilium.chartVersion);
+    const found = await convertFromCluster(lookups);
     const notes = record ? checkAgainstRecord(record, found, found.originals) : [];
-    return { objects: found.objects, withheld: found.withheld, source: "cluster", notes };
+    return { objects: stamped(found.objects), withheld: found.withheld, source: "cluster", notes };
 }
 
 /** What `pulumi up` and the planner say: where the set came from, how CIDRs were judged, and each withheld policy. */

@@ -11,7 +11,8 @@ import { CALICO_POLICY_PARTS, Obj } from "./calicoFacts";
 import { KUBECTL_FILES } from "../migration/snapshotFiles";
 import { ConfigError } from "./validate";
 
-const OUTPUT = "calicoConvertedPolicies";
+/** This stack's output recording the converted objects it declared (read back once Calico's CRDs are gone). */
+export const CONVERTED_POLICIES_OUTPUT = "calicoConvertedPolicies";
 
 /** An object's identity in the record and in Pulumi's state: kind, namespace, name. */
 const identity = (o: Obj) => `${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name}`;
@@ -26,7 +27,7 @@ export function unservedPolicyApis(served: Obj[]): string[] {
 /** Refusal: a partial read with no record to fall back on. */
 export function partialReadRefusal(clusterName: string, phase: number, unserved: string[]): ConfigError {
     return new ConfigError([`\`calico.applyConvertedPolicies\` is true at phase ${phase}, but cluster ${clusterName} does not serve Calico's ` +
-        `${unserved.join(", ")} (its CRDs are gone or going) and this stack recorded no converted policies (output \`${OUTPUT}\`): a conversion of what is ` +
+        `${unserved.join(", ")} (its CRDs are gone or going) and this stack recorded no converted policies (output \`${CONVERTED_POLICIES_OUTPUT}\`): a conversion of what is ` +
         "left would miss policies and Pulumi would delete their Cilium conversions. Restore the output from the stack's history (pulumi stack history / " +
         "pulumi stack export) if an earlier update recorded it, or restore Calico's CRDs and policies, then apply again."]);
 }
@@ -41,7 +42,7 @@ export interface Rederived { objects: Obj[]; withheld: { calico: string; reasons
  */
 export function checkAgainstRecord(record: Obj[], found: Rederived, originals: Set<string>): string[] {
     if (record.length > 0 && found.objects.length === 0) {
-        throw new ConfigError([`\`calico.applyConvertedPolicies\`: this stack recorded ${record.length} converted object(s) (output \`${OUTPUT}\`), but converting ` +
+        throw new ConfigError([`\`calico.applyConvertedPolicies\`: this stack recorded ${record.length} converted object(s) (output \`${CONVERTED_POLICIES_OUTPUT}\`), but converting ` +
             "Calico's policies now yields none: the program does not replace a record with an empty set (Pulumi would delete every converted policy). " +
             "If Calico's policies were deleted on purpose and their conversions should go too, delete the Cilium objects by hand after removing each from " +
             "the stack's state (pulumi state delete URN), then set `calico.applyConvertedPolicies` to false."]);
@@ -54,7 +55,7 @@ export function checkAgainstRecord(record: Obj[], found: Rederived, originals: S
             const origin = originOf(o)!;
             const withheld = found.withheld.find((w) => w.calico === origin);
             const why = withheld ? `it is now withheld (${withheld.reasons.join("; ")})` : "today's conversion no longer emits it";
-            return `${identity(o)} (converted from ${origin}, recorded in output \`${OUTPUT}\`) would be deleted: ${why}, while ${origin} still exists. ` +
+            return `${identity(o)} (converted from ${origin}, recorded in output \`${CONVERTED_POLICIES_OUTPUT}\`) would be deleted: ${why}, while ${origin} still exists. ` +
                 `Deleting a converted policy can open traffic Calico still closes. Fix ${origin} so it converts exactly (npm run convert-policies says why it does not), ` +
                 "or delete it: a Calico policy deleted on purpose removes its conversion with it.";
         }));

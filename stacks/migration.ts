@@ -96,15 +96,17 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
         : undefined;
 
     // Every gate and every destructive step's pre-check is told them (design.md, "Phase gates").
+    // One cluster for both AWS reads a gate line makes (preflight's files, the ASGs' instances): gates/cli.ts takes one --cluster.
+    const awsCluster = { name: existing?.facts.name ?? config.clusterName, ...(options.region ? { region: options.region } : {}) };
     const legacyPools = {
         nodeGroups: existing ? existing.facts.nodeGroups.map((g) => g.name) : [config.legacyNodeGroup.name],
         ...(existing?.karpenter.legacy.length ? { nodePools: existing.karpenter.legacy.map((p) => p.name) } : {}),
         ...(existing?.asgs ? {
             asgs: existing.asgs.groups.map((g) => g.name),
-            asgCluster: { name: existing.facts.name, ...(existing.facts.region ? { region: existing.facts.region } : {}) },
+            asgCluster: awsCluster,
         } : {}),
     };
-    const preflight = { options: JSON.stringify(preflightOptionsOf(config)), cluster: existing?.facts.name ?? config.clusterName, ...(options.region ? { region: options.region } : {}) };
+    const preflight = { options: JSON.stringify(preflightOptionsOf(config)), cluster: awsCluster.name, ...(awsCluster.region ? { region: awsCluster.region } : {}) };
     const gateArgs = (gatePhase: phases.Phase) => ({
         checks: phases.gateChecks(gatePhase, { goldpinger: config.goldpinger.enabled }),
         kubeconfig, gateCli, timeout: config.gate.timeout, labels, preflight, pools: legacyPools,

@@ -80,4 +80,5 @@ export function noUnknownKeys(p: Problems, key: string, value: Record<string, un
     }
 }
 
-export const DURATION = /^([0-9]+(s|m|h))+$/;
+/** Stack config durations: what the gate CLI and migration/duration.ts parse. */
+export { DURATION } from "../migration/duration";

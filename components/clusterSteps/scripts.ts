@@ -236,10 +236,11 @@ export function gateScript(args: {
     gateCli: string; checks: string[]; timeout: string; labels: NodeLabels; preflight?: PreflightGateArgs; ciliumEverywhere?: boolean; pools?: LegacyPools;
 }): string {
     if (args.checks.length === 0) return 'echo "gate: no check for this phase (goldpinger is disabled, so connectivity is not proven)"';
-    const preflight = (check: string) => check === "preflight" ? args.preflight : undefined;
-    const line = (check: string) => `${args.gateCli} ${check} --kubeconfig "$kubeconfig_file" --wait ${args.timeout} ${labelFlags(args.labels)}` +
-        `${args.ciliumEverywhere ? " --cilium-everywhere" : ""}` +
-        `${preflight(check) ? ` --preflight-options ${shellQuote((preflight(check) as PreflightGateArgs).options)}` : ""}` +
-        `${poolListFlags(args.pools)}${gateClusterFlags(preflight(check), args.pools)}`;
+    const line = (check: string) => {
+        const preflight = check === "preflight" ? args.preflight : undefined;
+        return `${args.gateCli} ${check} --kubeconfig "$kubeconfig_file" --wait ${args.timeout} ${labelFlags(args.labels)}` +
+            `${args.ciliumEverywhere ? " --cilium-everywhere" : ""}${preflight ? ` --preflight-options ${shellQuote(preflight.options)}` : ""}` +
+            `${poolListFlags(args.pools)}${gateClusterFlags(preflight, args.pools)}`;
+    };
     return withKubeconfig(args.checks.map(line).join("\n"));
 }
