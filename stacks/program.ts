@@ -20,6 +20,8 @@ import { KarpenterLookup, LEGACY_NODEPOOLS_OUTPUT, lookUpKarpenter, recordedOrig
 import { KarpenterFacts, NodePoolOriginals } from "./karpenterFacts";
 import { CalicoLookups } from "./calicoFacts";
 import { learnCalico } from "./calicoParts";
+import { liveCalicoLookups } from "./calicoLive";
+import { existingClusterKubeconfig } from "../components/cluster/existingCluster";
 import { chartChangeProblem, recordedChartVersion } from "./chartGuard";
 import { ConfigError } from "./validate";
 import { CONVERTED_POLICIES_OUTPUT, convertedPoliciesNotes, learnConvertedPolicies } from "./calicoPolicies";
@@ -96,9 +98,11 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     const facts = existingClusterFacts(found, config, own);
     const asgs = asgPoolsInput(config, await lookUpAutoScalingGroups(config, options.asgLookups), facts.name, own.legacyAsgSizes);
     for (const text of [...facts.notes, ...karpenter.notes]) note(text);
-    const calico = await learnCalico(facts, config.phase, options.calicoLookups, note);
+    // One set of Calico look-ups (one API client, made on first use) for the install and the converted policies.
+    const calicoLookups = options.calicoLookups ?? liveCalicoLookups(existingClusterKubeconfig(facts), facts.name);
+    const calico = await learnCalico(facts, config.phase, calicoLookups, note);
     // With `calico.applyConvertedPolicies`: Calico's policies converted, or the set recorded once Calico is gone (stacks/calicoPolicies.ts).
-    const calicoPolicies = await learnConvertedPolicies(config, facts, calico, options.calicoLookups, own.calicoConvertedPolicies);
+    const calicoPolicies = await learnConvertedPolicies(config, facts, calico, calicoLookups, own.calicoConvertedPolicies);
     if (calicoPolicies) convertedPoliciesNotes(calicoPolicies, config.phase).forEach(note);
     return {
         facts, karpenter, adoptingNow: own.appliedPhase === undefined || own.appliedPhase === null, ...(asgs.groups.length > 0 ? { asgs } : {}),
