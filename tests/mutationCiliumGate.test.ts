@@ -2,6 +2,7 @@
 // tests/fixtures/clusterBuilder.ts: the pass line's wording, an agent on a legacy node, and a Fargate pod (Fargate
 // keeps its own networking: no CiliumEndpoint is owed).
 import * as assert from "assert";
+import { awsNodeRemoved } from "../gates/checks/awsNode";
 import { ciliumManaged, ciliumReady } from "../gates/checks/cilium";
 import { ClusterSnapshot, Node, Pod } from "../clusterReader/k8sTypes";
 import { DEFAULT_CONTEXT as ctx } from "../clusterReader/selectors";
@@ -40,5 +41,17 @@ describe("cilium gates: findings beyond the verdict", () => {
         const v = ciliumManaged(s, ctx);
         assert.strictEqual(v.pass, true, v.reason);
         assert.strictEqual(v.progress, "13/13 pods managed by Cilium");
+    });
+});
+
+describe("aws-node-removed: a pod the DaemonSet left behind", () => {
+    it("names a pending aws-node pod (no node yet) with '?' for its node", () => {
+        const s = at(6);
+        const stray = copy(at(5).pods.items.find((p) => p.metadata?.name?.startsWith("aws-node")) as Pod);
+        stray.metadata = { ...stray.metadata, name: "aws-node-pending" };
+        stray.spec = { ...stray.spec, nodeName: undefined };
+        stray.status = { phase: "Pending" };
+        s.pods.items.push(stray);
+        assert.match(awsNodeRemoved(s).reason, /^aws-node pod aws-node-pending still exists on node \?; if it came back after phase 6, /);
     });
 });

@@ -3,6 +3,7 @@
 // CNIs run and only when asked, Envoy's xDS compatibility from chart 1.20, and the API server's host name.
 import * as assert from "assert";
 import { CiliumValuesInput, apiServerHost, ciliumValues, deepMerge } from "../components/cilium/values";
+import { keepOffAffinity } from "../components/cilium/daemonSets";
 import { DEFAULT_NODE_LABELS } from "../migration/names";
 
 const input = (extra: Partial<CiliumValuesInput> = {}): CiliumValuesInput => ({
@@ -62,5 +63,14 @@ describe("Cilium values: apiServerHost and deepMerge", () => {
     it("replaces an object with an override that is not one (a list, a scalar), and merges objects key by key", () => {
         assert.deepStrictEqual(deepMerge({ a: { b: 1 }, c: 1 }, { a: ["x"], c: { d: 2 } }), { a: ["x"], c: { d: 2 } });
         assert.deepStrictEqual(deepMerge({ a: { b: 1, c: 2 } }, { a: { c: 3 } }), { a: { b: 1, c: 3 } });
+    });
+});
+
+describe("Cilium values: keepOffAffinity", () => {
+    it("gives the agent (`affinity`) its one-agent-per-node anti-affinity, and no other workload", () => {
+        assert.ok(keepOffAffinity("affinity", DEFAULT_NODE_LABELS, true).podAntiAffinity);
+        for (const key of ["envoy.affinity", "nodeinit.affinity", "authentication.mutual.spire.install.agent.affinity"]) {
+            assert.strictEqual(keepOffAffinity(key, DEFAULT_NODE_LABELS, true).podAntiAffinity, undefined, key);
+        }
     });
 });
