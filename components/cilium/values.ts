@@ -39,7 +39,7 @@ const HUBBLE_METRICS = ["dns", "drop", "tcp", "flow", "icmp", "httpV2"];
 
 export function apiServerHost(endpoint: string): string {
     const host = endpoint.trim().replace(/^[a-z]+:\/\//i, "").replace(/[/:].*$/, "");
-    if (!/^[A-Za-z0-9.-]+$/.test(host) || host.length === 0) {
+    if (!/^[A-Za-z0-9.-]+$/.test(host)) { // "+": an empty host fails too
         throw new CiliumValuesError(`the cluster endpoint ${JSON.stringify(endpoint)} has no usable host name for \`k8sServiceHost\`.`);
     }
     return host;
