@@ -72,6 +72,8 @@ export async function readPreflightLive(options: PreflightLiveOptions): Promise<
     const input: PreflightInput = {};
     for (const part of KUBERNETES_PARTS) {
         let crd = CUSTOM[part];
+        // One slimmer per part, so its pods share their repeated strings and label sets (clusterReader/slim.ts).
+        const slim = slimmerFor(part);
         let list: { items: unknown[] } | undefined;
         do {
             const c = crd;
@@ -79,7 +81,7 @@ export async function readPreflightLive(options: PreflightLiveOptions): Promise<
                 ? (cont) => custom.listClusterCustomObject({ group: c.group, version: c.version, plural: c.plural, ...p, _continue: cont }) as Promise<Paged<unknown>>
                 : typed[part] as Page;
             try {
-                list = await allPages(`list ${part}`, page, retry, (item) => slimmerFor(part)("items", item));
+                list = await allPages(`list ${part}`, page, retry, (item) => slim("items", item));
             } catch (err) {
                 // A CRD that is not installed: none of its objects, as `npm run snapshot` writes it (after its fallback, if any).
                 if (!(c && err instanceof ClusterAccessError && err.kind === "not-found")) throw err;

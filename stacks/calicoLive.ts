@@ -8,6 +8,7 @@
 import type * as k8s from "@kubernetes/client-node";
 import { PAGE, Paged, allPages } from "../clusterReader/live";
 import { ClusterAccessError, DEFAULT_RETRY, withRetry } from "../clusterReader/retry";
+import { slimmerFor } from "../clusterReader/slim";
 import { KUBECTL_FILES } from "../migration/snapshotFiles";
 import { CALICO_POLICY_PARTS, CalicoLookups, CalicoQuery, ConversionPart, Obj } from "./calicoFacts";
 import { ConfigError } from "./validate";
@@ -29,7 +30,9 @@ const customPages = (c: Clients, resource: string, version: string): Page => (co
 
 /** The objects of one conversion part: Calico's from the v3 API where served, else its `crd.projectcalico.org` storage form (as `npm run snapshot`). */
 async function conversionObjects(c: Clients, of: ConversionPart): Promise<Obj[]> {
-    const read = async (page: Page, what: string) => (await allPages(`list ${what}`, page, DEFAULT_RETRY)).items as Obj[];
+    // Slimmed as preflight's live read slims them (clusterReader/slim.ts): at 150,000 pods whole objects would not fit in memory.
+    const slim = slimmerFor(of);
+    const read = async (page: Page, what: string) => (await allPages(`list ${what}`, page, DEFAULT_RETRY, (item) => slim("items", item))).items as Obj[];
     if (of === "nodes") return read((cont) => c.core.listNode({ limit: PAGE, _continue: cont }) as Promise<Paged<unknown>>, "nodes");
     if (of === "pods") return read((cont) => c.core.listPodForAllNamespaces({ limit: PAGE, _continue: cont }) as Promise<Paged<unknown>>, "pods");
     if (of === "networkpolicies") {

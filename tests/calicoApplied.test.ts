@@ -13,6 +13,7 @@ import { convertSnapshot } from "../calico/cli";
 import { RecordedResource } from "../plan/mockRuntime";
 import { diffPhases } from "../plan/diff";
 import { CIDR_GROUP_API_VERSION, CONVERTED_POLICIES_OUTPUT, cidrGroupApiVersion } from "../stacks/calicoPolicies";
+import { slimPod } from "../clusterReader/slim";
 import { liveCalicoLookups } from "../stacks/calicoLive";
 import { parseConfig } from "../stacks/config";
 import { CILIUM_CHART_VERSIONS_VENDORED } from "../components/cilium/pins";
@@ -267,6 +268,17 @@ describe("Calico's converted policies, applied by the program (calico.applyConve
             assert.deepStrictEqual(await names({ kind: "Objects", of: "calicohostendpoints" }), []);
             assert.deepStrictEqual(await names({ kind: "Objects", of: "nodes" }), ["n1"]);
             assert.deepStrictEqual(await names({ kind: "Objects", of: "networkpolicies" }), ["k"]);
+        });
+
+        it("pods and nodes come slimmed as preflight's live read slims them (at 150,000 pods whole objects would not fit)", async () => {
+            const pod = { metadata: { name: "web-1", namespace: "shop", labels: { app: "web" }, managedFields: [{ manager: "kubelet", operation: "Update", fieldsV1: { "f:status": {} } }],
+                annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{}" } },
+                spec: { nodeName: "n1", containers: [{ name: "web", image: "nginx:1.27", env: [{ name: "A", value: "b" }] }] }, status: { phase: "Running", podIP: "10.20.0.9" } };
+            const node = { metadata: { name: "n1", managedFields: [{ manager: "kubelet" }] }, status: { images: [{ names: ["nginx:1.27"], sizeBytes: 1 }], addresses: [] } };
+            const l = await lookups({ "/api/v1/pods": [pod], "/api/v1/nodes": [node] });
+            assert.deepStrictEqual(await l.list({ kind: "Objects", of: "pods" }), [slimPod(structuredClone(pod))]);
+            const [n] = await l.list({ kind: "Objects", of: "nodes" });
+            assert.deepStrictEqual([n.metadata.managedFields, n.status.images], [undefined, undefined]);
         });
 
         it("a failure stops the program, saying what was asked", async () => {

@@ -100,6 +100,11 @@ describe("subnets.json, and preflight's live read, hold every legacy pool's subn
             const log = fs.readFileSync(f.calls, "utf8").trim().split("\n");
             assert.strictEqual(log.filter((l) => l.startsWith("aws ec2 describe-subnets")).length, 1);
             assert.ok(log.findIndex((l) => l.startsWith("aws autoscaling describe-auto-scaling-groups")) < log.findIndex((l) => l.startsWith("aws ec2 describe-subnets")));
+            // Pods are slimmed by one slimmer per part: two pods of one ReplicaSet share one label set (clusterReader/slim.ts).
+            const pods = (input.pods as { items: { metadata: { labels?: Record<string, string> } }[] }).items;
+            const first = pods.find((q) => q.metadata.labels?.["pod-template-hash"] !== undefined)?.metadata.labels;
+            const twins = pods.filter((p) => JSON.stringify(p.metadata.labels) === JSON.stringify(first));
+            assert.ok(twins.length >= 2 && twins.every((p) => p.metadata.labels === twins[0].metadata.labels), `${twins.length} pods with one label set`);
         } finally {
             server.close();
             assert.deepStrictEqual(kubeconfigs.removeAll(), []);
