@@ -6,6 +6,7 @@ import { OPERATOR_OVERRIDES_SINCE, operatorVersion, tooOld } from "../preflight/
 import { readPreflightSnapshot } from "../preflight/read";
 import { runPreflight } from "../preflight/run";
 import { DEFAULT_OPTIONS, Finding, Obj, PreflightInput } from "../preflight/types";
+import { calicoInstallOf, operatorTooOld } from "../stacks/calicoFacts";
 import { CALICO_EXAMPLE } from "./fixtures/writeCalicoExample";
 import { EKS_INSTALLATION, operatorDeployment } from "./support/calicoInstall";
 
@@ -37,6 +38,15 @@ describe("calico-policy-engine: tigera-operator's version from its image tag", (
         assert.strictEqual(versionOf("quay.io/tigera/operator:v1.28"), "v1.28");
         assert.strictEqual(versionOf("quay.io/tigera/operator:v1.30.0-amd64"), "v1.30.0");
         assert.deepStrictEqual(operatorVersion(deploymentWith([{ name: "tigera-operator", image: "quay.io/tigera/operator:v10.2.0" }])), { text: "v10.2.0", major: 10, minor: 2 });
+    });
+
+    it("a tag pinned by digest as well (`:v1.27.3@sha256:…`, as admission policies rewrite images) is still read; a digest alone gives none", () => {
+        const digest = `@sha256:${"5f0c1e8a".repeat(8)}`;
+        assert.deepStrictEqual(operatorVersion(operatorDeployment(`v1.27.3${digest}`)), { text: "v1.27.3", major: 1, minor: 27 });
+        assert.strictEqual(versionOf(`quay.io/tigera/operator${digest}`), undefined);
+        // The program refuses that operator as it refuses v1.27.3 by tag (stacks/calicoFacts.ts), and preflight warns.
+        assert.strictEqual(operatorTooOld(calicoInstallOf({ installations: [EKS_INSTALLATION], operators: [operatorDeployment(`v1.27.3${digest}`)], daemonSets: [] })), "v1.27.3");
+        assert.strictEqual(engineOf(exampleWith(withOperator(`v1.27.3${digest}`)))[0].severity, "warning");
     });
 
     it("a tag that is no version (latest, master) gives none", () => {
