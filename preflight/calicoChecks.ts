@@ -44,11 +44,14 @@ export const calicoPolicies = (input: PreflightInput): string[] => [
  */
 export const OPERATOR_OVERRIDES_SINCE = { major: 1, minor: 28 };
 
-/** The operator's version from its Deployment's image tag (`quay.io/tigera/operator:v1.36.2`), if it has one. */
+/**
+ * The operator's version from its Deployment's image tag (`quay.io/tigera/operator:v1.36.2`, also when it is pinned
+ * by digest: `quay.io/tigera/operator:v1.36.2@sha256:…`), if it has one.
+ */
 export function operatorVersion(d: Obj): { text: string; major: number; minor: number } | undefined {
     const containers: Obj[] = d.spec?.template?.spec?.containers ?? [];
     const image = (containers.find((c) => c.name === "tigera-operator") ?? containers[0])?.image;
-    const m = typeof image === "string" ? /:v?(\d+)\.(\d+)(\.\d+)?[^:/]*$/.exec(image) : null;
+    const m = typeof image === "string" ? /:v?(\d+)\.(\d+)(\.\d+)?[^:/@]*(@[^@]+)?$/.exec(image) : null;
     return m ? { text: `v${m[1]}.${m[2]}${m[3] ?? ""}`, major: Number(m[1]), minor: Number(m[2]) } : undefined;
 }
 

@@ -110,4 +110,25 @@ describe("mutation gaps: calico-node in aws-node-pinned", () => {
         assert.deepStrictEqual(bad.findings.filter((l) => l.includes("calico-node")),
             [`aws-node-pinned: calico-node pod calico-node-bad runs on node ${cilium}, which carries cni=cilium: two policy engines there`]);
     });
+    it("an agent with the operator's default term alone, beside Cilium nodes: each Cilium node it admits is named", () => {
+        const s = at(3);
+        const unpinned = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [
+            PINNED_AFFINITY.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]] }] } } };
+        s.daemonsets.items.push(agent("calico-node", "calico-system", unpinned));
+        const v = pinned(s);
+        assert.strictEqual(v.pass, false);
+        const admitted = v.findings.map((l) => /^aws-node-pinned: DaemonSet calico-system\/calico-node admits (.+?): every term needs cni NotIn \[cilium\]/.exec(l)?.[1]).filter(Boolean);
+        const ciliumNodes = s.nodes.items.filter((n) => n.metadata?.labels?.cni === "cilium").map((n) => `node ${n.metadata!.name!}`);
+        assert.strictEqual(ciliumNodes.length, 3);
+        assert.deepStrictEqual(admitted, ["a node labelled cni=cilium", ...ciliumNodes]);
+    });
+
+    it("pinned agents beside a passing aws-node: the verdict passes with aws-node's own reason", () => {
+        const s = at(3);
+        const base = pinned(copy(s));
+        s.daemonsets.items.push(agent("calico-node", "calico-system", PINNED_AFFINITY), agent("csi-node-driver", "calico-system", PINNED_AFFINITY));
+        const v = pinned(s);
+        assert.deepStrictEqual([v.pass, v.reason], [true, base.reason]);
+        assert.strictEqual(v.findings.length, base.findings.length + 2, v.findings.join("\n"));
+    });
 });
