@@ -55,14 +55,14 @@ describe("service-mesh-socket-lb: the workloads a mesh's pods make", () => {
         assert.deepStrictEqual(workloads(istioPod("details-server"), istioPod("details-server")), ["shop/details-server"]);
     });
 
-    it("a bare pod is its own workload; an owner that is no controller still names it; among owners, the controller", () => {
+    it("a bare pod is its own workload; an owner that is no controller still names it; among owners, the controller; only a ReplicaSet's name loses a suffix", () => {
         const bare = istioPod("debug");
         bare.metadata = { name: "debug", namespace: "shop" };
         const job = istioPod("x");
-        job.metadata.ownerReferences = [{ apiVersion: "batch/v1", kind: "Job", name: "migrate" }];
+        job.metadata.ownerReferences = [{ apiVersion: "batch/v1", kind: "Job", name: "report-28450560" }];
         const owned = istioPod("y");
-        owned.metadata.ownerReferences = [{ apiVersion: "v1", kind: "ConfigMap", name: "settings" }, { apiVersion: "apps/v1", kind: "StatefulSet", name: "db", controller: true }];
-        assert.deepStrictEqual(workloads(bare, job, owned), ["shop/db", "shop/debug", "shop/migrate"]);
+        owned.metadata.ownerReferences = [{ apiVersion: "v1", kind: "ConfigMap", name: "settings" }, { apiVersion: "apps/v1", kind: "StatefulSet", name: "redis-master", controller: true }];
+        assert.deepStrictEqual(workloads(bare, job, owned), ["shop/debug", "shop/redis-master", "shop/report-28450560"]);
     });
 
     it("the objects name at most five workloads; the count, all of them", () => {
