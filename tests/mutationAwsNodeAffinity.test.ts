@@ -4,6 +4,7 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { NodeSelectorRequirement, TERMS_BEFORE_1_19, TERMS_FROM_1_19, Term, defaultAwsNodeTerms, mergedVpcCniConfiguration, pinTerms } from "../components/awsNode/affinity";
+import { calicoAgentAffinity } from "../components/calico/calicoAffinity";
 import { DEFAULT_NODE_LABELS as labels } from "../migration/names";
 
 const PIN: NodeSelectorRequirement = { key: "cni", operator: "NotIn", values: ["cilium"] };
@@ -111,5 +112,28 @@ describe("pinTerms: an agent's own terms with the pin", () => {
         assert.deepStrictEqual(pinTerms(terms, true, labels), [{ matchExpressions: [LINUX, own, PIN] }, { matchExpressions: [ARM, PIN] }]);
         assert.deepStrictEqual(pinTerms(terms, false, labels), [{ matchExpressions: [LINUX, own] }, { matchExpressions: [ARM] }]);
         assert.deepStrictEqual(terms[1].matchExpressions, [PIN, ARM], "the input is not changed");
+    });
+});
+
+describe("the way back to phase 0: a term that held only our pin", () => {
+    // An empty node selector term matches no node (k8s.io/api core/v1 NodeSelectorTerm): writing one back would take
+    // the agent off every node. A manifest calico-node has no affinity of its own, so phase 1 writes the pin alone.
+    it("pinTerms drops it instead of leaving it empty; pinning again gives the pin alone", () => {
+        assert.deepStrictEqual(pinTerms([{ matchExpressions: [PIN] }], false, labels), []);
+        assert.deepStrictEqual(pinTerms([{ matchExpressions: [SEEDS_PIN] }, { matchExpressions: [LINUX, PIN] }], false, labels), [{ matchExpressions: [LINUX] }]);
+        assert.deepStrictEqual(pinTerms([{ matchExpressions: [SEEDS_PIN] }], true, labels), [{ matchExpressions: [PIN] }]);
+    });
+
+    it("a manifest calico-node pinned at phase 1 gets no required node affinity back, its other settings kept", () => {
+        const tolerated = { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [LINUX] } }] };
+        const pinned = calicoAgentAffinity({ nodeAffinity: tolerated }, true, labels);
+        assert.deepStrictEqual(pinned.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [{ matchExpressions: [PIN] }]);
+        assert.deepStrictEqual(calicoAgentAffinity(pinned, false, labels), { nodeAffinity: tolerated });
+    });
+
+    it("a vpc-cni add-on whose only term was the seeds' pin gets the chart's default terms back (and, pinned, those with the pin)", () => {
+        const seeds = withTerms({ matchExpressions: [SEEDS_PIN] });
+        assert.deepStrictEqual(termsIn(mergedVpcCniConfiguration(seeds, false, labels, "v1.19.2-eksbuild.1")), [{ matchExpressions: [...TERMS_FROM_1_19] }]);
+        assert.deepStrictEqual(termsIn(mergedVpcCniConfiguration(seeds, true, labels, "v1.18.6-eksbuild.2")), [{ matchExpressions: [...TERMS_BEFORE_1_19, PIN] }]);
     });
 });
