@@ -122,6 +122,8 @@ describe("the way back to phase 0: a term that held only our pin", () => {
         assert.deepStrictEqual(pinTerms([{ matchExpressions: [PIN] }], false, labels), []);
         assert.deepStrictEqual(pinTerms([{ matchExpressions: [SEEDS_PIN] }, { matchExpressions: [LINUX, PIN] }], false, labels), [{ matchExpressions: [LINUX] }]);
         assert.deepStrictEqual(pinTerms([{ matchExpressions: [SEEDS_PIN] }], true, labels), [{ matchExpressions: [PIN] }]);
+        assert.deepStrictEqual(pinTerms([{ matchExpressions: [] }, { matchExpressions: [LINUX] }], false, labels), [{ matchExpressions: [] }, { matchExpressions: [LINUX] }],
+            "a term that held nothing of ours is the agent's own and stays as it is");
     });
 
     it("a manifest calico-node pinned at phase 1 gets no required node affinity back, its other settings kept", () => {
