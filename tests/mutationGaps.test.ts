@@ -88,7 +88,8 @@ describe("mutation gaps: the vpc-cni merge", () => {
         const pin = { key: "cni", operator: "NotIn", values: ["cilium"] };
         const expressions = (text: string) => JSON.parse(text).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions;
         assert.deepStrictEqual(expressions(mergedVpcCniConfiguration(JSON.stringify(term(own)), true, labels) as string), [own, pin]);
-        assert.deepStrictEqual(expressions(mergedVpcCniConfiguration(JSON.stringify(term(seeds)), true, labels) as string), [pin], "the earlier version's pin is replaced");
+        const linux = { key: "kubernetes.io/os", operator: "In", values: ["linux"] };
+        assert.deepStrictEqual(expressions(mergedVpcCniConfiguration(JSON.stringify(term(linux, seeds)), true, labels) as string), [linux, pin], "the earlier version's pin is replaced");
     });
 
     it("re-pinning changes nothing, and unpin then pin gives the same value; other settings survive both ways", () => {

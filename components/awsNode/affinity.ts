@@ -82,6 +82,14 @@ const isPin = (labels: NodeLabels) => (e: NodeSelectorRequirement) => e.key === 
     ((e.operator === "In" && e.values?.[0] === labels.legacyValue) || (e.operator === "NotIn" && e.values?.[0] === labels.ciliumValue));
 
 /**
+ * Terms with every requirement of ours taken out. A term that held nothing but ours is dropped, not left empty: an
+ * empty term matches no node (k8s.io/api core/v1 `NodeSelectorTerm`), so the agent would leave every node.
+ */
+const withoutOurs = (terms: readonly Term[] | undefined, labels: NodeLabels): (Term & { matchExpressions: NodeSelectorRequirement[] })[] => (terms ?? [])
+    .filter((t) => (t.matchFields ?? []).length > 0 || (t.matchExpressions ?? []).length === 0 || !(t.matchExpressions ?? []).every(isPin(labels)))
+    .map((t) => ({ ...t, matchExpressions: (t.matchExpressions ?? []).filter((e) => !isPin(labels)(e)) }));
+
+/**
  * An existing vpc-cni add-on's `configurationValues` with aws-node pinned (or unpinned), every other setting kept.
  * The add-on takes JSON or YAML (EKS accepts both); it is read as YAML (a superset of JSON) and written back as JSON.
  * - Pinning adds `<key> NotIn [<ciliumValue>]` to each of the add-on's own node selector terms (any requirement of
@@ -98,8 +106,7 @@ export function mergedVpcCniConfiguration(existing: string | undefined, pinned: 
     const ours = terms?.some((t) => (t.matchExpressions ?? []).some(isPin(labels))) ?? false;
     if (!pinned && !ours) return existing;
     // The add-on's own terms, without our requirement.
-    const own = terms?.map((t) => ({ ...t, matchExpressions: (t.matchExpressions ?? []).filter((e) => !isPin(labels)(e)) }));
-    const base = own ?? [];
+    const base = withoutOurs(terms, labels);
     const withTerms = (list: Term[]) => ({
         ...(isObject(parsed.affinity) ? parsed.affinity : {}),
         nodeAffinity: {
@@ -118,12 +125,13 @@ export function mergedVpcCniConfiguration(existing: string | undefined, pinned: 
 }
 
 /**
- * An agent's own node selector terms with this program's requirement taken out (ours from any earlier version too)
- * and, when pinned, `<key> NotIn [<ciliumValue>]` added to each; none of its own: the pin alone when pinned. Pure; the
- * pin of every old-world agent (aws-node's add-on above, calico-node's in components/calico/) goes through it.
+ * An agent's own node selector terms with this program's requirement taken out (ours from any earlier version too; a
+ * term that held only ours is gone, so an agent without terms of its own gets none back) and, when pinned,
+ * `<key> NotIn [<ciliumValue>]` added to each; none of its own: the pin alone when pinned. Pure; the pin of every
+ * old-world agent (aws-node's add-on above, calico-node's in components/calico/) goes through it.
  */
 export function pinTerms(terms: readonly Term[] | undefined, pinned: boolean, labels: NodeLabels): Term[] {
-    const own = (terms ?? []).map((t) => ({ ...t, matchExpressions: (t.matchExpressions ?? []).filter((e) => !isPin(labels)(e)) }));
+    const own = withoutOurs(terms, labels);
     if (!pinned) return own;
     return own.length > 0 ? own.map((t) => ({ ...t, matchExpressions: [...t.matchExpressions, awsNodePin(labels)] })) : [{ matchExpressions: [awsNodePin(labels)] }];
 }

@@ -20,13 +20,17 @@ export interface PinnedAgent { name: "calico-node" | "csi-node-driver"; namespac
 /** The Installation's override field of each agent (tigera-operator api/v1: CalicoNodeDaemonSet, CSINodeDriverDaemonSet). */
 export const OVERRIDE_FIELD = { "calico-node": "calicoNodeDaemonSet", "csi-node-driver": "csiNodeDriverDaemonSet" } as const;
 
-/** The agent's whole affinity with its required terms pinned (or unpinned); its other affinity settings kept. */
+/**
+ * The agent's whole affinity with its required terms pinned (or unpinned); its other affinity settings kept. Unpinned
+ * with no term of its own left (a manifest calico-node without affinity, pinned at phase 1), the required part is
+ * left out: the API refuses an empty term list, and an empty term would match no node.
+ */
 export function calicoAgentAffinity(current: Obj | undefined, pinned: boolean, labels: NodeLabels): Obj {
-    const nodeAffinity = current?.nodeAffinity ?? {};
-    const required = nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution ?? {};
+    const { requiredDuringSchedulingIgnoredDuringExecution: required, ...otherNodeAffinity } = current?.nodeAffinity ?? {};
+    const terms = pinTerms(requiredTerms(current), pinned, labels);
     return {
         ...(current ?? {}),
-        nodeAffinity: { ...nodeAffinity, requiredDuringSchedulingIgnoredDuringExecution: { ...required, nodeSelectorTerms: pinTerms(requiredTerms(current), pinned, labels) } },
+        nodeAffinity: terms.length === 0 ? otherNodeAffinity : { ...otherNodeAffinity, requiredDuringSchedulingIgnoredDuringExecution: { ...(required ?? {}), nodeSelectorTerms: terms } },
     };
 }
 

@@ -61,7 +61,8 @@ export function connectivity(snapshot: Required<Pick<ClusterSnapshot, "nodes" | 
     }
     f.ok(`${okPings}/${pings} pings OK${ignored > 0 ? ` (${ignored} failed to or from terminating pods, ignored)` : ""}`);
     const pools = crossPool(f, snapshot.nodes, answered, ctx);
-    egress(f, answered.filter((p) => !terminating.has(nameOf(p))), responses, pools, ctx);
+    // `answered` holds running pods only: a terminating pod is never asked for egress.
+    egress(f, answered, responses, pools, ctx);
     return f.verdict(`${pods.length} goldpinger pods, ${pings} pings, all OK`);
 }
 
