@@ -86,11 +86,11 @@ describe("cidr-peer-in-cluster: which addresses are in the cluster", () => {
 });
 
 describe("cidr-peer-in-cluster: the finding's words", () => {
-    it("an except list is named after its CIDR; two covering peers of one rule, one line each, joined by '; '", () => {
+    it("an except list is named after its CIDR, comma-separated; two covering peers of one rule, one line each, joined by '; '", () => {
         const [f, ...more] = cidrFindings((i) => items(i, "networkpolicies").push(
-            ipBlockPolicy("vpc", "shop", "egress", [{ cidr: "10.20.0.0/16", except: ["10.20.8.0/24"] }, { cidr: "10.20.0.17/32" }])));
+            ipBlockPolicy("vpc", "shop", "egress", [{ cidr: "10.20.0.0/16", except: ["10.20.8.0/24", "10.20.9.0/24"] }, { cidr: "10.20.0.17/32" }])));
         assert.deepStrictEqual(more, []);
-        assert.match(f.message, /^NetworkPolicy shop\/vpc egress\[0\] \(selecting \d+ pod\(s\)\): 10\.20\.0\.0\/16 except 10\.20\.8\.0\/24 contains \d+ pod\(s\) \(/);
+        assert.match(f.message, /^NetworkPolicy shop\/vpc egress\[0\] \(selecting \d+ pod\(s\)\): 10\.20\.0\.0\/16 except 10\.20\.8\.0\/24, 10\.20\.9\.0\/24 contains \d+ pod\(s\) \(/);
         assert.match(f.message, /\); 10\.20\.0\.17\/32 contains 1 node\(s\) \(ip-10-20-0-17\.us-east-2\.compute\.internal\)\. Under Cilium /);
     });
 
