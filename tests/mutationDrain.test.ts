@@ -49,6 +49,14 @@ describe("zonal-volume: which volumes bind a pod to a zone", () => {
         assert.deepStrictEqual(f.objects, ["shop/postgres-1"]);
     });
 
+    it("a volume whose node affinity allows two zones the Cilium pool does not reach: both named", () => {
+        const [f] = findingsOf("zonal-volume", (i) => {
+            const pv = named(i, "persistentvolumes", named(i, "persistentvolumeclaims", "data-postgres-1").spec.volumeName);
+            for (const term of pv.spec.nodeAffinity.required.nodeSelectorTerms) for (const e of term.matchExpressions) e.values = ["us-east-2c", "us-east-2d"];
+        }, CILIUM_ON_BATCH);
+        assert.match(f.message, /\(its volume is bound to us-east-2c, us-east-2d, where the Cilium pool has no subnet\)\.$/);
+    });
+
     it("a claim not bound yet, a volume the snapshot lacks, a volume without node affinity or with an empty one: no zone", () => {
         const volumeOf = (i: PreflightInput) => named(i, "persistentvolumes", named(i, "persistentvolumeclaims", "data-postgres-1").spec.volumeName);
         for (const [what, edit] of [
@@ -67,10 +75,6 @@ describe("single-replica: the pods that make a one-replica workload", () => {
 
     it("the example's one-replica autoscaler, its pod on a legacy node, is named", () => {
         assert.deepStrictEqual(findingsOf("single-replica", () => undefined).map((f) => f.objects), [[`Deployment kube-system/${CA}`]]);
-    });
-
-    it("its pod evicted (Failed) and left on the legacy node: nothing to move, not named", () => {
-        assert.deepStrictEqual(findingsOf("single-replica", (i) => { caPod(i).status = { ...caPod(i).status, phase: "Failed", reason: "Evicted" }; }), []);
     });
 
     it("only a pod from a ReplicaSet is a Deployment's: a debug copy with its labels and no owner is not", () => {
