@@ -103,11 +103,11 @@ function policyFindings(ctx: PreflightContext, idx: Idx, policy: Obj, cilium: bo
     const kind = cilium ? "CiliumNetworkPolicy" : "NetworkPolicy";
     const selector = cilium ? (policy.spec ?? policy.specs?.[0])?.endpointSelector : policy.spec?.podSelector;
     const phase = ctx.options.policyDuringMigration === "never" ? 8 : 3;
-    const byRule = new Map<string, { lines: string[]; objects: string[]; kinds: Set<keyof Idx>; cidrs: string[]; error: boolean }>();
+    const byRule = new Map<string, { lines: string[]; objects: string[]; kinds: Set<keyof Idx>; cidrs: string[] }>();
     for (const peer of cidrPeers(policy, cilium)) {
         const { error, covered } = judgePeer(idx, peer);
-        const entry = byRule.get(peer.rule) ?? byRule.set(peer.rule, { lines: [], objects: [], kinds: new Set(), cidrs: [], error: false }).get(peer.rule)!;
-        if (error) { entry.lines.push(`CIDR ${JSON.stringify(peer.cidr)} is malformed (${error}) and was not judged`); entry.error = true; continue; }
+        const entry = byRule.get(peer.rule) ?? byRule.set(peer.rule, { lines: [], objects: [], kinds: new Set(), cidrs: [] }).get(peer.rule)!;
+        if (error) { entry.lines.push(`CIDR ${JSON.stringify(peer.cidr)} is malformed (${error}) and was not judged`); continue; }
         const hit = covered ? (Object.keys(covered) as (keyof Idx)[]).filter((k) => covered[k].count > 0) : [];
         if (!covered || hit.length === 0) continue;
         hit.forEach((k) => entry.kinds.add(k));

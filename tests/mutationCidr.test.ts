@@ -3,27 +3,17 @@
 // own manifest passes it, tests/fixtures/real/kubernetes/nodelocaldns.yaml), the judge Calico's converter asks
 // (inClusterCoverage), and the finding's exact words, objects and remedy.
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
-import * as YAML from "yaml";
 import { hostAgents, inClusterCoverage } from "../preflight/cidrChecks";
 import { readPreflightSnapshot } from "../preflight/read";
 import { runPreflight } from "../preflight/run";
 import { DEFAULT_OPTIONS, Finding, Obj, PreflightContext, PreflightInput } from "../preflight/types";
 import { EXAMPLE_SNAPSHOT } from "./support/existingCluster";
 import { ipBlockPolicy, podIdentityEnv, podIdentityUri } from "./support/meaningObjects";
-import { FIXTURES } from "./support/paths";
+import { nodeLocalDns } from "./support/nodeLocalDns";
 
 const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
 const items = (i: PreflightInput, part: keyof PreflightInput): Obj[] => (i[part] as { items: Obj[] }).items;
 const ip = (text: string) => text.split(".").reduce((n, o) => n * 256 + Number(o), 0);
-
-/** Kubernetes' NodeLocal DNS DaemonSet with its placeholders filled as its docs say (`sed s/__PILLAR__LOCAL__DNS__/…/`). */
-function nodeLocalDns(localDns: string, dnsServer: string): Obj {
-    const text = fs.readFileSync(path.join(FIXTURES, "real", "kubernetes", "nodelocaldns.yaml"), "utf8")
-        .replaceAll("__PILLAR__LOCAL__DNS__", localDns).replaceAll("__PILLAR__DNS__SERVER__", dnsServer);
-    return YAML.parseAllDocuments(text).map((d) => d.toJSON()).find((d) => d?.kind === "DaemonSet");
-}
 
 /** Only the parts hostAgents and the index read: pods, nodes, DaemonSets. */
 function context(edit: (i: PreflightInput) => void): PreflightContext {
