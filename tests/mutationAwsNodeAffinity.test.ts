@@ -1,6 +1,9 @@
 // aws-node's affinity rules at their edges: which vpc-cni versions get which default terms, which requirements are
 // "ours" (and so replaced) and which are the user's (and so kept), the add-on's other affinity settings, and pinTerms,
 // the pure function every old-world agent's pin goes through (calico-node's too).
+import * as fs from "fs";
+import * as path from "path";
+import { FIXTURES } from "./support/paths";
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { NodeSelectorRequirement, TERMS_BEFORE_1_19, TERMS_FROM_1_19, Term, defaultAwsNodeTerms, mergedVpcCniConfiguration, pinTerms } from "../components/awsNode/affinity";
@@ -118,6 +121,11 @@ describe("pinTerms: an agent's own terms with the pin", () => {
 describe("the way back to phase 0: a term that held only our pin", () => {
     // An empty node selector term matches no node (k8s.io/api core/v1 NodeSelectorTerm): writing one back would take
     // the agent off every node. A manifest calico-node has no affinity of its own, so phase 1 writes the pin alone.
+    it("the API says so: the Installation CRD's own schema (tigera-operator, vendored) describes each term as matching nothing when empty", () => {
+        const schema = fs.readFileSync(path.join(FIXTURES, "real", "tigera-operator", "installation-overrides-schema.json"), "utf8");
+        assert.ok(schema.includes("A null or empty node selector term matches no objects."));
+    });
+
     it("pinTerms drops it instead of leaving it empty; pinning again gives the pin alone", () => {
         assert.deepStrictEqual(pinTerms([{ matchExpressions: [PIN] }], false, labels), []);
         assert.deepStrictEqual(pinTerms([{ matchExpressions: [SEEDS_PIN] }, { matchExpressions: [LINUX, PIN] }], false, labels), [{ matchExpressions: [LINUX] }]);
