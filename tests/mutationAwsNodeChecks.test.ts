@@ -4,16 +4,10 @@
 // none at all — EKS's default).
 import * as assert from "assert";
 import { foreignFields } from "../preflight/awsNodeChecks";
-import { readPreflightSnapshot } from "../preflight/read";
-import { runPreflight } from "../preflight/run";
 import { Finding, Obj, PreflightInput } from "../preflight/types";
-import { preflightOptionsOf } from "../stacks/preflightConfig";
-import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
-import { EXAMPLE_SNAPSHOT, EXISTING_STACK } from "./support/existingCluster";
+import { EXAMPLE_INPUT as BASE, exampleFindings, listOf } from "./support/exampleRun";
 
-const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
-const OPTIONS = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
-const daemonSets = (i: PreflightInput): Obj[] => (i.daemonsets as { items: Obj[] }).items;
+const daemonSets = (i: PreflightInput): Obj[] => listOf(i, "daemonsets");
 const awsNode = (i: PreflightInput): Obj => daemonSets(i).find((d) => d.metadata.name === "aws-node") as Obj;
 const vpcCni = (i: PreflightInput): Obj => (i.addons as Obj[]).find((a) => a.addonName === "vpc-cni") as Obj;
 const inAwsNodeContainer = (fields: Obj) => ({ "f:spec": { "f:template": { "f:spec": { "f:containers": { "k:{\"name\":\"aws-node\"}": fields } } } } });
@@ -30,11 +24,7 @@ function setWarmPrefixTarget(i: PreflightInput, manager: string | undefined): vo
     awsNode(i).metadata.managedFields.push(entry);
 }
 
-function finding(edit: (i: PreflightInput) => void): Finding | undefined {
-    const input = structuredClone(BASE);
-    edit(input);
-    return runPreflight(input, OPTIONS).findings.find((f) => f.id === "aws-node-set-outside-addon");
-}
+const finding = (edit: (i: PreflightInput) => void): Finding | undefined => exampleFindings("aws-node-set-outside-addon", edit)[0];
 
 describe("aws-node-set-outside-addon: which DaemonSet, which entries", () => {
     it("a DaemonSet read without managedFields: a warning that says how to read them", () => {

@@ -4,29 +4,17 @@
 // (inClusterCoverage), and the finding's exact words, objects and remedy.
 import * as assert from "assert";
 import { hostAgents, inClusterCoverage } from "../preflight/cidrChecks";
-import { readPreflightSnapshot } from "../preflight/read";
-import { runPreflight } from "../preflight/run";
 import { DEFAULT_OPTIONS, Finding, Obj, PreflightContext, PreflightInput } from "../preflight/types";
-import { EXAMPLE_SNAPSHOT } from "./support/existingCluster";
+import { editedExample, exampleFindings, listOf as items } from "./support/exampleRun";
 import { ipBlockPolicy, podIdentityEnv, podIdentityUri } from "./support/meaningObjects";
 import { nodeLocalDns } from "./support/nodeLocalDns";
 
-const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
-const items = (i: PreflightInput, part: keyof PreflightInput): Obj[] => (i[part] as { items: Obj[] }).items;
 const ip = (text: string) => text.split(".").reduce((n, o) => n * 256 + Number(o), 0);
 
 /** Only the parts hostAgents and the index read: pods, nodes, DaemonSets. */
-function context(edit: (i: PreflightInput) => void): PreflightContext {
-    const input = structuredClone(BASE);
-    edit(input);
-    return { input, options: DEFAULT_OPTIONS } as unknown as PreflightContext;
-}
+const context = (edit: (i: PreflightInput) => void): PreflightContext => ({ input: editedExample(edit), options: DEFAULT_OPTIONS }) as unknown as PreflightContext;
 
-function findings(edit: (i: PreflightInput) => void, options = DEFAULT_OPTIONS): Finding[] {
-    const input = structuredClone(BASE);
-    edit(input);
-    return runPreflight(input, options).findings.filter((f) => f.id === "cidr-peer-in-cluster");
-}
+const findings = (edit: (i: PreflightInput) => void, options = DEFAULT_OPTIONS): Finding[] => exampleFindings("cidr-peer-in-cluster", edit, options);
 
 const shopPod = (i: PreflightInput) => items(i, "pods").find((p) => p.metadata.namespace === "shop") as Obj;
 

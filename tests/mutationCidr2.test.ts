@@ -4,25 +4,14 @@
 // and the finding's words for an except list, two peers in one rule, an empty namespace and 0.0.0.0/0 over nodes only.
 import * as assert from "assert";
 import { cidrPeers, hostAgents, inClusterCoverage } from "../preflight/cidrChecks";
-import { readPreflightSnapshot } from "../preflight/read";
-import { preflightContext, runPreflight } from "../preflight/run";
+import { preflightContext } from "../preflight/run";
 import { DEFAULT_OPTIONS, Finding, Obj, PreflightInput } from "../preflight/types";
-import { EXAMPLE_SNAPSHOT } from "./support/existingCluster";
+import { editedExample as edited, exampleFindings, listOf as items } from "./support/exampleRun";
 import { ipBlockPolicy } from "./support/meaningObjects";
 import { nodeLocalDns } from "./support/nodeLocalDns";
 
-const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
-const items = (i: PreflightInput, part: keyof PreflightInput): Obj[] => (i[part] as { items: Obj[] }).items;
-
-/** The example cluster, edited, as cidr-peer-in-cluster and Calico's converter see it. */
-function edited(edit: (i: PreflightInput) => void): PreflightInput {
-    const input = structuredClone(BASE);
-    edit(input);
-    return input;
-}
 const coverage = (edit: (i: PreflightInput) => void) => inClusterCoverage(preflightContext(edited(edit), DEFAULT_OPTIONS));
-const cidrFindings = (edit: (i: PreflightInput) => void): Finding[] =>
-    runPreflight(edited(edit), DEFAULT_OPTIONS).findings.filter((f) => f.id === "cidr-peer-in-cluster");
+const cidrFindings = (edit: (i: PreflightInput) => void): Finding[] => exampleFindings("cidr-peer-in-cluster", edit, DEFAULT_OPTIONS);
 
 describe("cidrPeers: what a policy's CIDR peers are", () => {
     it("a NetworkPolicy's ipBlocks, ingress and egress, each with its rule and except; selector peers are none", () => {

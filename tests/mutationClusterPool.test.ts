@@ -1,23 +1,9 @@
 // clusterChecks and poolChecks on the example cluster (examples/prod-east) with one thing changed at a time: what
 // tests/preflightChecks.test.ts triggers only once each (one Cilium install shape, one node kind, one bad pool list).
 import * as assert from "assert";
-import { readPreflightSnapshot } from "../preflight/read";
-import { runPreflight } from "../preflight/run";
-import { Finding, Obj, PreflightInput, PreflightOptions } from "../preflight/types";
-import { preflightOptionsOf } from "../stacks/preflightConfig";
-import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
-import { EXAMPLE_SNAPSHOT, EXISTING_STACK } from "./support/existingCluster";
+import { Obj } from "../preflight/types";
+import { EXAMPLE_INPUT as BASE, exampleFindings as findings, listOf as items } from "./support/exampleRun";
 
-const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
-const OPTIONS = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
-const items = (i: PreflightInput, part: keyof PreflightInput): Obj[] => (i[part] as { items: Obj[] }).items;
-
-function findings(id: string, edit: (i: PreflightInput, o: PreflightOptions) => void): Finding[] {
-    const input = structuredClone(BASE);
-    const options = structuredClone(OPTIONS);
-    edit(input, options);
-    return runPreflight(input, options).findings.filter((f) => f.id === id);
-}
 const node = (name: string, labels: Record<string, string>): Obj => ({ apiVersion: "v1", kind: "Node", metadata: { name, labels }, spec: {}, status: {} });
 
 describe("cluster checks, one shape at a time", () => {

@@ -3,24 +3,16 @@
 // volumes that bind a pod to no zone (a Pending claim, a PV without node affinity as EFS and NFS make them), the
 // zonal-volume finding's words, and which pods make a Deployment a one-replica workload on legacy nodes.
 import * as assert from "assert";
-import { readPreflightSnapshot } from "../preflight/read";
-import { runPreflight } from "../preflight/run";
 import { DEFAULT_OPTIONS, Finding, Obj, PreflightInput } from "../preflight/types";
-import { EXAMPLE_SNAPSHOT } from "./support/existingCluster";
+import { exampleFindings, listOf as items } from "./support/exampleRun";
 
-const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
 /** The example's ng-batch has no subnet in us-east-2c, where postgres-1's volume is bound. */
 const CILIUM_ON_BATCH = { ...DEFAULT_OPTIONS, cilium: { kind: "group" as const, name: "ng-batch" } };
 const CA = "cluster-autoscaler-aws-cluster-autoscaler";
 
-const items = (i: PreflightInput, part: keyof PreflightInput): Obj[] => (i[part] as { items: Obj[] }).items;
 const named = (i: PreflightInput, part: keyof PreflightInput, name: string): Obj => items(i, part).find((o) => o.metadata.name === name) as Obj;
 
-function findingsOf(id: string, edit: (i: PreflightInput) => void, options = DEFAULT_OPTIONS): Finding[] {
-    const input = structuredClone(BASE);
-    edit(input);
-    return runPreflight(input, options).findings.filter((f) => f.id === id);
-}
+const findingsOf = (id: string, edit: (i: PreflightInput) => void, options = DEFAULT_OPTIONS): Finding[] => exampleFindings(id, edit, options);
 
 describe("pdb-blocks-drain: budgets without a status yet", () => {
     it("a budget the controller has not written a status for blocks nothing; the next one with none allowed is named", () => {

@@ -2,20 +2,16 @@
 // the reasons kubectl drain stops on), one-replica workloads only when both workload files are there, and the
 // forecast's lines — what tests/preflight*.test.ts checks only in the golden text of the unchanged example.
 import * as assert from "assert";
-import { readPreflightSnapshot } from "../preflight/read";
 import { forecastLines } from "../preflight/forecast";
 import { runPreflight } from "../preflight/run";
 import { Obj, PreflightInput } from "../preflight/types";
-import { preflightOptionsOf } from "../stacks/preflightConfig";
-import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
-import { EXAMPLE_SNAPSHOT, EXISTING_STACK } from "./support/existingCluster";
+import { EXAMPLE_INPUT as BASE, listOf, stackOptions } from "./support/exampleRun";
 
-const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
-const OPTIONS = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
+const OPTIONS = stackOptions();
 /** With ng-batch as the Cilium pool, shop/postgres-1's volume (us-east-2c) is in a zone the pool has no subnet in. */
 const CILIUM_ON_BATCH = { ...OPTIONS, cilium: { kind: "group" as const, name: "ng-batch" } };
 const NODE_9 = "ip-10-20-64-31.us-east-2.compute.internal";
-const pods = (i: PreflightInput): Obj[] => (i.pods as { items: Obj[] }).items;
+const pods = (i: PreflightInput): Obj[] => listOf(i, "pods");
 const pod = (i: PreflightInput, name: string): Obj => pods(i).find((p) => p.metadata.name === name) as Obj;
 
 describe("drain forecast: what stalls the drain", () => {

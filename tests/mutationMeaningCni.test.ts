@@ -8,7 +8,7 @@ import * as path from "path";
 import { coversCniConfDir, writableCniConfPaths } from "../preflight/meaningChecks";
 import { Obj, PreflightInput } from "../preflight/types";
 import { multusDaemonSet } from "./support/meaningObjects";
-import { listOf, meaningFindings } from "./support/meaningRun";
+import { listOf, meaningFindings } from "./support/exampleRun";
 import { FIXTURES } from "./support/paths";
 
 const REAL_NODES: Obj[] = JSON.parse(fs.readFileSync(path.join(FIXTURES, "real", "node-labels", "nodes.json"), "utf8")).items;

@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import { Finding, Obj, PreflightInput } from "../preflight/types";
 import { ISTIO_SIDECAR, LINKERD_NATIVE, istioCniDaemonSet, meshedPod } from "./support/meaningObjects";
-import { listOf, meaningFindings } from "./support/meaningRun";
+import { listOf, meaningFindings } from "./support/exampleRun";
 
 const NODE = "ip-10-20-0-17.us-east-2.compute.internal";
 const mesh = (edit: (i: PreflightInput) => void, values: Obj = {}): Finding[] => meaningFindings("service-mesh-socket-lb", edit, values);

@@ -3,24 +3,11 @@
 // without subnets, a cluster described without its VPC, a pod with a hostPort in its second container, and a
 // DaemonSet's hostPort pod beside another's.
 import * as assert from "assert";
-import { readPreflightSnapshot } from "../preflight/read";
-import { runPreflight } from "../preflight/run";
 import { Finding, Obj, PreflightInput, PreflightOptions } from "../preflight/types";
-import { preflightOptionsOf } from "../stacks/preflightConfig";
-import { migrationConfigOf, readStackFile } from "../stacks/stackFile";
-import { EXAMPLE_SNAPSHOT, EXISTING_STACK } from "./support/existingCluster";
+import { exampleFindings, listOf as items } from "./support/exampleRun";
 import { eniConfig } from "./support/preflightObjects";
 
-const BASE = readPreflightSnapshot(EXAMPLE_SNAPSHOT);
-const OPTIONS = preflightOptionsOf(migrationConfigOf(readStackFile(EXISTING_STACK)));
-const items = (i: PreflightInput, part: keyof PreflightInput): Obj[] => (i[part] as { items: Obj[] }).items;
-
-function finding(id: string, edit: (i: PreflightInput, o: PreflightOptions) => void): Finding | undefined {
-    const input = structuredClone(BASE);
-    const options = structuredClone(OPTIONS);
-    edit(input, options);
-    return runPreflight(input, options).findings.find((f) => f.id === id);
-}
+const finding = (id: string, edit: (i: PreflightInput, o: PreflightOptions) => void): Finding | undefined => exampleFindings(id, edit)[0];
 const customNetworkingOn = (i: PreflightInput) => {
     const awsNode = items(i, "daemonsets").find((d) => d.metadata.name === "aws-node") as Obj;
     (awsNode.spec.template.spec.containers[0].env as Obj[]).find((e) => e.name === "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG")!.value = "true";
