@@ -59,6 +59,12 @@ export function poolSubnetIds(s: SubnetSources): string[] {
     return [...new Set(ids.filter((id): id is string => typeof id === "string"))].sort();
 }
 
-/** One `aws ec2 describe-subnets` of these subnets, as printed. */
-export const describePoolSubnets = (aws: (args: string[], what: string) => Promise<string>, ids: string[]): Promise<string> =>
-    aws(["ec2", "describe-subnets", "--subnet-ids", ...ids], "describing the subnets");
+/**
+ * One `aws ec2 describe-subnets` of these subnets, as printed. By the `subnet-id` filter, not `--subnet-ids`: with ids
+ * EC2 fails the whole call (InvalidSubnetID.NotFound) when one subnet is gone — an ASG or EC2NodeClass still naming a
+ * deleted subnet would cost every subnet — while a filter answers the ones that exist, and subnet-capacity names the
+ * rest. No ids: no call (without a filter EC2 would describe every subnet of the account).
+ */
+export const describePoolSubnets = async (aws: (args: string[], what: string) => Promise<string>, ids: string[]): Promise<string> =>
+    ids.length === 0 ? JSON.stringify({ Subnets: [] })
+        : aws(["ec2", "describe-subnets", "--filters", `Name=subnet-id,Values=${ids.join(",")}`], "describing the subnets");

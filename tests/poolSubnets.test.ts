@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { asgSubnetIds, ec2NodeClassOf, nodeClassSubnets, poolSubnetIds } from "../clusterReader/poolSubnets";
+import { asgSubnetIds, describePoolSubnets, ec2NodeClassOf, nodeClassSubnets, poolSubnetIds } from "../clusterReader/poolSubnets";
 import { defaultNodePools } from "../preflight/karpenterChecks";
 import { ciliumPoolSubnets } from "../preflight/pool";
 import { readPreflightSnapshotForChecks } from "../preflight/read";
@@ -64,6 +64,15 @@ describe("pool subnets: what names them", () => {
                 { metadata: { name: "unused" }, status: { subnets: [{ id: "subnet-f", zone: "z" }] } }],
         });
         assert.deepStrictEqual(ids, ["subnet-a", "subnet-b", "subnet-c", "subnet-d", "subnet-e"]);
+    });
+
+    it("describes them by the subnet-id filter (a deleted subnet drops out instead of failing the call), and makes no call for none", async () => {
+        const calls: string[][] = [];
+        const aws = async (args: string[]) => { calls.push(args); return "{\"Subnets\": []}"; };
+        await describePoolSubnets(aws, ["subnet-a", "subnet-b"]);
+        assert.deepStrictEqual(calls, [["ec2", "describe-subnets", "--filters", "Name=subnet-id,Values=subnet-a,subnet-b"]]);
+        assert.deepStrictEqual(JSON.parse(await describePoolSubnets(aws, [])), { Subnets: [] });
+        assert.strictEqual(calls.length, 1, "no ids: no call, which would describe every subnet of the account");
     });
 
     it("every example's subnets.json describes every subnet its pools name", () => {
