@@ -123,7 +123,8 @@ export async function learnConvertedPolicies(config: MigrationConfig, facts: Exi
         return fromRecord([`Calico's converted policies: cluster ${clusterName} does not serve ${unserved.join(", ")}, so the recorded set is kept as it is rather than re-derived from a partial read.`]);
     }
     const found = await convertFromCluster(lookups);
-    const notes = record ? checkAgainstRecord(record, found, found.originals) : [];
+    // Below 3 nothing is declared (and a rollback to 2 deletes what was): no converted policy can be lost, so none is refused.
+    const notes = record && phases.ciliumNodesScaledUp(config.phase) ? checkAgainstRecord(record, found, found.originals) : [];
     return { objects: stamped(found.objects), withheld: found.withheld, source: "cluster", notes };
 }
 

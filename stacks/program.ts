@@ -165,6 +165,7 @@ export async function migrationProgram(options: ProgramOptions = {}): Promise<Re
         ...(existing ? { [LEGACY_SIZES_OUTPUT]: existing.facts.originalScaling, [ADOPTED_ADDONS_OUTPUT]: existing.facts.adoptedAddons } : {}),
         ...(existing?.karpenter.legacy.length ? { [LEGACY_NODEPOOLS_OUTPUT]: recordedOriginals(existing.karpenter) } : {}),
         ...(existing?.asgs ? { [LEGACY_ASG_SIZES_OUTPUT]: existing.asgs.originalSizes } : {}),
-        ...(existing?.calicoPolicies ? { [CONVERTED_POLICIES_OUTPUT]: existing.calicoPolicies.objects } : {}),
+        // The record is what is declared: nothing below phase 3 (declareConvertedPolicies).
+        ...(existing?.calicoPolicies && phases.ciliumNodesScaledUp(config.phase) ? { [CONVERTED_POLICIES_OUTPUT]: existing.calicoPolicies.objects } : {}),
     };
 }

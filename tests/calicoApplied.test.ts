@@ -128,6 +128,12 @@ describe("Calico's converted policies, applied by the program (calico.applyConve
         for (const t of twins) assert.ok(t.dependencies.includes(cnp), `${t.name}: ${t.dependencies.join(", ")}`);
     });
 
+    it("below phase 3 nothing is declared, and so nothing recorded", async () => {
+        const e = await runExisting({ phase: 2, extra: APPLY, snapshotDir: calicoPolicySnapshot() });
+        assert.deepStrictEqual(declared(e), []);
+        assert.ok(!(CONVERTED_POLICIES_OUTPUT in e.outputs));
+    });
+
     it("without the key nothing is declared or recorded", async () => {
         const e = await runExisting({ phase: 3, snapshotDir: calicoPolicySnapshot() });
         assert.deepStrictEqual(declared(e), []);

@@ -60,6 +60,11 @@ describe("Calico's converted policies against this stack's record", () => {
             "networksets.projectcalico.org, globalnetworksets.projectcalico.org, hostendpoints.projectcalico.org, so the recorded set is kept as it is rather than re-derived from a partial read."]);
     });
 
+    it("below phase 3 nothing is declared, so a record is not held against today's conversion (a rollback to 2 deletes the objects anyway)", async () => {
+        const got = (await learn(2, cluster({}), record))!;
+        assert.deepStrictEqual([got.objects, got.source, got.notes], [[], "cluster", []]);
+    });
+
     it("an empty set never replaces a non-empty record", async () => {
         assert.strictEqual(await failure(learn(4, cluster({}), record)),
             "`calico.applyConvertedPolicies`: this stack recorded 3 converted object(s) (output `calicoConvertedPolicies`), but converting Calico's policies now " +
