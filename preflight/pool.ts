@@ -7,17 +7,27 @@ import { EKS_NODEGROUP_LABEL } from "../migration/names";
 import { ASG_FILES, AWS_FILES, KUBECTL_FILES } from "../migration/snapshotFiles";
 import { asgSubnetIds, ec2NodeClassOf, nodeClassSubnets } from "../clusterReader/poolSubnets";
 import { legacyNodePools } from "./karpenterChecks";
-import { KARPENTER_NODEPOOL_LABEL } from "../migration/nodeRule";
+import { KARPENTER_NODEPOOL_LABEL, poolOfNode } from "../migration/nodeRule";
 import { configuredPoolOf, itemsOf, labelsOf, nameOf } from "./objects";
 import { Obj, PreflightContext } from "./types";
 
-const poolsByContext = new WeakMap<PreflightContext, Set<string | undefined>>();
+const poolsByContext = new WeakMap<PreflightContext, Set<string>>();
+type PoolKind = "node group" | "NodePool" | "Auto Scaling group";
+const poolKey = (kind: PoolKind, name: string) => `${kind}/${name}`;
 
-/** The configured legacy pools (node groups, Auto Scaling groups, NodePools) that have legacy nodes, by name (once per context: several checks ask). */
-function poolsWithLegacyNodes(ctx: PreflightContext): Set<string | undefined> {
+/**
+ * The configured legacy pools (node groups, Auto Scaling groups, NodePools) that have legacy nodes, each by kind and
+ * name — a NodePool and a node group may share a name (`default`) — once per context: several checks ask.
+ */
+function poolsWithLegacyNodes(ctx: PreflightContext): Set<string> {
     let pools = poolsByContext.get(ctx);
     if (!pools) {
-        pools = new Set(itemsOf(ctx.input.nodes).filter((n) => ctx.legacyNodes.has(nameOf(n))).map((n) => configuredPoolOf(n, ctx.options, ctx.input)));
+        pools = new Set();
+        for (const n of itemsOf(ctx.input.nodes).filter((x) => ctx.legacyNodes.has(nameOf(x)))) {
+            const name = configuredPoolOf(n, ctx.options, ctx.input);
+            // configuredPoolOf names a node group or NodePool by the node's label, an Auto Scaling group by its instance.
+            if (name !== undefined) pools.add(poolKey(poolOfNode(labelsOf(n))?.kind ?? "Auto Scaling group", name));
+        }
         poolsByContext.set(ctx, pools);
     }
     return pools;
@@ -26,13 +36,13 @@ function poolsWithLegacyNodes(ctx: PreflightContext): Set<string | undefined> {
 /** The configured legacy managed node groups that have legacy nodes (as described by EKS). */
 export function legacyGroups(ctx: PreflightContext): Obj[] {
     const names = poolsWithLegacyNodes(ctx);
-    return (ctx.input.nodegroups ?? []).filter((g) => names.has(g.nodegroupName));
+    return (ctx.input.nodegroups ?? []).filter((g) => names.has(poolKey("node group", g.nodegroupName)));
 }
 
 /** The Auto Scaling groups the stack migrates (`asgs`) that have legacy nodes (as described by the AWS CLI). */
 export function legacyAsgs(ctx: PreflightContext): Obj[] {
     const names = poolsWithLegacyNodes(ctx);
-    return (ctx.input.autoscalinggroups ?? []).filter((g) => (ctx.options.asgs ?? []).includes(g.AutoScalingGroupName) && names.has(g.AutoScalingGroupName));
+    return (ctx.input.autoscalinggroups ?? []).filter((g) => (ctx.options.asgs ?? []).includes(g.AutoScalingGroupName) && names.has(poolKey("Auto Scaling group", g.AutoScalingGroupName)));
 }
 
 /**
@@ -52,7 +62,7 @@ export function ciliumPoolSubnets(ctx: PreflightContext): PoolSubnets[] {
     return [
         ...legacyGroups(ctx).map(group),
         ...legacyAsgs(ctx).map((g) => ({ pool: `Auto Scaling group ${g.AutoScalingGroupName}`, file: ASG_FILES.autoScalingGroups.file, subnets: asgSubnetIds(g) })),
-        ...legacyNodePools(ctx).filter((np) => names.has(nameOf(np))).map((np) => {
+        ...legacyNodePools(ctx).filter((np) => names.has(poolKey("NodePool", nameOf(np)))).map((np) => {
             const cls = ec2NodeClassOf(np);
             const known = cls !== undefined && classes.has(cls);
             return { pool: `NodePool ${nameOf(np)} (EC2NodeClass ${cls ?? "none"}${known ? "" : `, not in ${KUBECTL_FILES.ec2nodeclasses.file}`})`,

@@ -126,6 +126,14 @@ describe("pool subnets: preflight judges every twin", () => {
         assert.deepStrictEqual(capacity(example("prod-mixed"), mixedOptions), []);
     });
 
+    it("a managed node group named like a NodePool with legacy nodes ('default') is not taken for it: pools are told apart by kind", () => {
+        const input = example("karpenter-east");
+        const idle = { ...structuredClone((input.nodegroups as Obj[])[0]), nodegroupName: "default", subnets: ["subnet-0fedcba9876543210"] };
+        (input.nodegroups as Obj[]).push(idle);
+        assert.deepStrictEqual(ciliumPoolSubnets(preflightContext(input, karpenterOptions(input))).map((p) => p.pool),
+            ["node group ng-system", "NodePool default (EC2NodeClass default)", "NodePool batch (EC2NodeClass default)"]);
+    });
+
     it("karpenter-east: the NodePools' twins use their EC2NodeClass's subnets; a class without status.subnets is reported", () => {
         const input = example("karpenter-east");
         const options = karpenterOptions(input);
