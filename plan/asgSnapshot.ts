@@ -9,8 +9,6 @@ import type * as aws from "@pulumi/aws";
 import { AutoScalingGroup, LaunchTemplateVersion } from "../clusterReader/autoScalingGroups";
 import { invokeError } from "./invokeError";
 
-/** An error the SDK hands back to the program with its text. */
-
 /** describe-auto-scaling-groups' group → the provider's getGroup result (the members the program reads). */
 export function groupResult(g: AutoScalingGroup): aws.autoscaling.GetGroupResult {
     const mixed = g.MixedInstancesPolicy;

@@ -9,15 +9,16 @@ import { KUBECTL_FILES, KubectlFile } from "../migration/snapshotFiles";
 import { CALICO_POLICY_PARTS, type CalicoQuery } from "../stacks/calicoFacts";
 import { invokeError } from "./invokeError";
 
-/** An error the SDK hands back to the program with its text. */
-
 const FILES = { Installation: KUBECTL_FILES.calicoinstallations, Deployment: KUBECTL_FILES.deployments, DaemonSet: KUBECTL_FILES.daemonsets } as const;
 
 /** `read`: the snapshot's file, read once (plan/awsSnapshot.ts: missing or unreadable is an input error naming it). */
 export function calicoListResult(read: (file: KubectlFile) => Record<string, unknown>, query: CalicoQuery): { items: Record<string, unknown>[] } {
     // A snapshot writes an empty List for a CRD that is not installed: it cannot tell "not served" from "none". Every
     // Calico file it has counts as served (a missing file is an input error, as for any look-up).
-    if (query.kind === "Served") return { items: CALICO_POLICY_PARTS.map((part) => (calicoListResult(read, { kind: "Objects", of: part }), { metadata: { name: part } })) };
+    if (query.kind === "Served") {
+        for (const of of CALICO_POLICY_PARTS) calicoListResult(read, { kind: "Objects", of });
+        return { items: CALICO_POLICY_PARTS.map((part) => ({ metadata: { name: part } })) };
+    }
     const spec = query.kind === "Objects" ? KUBECTL_FILES[query.of] : FILES[query.kind];
     const list = read(spec);
     if (!Array.isArray(list.items)) throw invokeError(`cluster snapshot: ${spec.file} has no "items" list (${spec.writtenBy})`);

@@ -19,13 +19,13 @@ export type CalicoQuery = { kind: "Installation" } | { kind: "Deployment" | "Dae
     /** Which of Calico's policy APIs the cluster serves: one `{ metadata: { name: part } }` per served part (stacks/calicoRecord.ts). */
     | { kind: "Served" };
 
+/** The conversion parts that are Calico's own APIs (CRDs phase 6 deletes): a read of them is complete only while all are served. */
+export const CALICO_POLICY_PARTS = ["caliconetworkpolicies", "calicoglobalnetworkpolicies", "caliconetworksets", "calicoglobalnetworksets", "calicohostendpoints"] as const;
 /**
  * Every object of a kind the policy conversion reads (stacks/calicoPolicies.ts), by its snapshot file's key
  * (migration/snapshotFiles.ts): Calico's policies, network sets and host endpoints, the Kubernetes NetworkPolicies (in
  * Calico's default tier), and the nodes and pods preflight's judge of in-cluster CIDRs reads.
  */
-/** The conversion parts that are Calico's own APIs (CRDs phase 6 deletes): a read of them is complete only while all are served. */
-export const CALICO_POLICY_PARTS = ["caliconetworkpolicies", "calicoglobalnetworkpolicies", "caliconetworksets", "calicoglobalnetworksets", "calicohostendpoints"] as const;
 export const CONVERSION_PARTS = [...CALICO_POLICY_PARTS, "networkpolicies", "nodes", "pods"] as const;
 export type ConversionPart = typeof CONVERSION_PARTS[number];
 

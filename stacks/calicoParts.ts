@@ -7,22 +7,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { CalicoPin } from "../components/calico/calicoPin";
 import { CalicoRemoval } from "../components/calico/calicoRemoval";
 import { LegacyPools } from "../migration/nodeRule";
-import { existingClusterKubeconfig } from "../components/cluster/existingCluster";
 import * as phases from "../migration/phases";
 import { OPERATOR_OVERRIDES_SINCE } from "../preflight/calicoChecks";
 import { CalicoInstall, CalicoLookups, INSTALLATION_NAME, calicoNote, lookUpCalico, operatorTooOld } from "./calicoFacts";
-import { liveCalicoLookups } from "./calicoLive";
 import { MigrationConfig } from "./configTypes";
-import { ExistingClusterFacts } from "./existingFacts";
 import { ConfigError } from "./validate";
 
 /** The re-check Calico's removal runs right before it acts: the legacy nodes (where calico-node runs) are drained. */
 export const CALICO_REMOVAL_PRECHECKS = ["legacy-drained"];
 
-/** Calico's install in the existing cluster: live from its API, or from the look-ups given (the planner's snapshot). */
-export async function learnCalico(facts: ExistingClusterFacts, phase: phases.Phase, lookups: CalicoLookups | undefined,
+/** Calico's install in the existing cluster, by the look-ups given (live: stacks/calicoLive.ts; the planner: its snapshot). */
+export async function learnCalico(phase: phases.Phase, lookups: CalicoLookups,
     note: (message: string) => void): Promise<CalicoInstall> {
-    const install = await lookUpCalico(lookups ?? liveCalicoLookups(existingClusterKubeconfig(facts), facts.name));
+    const install = await lookUpCalico(lookups);
     // Refused before anything is declared, when this phase would pin.
     const problem = phases.awsNodePinned(phase) ? calicoPinProblem(install) : undefined;
     if (problem) throw new ConfigError([problem]);

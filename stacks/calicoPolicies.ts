@@ -20,8 +20,6 @@ import * as phases from "../migration/phases";
 import { CONVERSION_PARTS, CalicoInstall, CalicoLookups, Obj } from "./calicoFacts";
 import { MigrationConfig } from "./configTypes";
 import { ExistingClusterFacts } from "./existingFacts";
-import { existingClusterKubeconfig } from "../components/cluster/existingCluster";
-import { liveCalicoLookups } from "./calicoLive";
 import { ConfigError } from "./validate";
 import { CONVERTED_POLICIES_OUTPUT, Rederived, checkAgainstRecord, partialReadRefusal, unservedPolicyApis } from "./calicoRecord";
 
@@ -97,11 +95,10 @@ function noRecordRefusal(config: MigrationConfig, clusterName: string, gone: boo
  * never re-derived from what is left. Without a record, and before 6, a set is re-derived only from a complete read
  * (every Calico policy API served) and checked against the record (stacks/calicoRecord.ts).
  */
-export async function learnConvertedPolicies(config: MigrationConfig, facts: ExistingClusterFacts, install: CalicoInstall, given: CalicoLookups | undefined,
+export async function learnConvertedPolicies(config: MigrationConfig, facts: ExistingClusterFacts, install: CalicoInstall, lookups: CalicoLookups,
     recorded: unknown): Promise<ConvertedPolicies | undefined> {
     if (!config.calico.applyConvertedPolicies) return undefined;
     const clusterName = facts.name;
-    const lookups = given ?? liveCalicoLookups(existingClusterKubeconfig(facts), clusterName);
     const record = recordedPolicies(recorded);
     const gone = phases.awsNodeRemoved(config.phase);
     // Whichever set is declared, its CIDR groups take the version the chart line serves (cidrGroupApiVersion).

@@ -161,11 +161,13 @@ export function buildMigration(config: MigrationConfig, options: MigrationOption
 
     // Calico's converted policies exist before any twin scales up (or twin NodePool opens): no workload reaches a Cilium node without them.
     const calicoPolicies = declareConvertedPolicies(config, existing.calicoPolicies, { provider: cluster.provider, dependsOn: [...afterEntryGate, ...present(cilium)] });
-    const twins = declareExistingTwins(config, existing.facts, { afterEntryGate, scaleUpAfter: [...present(cilium), ...calicoPolicies], tags });
+    // Every twin, of every kind, scales up only after Cilium's release and the converted policies.
+    const scaleUpAfter = [...present(cilium), ...calicoPolicies];
+    const twins = declareExistingTwins(config, existing.facts, { afterEntryGate, scaleUpAfter, tags });
     // Self-managed node groups (stacks/asgParts.ts): their twins, and steps on the legacy groups through the AWS CLI.
     const asgs = existing.asgs && declareAsgPools(config, existing.asgs, {
         clusterName: existing.facts.name, ...(existing.facts.region ? { region: existing.facts.region } : {}), kubeconfig, gateCli, legacyPools,
-        appliedPhase: options.appliedPhase, afterEntryGate, scaleUpAfter: [...present(cilium), ...calicoPolicies], tags,
+        appliedPhase: options.appliedPhase, afterEntryGate, scaleUpAfter, tags,
     });
     // While aws-node is pinned, the legacy groups and their nodes get the legacy marker first (the pin no longer relies on
     // it — "Which CNI a node gets" — but the marker is what people read, and phases 8–9 count by it);

@@ -100,7 +100,7 @@ async function existingClusterInput(config: MigrationConfig, own: Awaited<Return
     for (const text of [...facts.notes, ...karpenter.notes]) note(text);
     // One set of Calico look-ups (one API client, made on first use) for the install and the converted policies.
     const calicoLookups = options.calicoLookups ?? liveCalicoLookups(existingClusterKubeconfig(facts), facts.name);
-    const calico = await learnCalico(facts, config.phase, calicoLookups, note);
+    const calico = await learnCalico(config.phase, calicoLookups, note);
     // With `calico.applyConvertedPolicies`: Calico's policies converted, or the set recorded once Calico is gone (stacks/calicoPolicies.ts).
     const calicoPolicies = await learnConvertedPolicies(config, facts, calico, calicoLookups, own.calicoConvertedPolicies);
     if (calicoPolicies) convertedPoliciesNotes(calicoPolicies, config.phase).forEach(note);
